@@ -1,0 +1,24 @@
+/**
+ * The Azure Resource Manager endpoint the project's own Azure calls use (the hub link today).
+ * Override it with ACS_NOTIFICATIONS_ARM_ENDPOINT for sovereign clouds
+ * (e.g. https://management.chinacloudapi.cn) or a local test double.
+ */
+export const ARM_ENDPOINT_ENV = "ACS_NOTIFICATIONS_ARM_ENDPOINT";
+export const PUBLIC_CLOUD_ARM_ENDPOINT = "https://management.azure.com";
+
+/** Resolves the endpoint from the environment; throws naming the variable when it is not an https URL. */
+export function armEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env[ARM_ENDPOINT_ENV]?.trim();
+  if (!configured) return PUBLIC_CLOUD_ARM_ENDPOINT;
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw new Error(`${ARM_ENDPOINT_ENV} must be an https URL like ${PUBLIC_CLOUD_ARM_ENDPOINT}; got '${configured}'.`);
+  }
+  // Bearer tokens must never travel over plain HTTP.
+  if (url.protocol !== "https:") {
+    throw new Error(`${ARM_ENDPOINT_ENV} must use https (ARM tokens are never sent in clear text); got '${configured}'.`);
+  }
+  return url.origin;
+}

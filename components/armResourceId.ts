@@ -1,0 +1,34 @@
+/** Parsing of the two ARM resource ids the hub link joins. Pure functions, no I/O. */
+
+export interface CommunicationServiceRef {
+  readonly subscriptionId: string;
+  readonly resourceGroupName: string;
+  readonly name: string;
+}
+
+export interface NotificationHubRef {
+  readonly subscriptionId: string;
+  readonly resourceGroupName: string;
+  readonly namespaceName: string;
+  readonly hubName: string;
+}
+
+const ACS_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)$/i;
+const HUB_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.NotificationHubs\/namespaces\/([^/]+)\/notificationHubs\/([^/]+)$/i;
+
+export function parseCommunicationServiceId(id: string): CommunicationServiceRef | undefined {
+  const m = ACS_ID.exec(id);
+  return m ? { subscriptionId: m[1], resourceGroupName: m[2], name: m[3] } : undefined;
+}
+
+export function parseNotificationHubId(id: string): NotificationHubRef | undefined {
+  const m = HUB_ID.exec(id);
+  return m ? { subscriptionId: m[1], resourceGroupName: m[2], namespaceName: m[3], hubName: m[4] } : undefined;
+}
+
+/** ARM ids are case-insensitive; compare them the way ARM does. */
+export function sameResourceId(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}

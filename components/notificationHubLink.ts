@@ -1,0 +1,70 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createNotificationHubLinkProvider, LinkProviderOptions } from "./notificationHubLinkProvider";
+
+export interface NotificationHubLinkArgs {
+  /** ARM id of the Communication Services resource. */
+  readonly communicationServiceId: pulumi.Input<string>;
+  /** ARM id of the notification hub; must be in the same subscription. */
+  readonly notificationHubId: pulumi.Input<string>;
+  /** Connection string of a rule with the Send right; kept secret. */
+  readonly connectionString: pulumi.Input<string>;
+}
+
+interface LinkResourceInputs {
+  communicationServiceId: pulumi.Input<string>;
+  notificationHubId: pulumi.Input<string>;
+  connectionString: pulumi.Input<string>;
+  linkedNotificationHubId?: pulumi.Input<string>;
+  connectionStringFingerprint?: pulumi.Input<string>;
+}
+
+/** The dynamic resource behind the component: ARM's `linkNotificationHub` action with a lifecycle. */
+export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
+  public readonly communicationServiceId!: pulumi.Output<string>;
+  public readonly notificationHubId!: pulumi.Output<string>;
+  public readonly linkedNotificationHubId!: pulumi.Output<string>;
+  public readonly connectionStringFingerprint!: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: NotificationHubLinkArgs,
+    opts?: pulumi.CustomResourceOptions,
+    providerOptions?: LinkProviderOptions,
+  ) {
+    const inputs: LinkResourceInputs = {
+      communicationServiceId: args.communicationServiceId,
+      notificationHubId: args.notificationHubId,
+      connectionString: pulumi.secret(args.connectionString),
+      linkedNotificationHubId: undefined,
+      connectionStringFingerprint: undefined,
+    };
+    super(createNotificationHubLinkProvider(providerOptions), name, inputs, {
+      ...opts,
+      additionalSecretOutputs: ["connectionString"],
+    }, undefined, "NotificationHubLink");
+  }
+}
+
+/**
+ * Links a Communication Services resource to a notification hub, so ACS can deliver calling
+ * and chat pushes through it. Re-links when the hub or the connection string changes (a
+ * regenerated key needs a new link); `pulumi refresh` reads back what ACS is really linked to.
+ */
+export class NotificationHubLink extends pulumi.ComponentResource {
+  public readonly link: NotificationHubLinkAction;
+  /** The hub ACS reports as linked. */
+  public readonly linkedNotificationHubId: pulumi.Output<string>;
+  /** Non-secret fingerprint of the linked connection string, to detect a regenerated key. */
+  public readonly connectionStringFingerprint: pulumi.Output<string>;
+
+  constructor(name: string, args: NotificationHubLinkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs-notifications:communication:NotificationHubLink", name, {}, opts);
+    this.link = new NotificationHubLinkAction(`${name}-link`, args, { parent: this });
+    this.linkedNotificationHubId = this.link.linkedNotificationHubId;
+    this.connectionStringFingerprint = this.link.connectionStringFingerprint;
+    this.registerOutputs({
+      linkedNotificationHubId: this.linkedNotificationHubId,
+      connectionStringFingerprint: this.connectionStringFingerprint,
+    });
+  }
+}

@@ -1,0 +1,188 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { TokenCredential } from "@azure/identity";
+import type { CommunicationServiceManagementClientOptionalParams } from "@azure/arm-communication";
+import { armEndpoint } from "./armEndpoint";
+import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "./armResourceId";
+import { connectionStringFingerprint, parseHubConnectionString } from "./hubConnectionString";
+import { explainLinkError, LinkErrorContext } from "./linkErrors";
+
+/** What the program asks for: link this ACS resource to this hub with this connection string. */
+export interface LinkInputs {
+  readonly communicationServiceId: string;
+  readonly notificationHubId: string;
+  readonly connectionString: string;
+}
+
+/** What state records after a link, and what `refresh` reads back from ARM. */
+export interface LinkOutputs extends LinkInputs {
+  /** The hub ACS reports as linked (`notificationHubId` of the ACS resource); "" when none. */
+  readonly linkedNotificationHubId: string;
+  /** Non-secret fingerprint of the connection string that was linked. */
+  readonly connectionStringFingerprint: string;
+}
+
+/** Seams for tests and special environments; production uses the defaults. */
+export interface LinkProviderOptions {
+  /** Credential for ARM. Default: @azure/identity's DefaultAzureCredential. */
+  readonly credential?: () => TokenCredential;
+  /** Extra client options (TLS trust, retry timings). Default: none. */
+  readonly clientOptions?: CommunicationServiceManagementClientOptionalParams;
+  /** Where the provider reports what it did. Default: the Pulumi engine log. */
+  readonly log?: (message: string) => void;
+}
+
+// The value the engine substitutes for inputs that are not known yet during a preview.
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const isKnownString = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN;
+
+/** Pure input validation, shared by `check` and the tests. Each failure names the property. */
+export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unknown>>): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const { communicationServiceId, notificationHubId, connectionString } = inputs;
+  const acs = isKnownString(communicationServiceId) ? parseCommunicationServiceId(communicationServiceId) : undefined;
+  const hub = isKnownString(notificationHubId) ? parseNotificationHubId(notificationHubId) : undefined;
+  if (isKnownString(communicationServiceId) && !acs) {
+    failures.push({
+      property: "communicationServiceId",
+      reason: "must be the ARM id of a Communication Services resource (/subscriptions/…/providers/Microsoft.Communication/communicationServices/NAME).",
+    });
+  }
+  if (isKnownString(notificationHubId) && !hub) {
+    failures.push({
+      property: "notificationHubId",
+      reason: "must be the ARM id of a notification hub (/subscriptions/…/providers/Microsoft.NotificationHubs/namespaces/NS/notificationHubs/HUB).",
+    });
+  }
+  if (acs && hub && acs.subscriptionId.toLowerCase() !== hub.subscriptionId.toLowerCase()) {
+    failures.push({
+      property: "notificationHubId",
+      reason: `must be in the same subscription as the Communication Services resource (${acs.subscriptionId}); the hub is in ${hub.subscriptionId}.`,
+    });
+  }
+  if (isKnownString(connectionString)) {
+    const parsed = parseHubConnectionString(connectionString);
+    if (!parsed) {
+      failures.push({
+        property: "connectionString",
+        reason: "must be a Notification Hubs connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…); the value is not shown.",
+      });
+    } else if (hub && parsed.namespaceName.toLowerCase() !== hub.namespaceName.toLowerCase()) {
+      failures.push({
+        property: "connectionString",
+        reason: `must belong to the hub's namespace '${hub.namespaceName}'; it belongs to '${parsed.namespaceName}'.`,
+      });
+    }
+  }
+  return failures;
+}
+
+async function armClient(options: LinkProviderOptions, subscriptionId: string) {
+  // Loaded on first use: the plan and `pulumi preview` never pay for the Azure SDK.
+  const { CommunicationServiceManagementClient } = await import("@azure/arm-communication");
+  const endpoint = armEndpoint();
+  let credential: TokenCredential;
+  if (options.credential) {
+    credential = options.credential();
+  } else {
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    credential = new DefaultAzureCredential();
+  }
+  return new CommunicationServiceManagementClient(credential, subscriptionId, {
+    endpoint,
+    $host: endpoint,
+    credentialScopes: [`${endpoint}/.default`],
+    // The pipeline retries 429 (honouring Retry-After) and 5xx with exponential backoff.
+    retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
+    ...options.clientOptions,
+  });
+}
+
+function contextOf(inputs: LinkInputs): LinkErrorContext {
+  return {
+    communicationServiceId: inputs.communicationServiceId,
+    notificationHubId: inputs.notificationHubId,
+    secrets: [inputs.connectionString],
+  };
+}
+
+async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<LinkOutputs> {
+  const acs = parseCommunicationServiceId(inputs.communicationServiceId);
+  const failures = validateLinkInputs(inputs);
+  if (!acs || failures.length > 0) {
+    throw new Error(failures.map((f) => `${f.property} ${f.reason}`).join(" "));
+  }
+  try {
+    const client = await armClient(options, acs.subscriptionId);
+    const linked = await client.communicationServices.linkNotificationHub(acs.resourceGroupName, acs.name, {
+      linkNotificationHubParameters: { resourceId: inputs.notificationHubId, connectionString: inputs.connectionString },
+    });
+    return {
+      ...inputs,
+      linkedNotificationHubId: linked.resourceId ?? inputs.notificationHubId,
+      connectionStringFingerprint: connectionStringFingerprint(inputs.connectionString),
+    };
+  } catch (error) {
+    throw explainLinkError(error, contextOf(inputs));
+  }
+}
+
+/**
+ * CRUD for the `linkNotificationHub` ARM action. ARM models the link as a POST with no
+ * resource behind it, so this provider gives it a lifecycle: create and update link, read
+ * reports what ACS is linked to (so refresh shows drift), delete can only say that ARM
+ * offers no unlink.
+ */
+export function createNotificationHubLinkProvider(options: LinkProviderOptions = {}): pulumi.dynamic.ResourceProvider {
+  const log = (message: string) => (options.log ? options.log(message) : pulumi.log.warn(message));
+  return {
+    async check(olds: LinkInputs, news: LinkInputs) {
+      return { inputs: news, failures: validateLinkInputs(news) };
+    },
+
+    async diff(_id: string, olds: LinkOutputs, news: LinkInputs) {
+      const replaces = sameResourceId(olds.communicationServiceId, news.communicationServiceId) ? [] : ["communicationServiceId"];
+      const hubChanged = !sameResourceId(olds.notificationHubId, news.notificationHubId);
+      // A regenerated key changes the connection string: ACS keeps the old one until re-linked.
+      const keyChanged =
+        isKnownString(news.connectionString) &&
+        olds.connectionStringFingerprint !== connectionStringFingerprint(news.connectionString);
+      const unknown = !isKnownString(news.connectionString) || !isKnownString(news.notificationHubId);
+      return { changes: replaces.length > 0 || hubChanged || keyChanged || unknown, replaces };
+    },
+
+    async create(inputs: LinkInputs) {
+      const outs = await link(options, inputs);
+      return { id: `${inputs.communicationServiceId}/notificationHubLink`, outs };
+    },
+
+    async update(_id: string, _olds: LinkOutputs, news: LinkInputs) {
+      return { outs: await link(options, news) };
+    },
+
+    async read(id: string, props: LinkOutputs) {
+      const acs = parseCommunicationServiceId(props.communicationServiceId ?? "");
+      if (!acs) return { id, props };
+      try {
+        const client = await armClient(options, acs.subscriptionId);
+        const service = await client.communicationServices.get(acs.resourceGroupName, acs.name);
+        const linkedNotificationHubId = service.notificationHubId ?? "";
+        // Reporting the live hub as the input makes the next `up` re-link when someone changed it by hand.
+        return { id, props: { ...props, linkedNotificationHubId, notificationHubId: linkedNotificationHubId } };
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) {
+          // The ACS resource is gone, and with it the link.
+          return { id: "", props: {} };
+        }
+        throw explainLinkError(error, contextOf(props));
+      }
+    },
+
+    async delete(_id: string, props: LinkOutputs) {
+      log(
+        `ARM has no unlink operation: ${props.communicationServiceId} stays linked to ${props.notificationHubId} ` +
+          "until it is linked to another hub or deleted. Pushes stop if the hub or its Send rule is deleted.",
+      );
+    },
+  };
+}

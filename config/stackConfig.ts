@@ -1,0 +1,382 @@
+/**
+ * The stack's configuration as typed values, and the pure function that turns raw
+ * `Pulumi.<stack>.yaml` values into them. Nothing here talks to Pulumi: the edge reader
+ * (`readStackConfig.ts`) hands in what it read, so every rule is testable on its own.
+ */
+
+/** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
+export const CONFIG_NAMESPACE = "acs-notifications";
+
+/** APNs endpoints for token (HTTP/2) authentication, picked by `apns.environment`. */
+export const APNS_ENDPOINTS = {
+  sandbox: "https://api.development.push.apple.com:443/3/device",
+  production: "https://api.push.apple.com:443/3/device",
+} as const;
+
+export type ApnsEnvironment = keyof typeof APNS_ENDPOINTS;
+
+/** Notification Hubs namespace SKUs. */
+export const HUB_SKUS = ["Free", "Basic", "Standard"] as const;
+export type HubSku = (typeof HUB_SKUS)[number];
+
+/** ACS data locations accepted by `Microsoft.Communication/communicationServices`. */
+export const DATA_LOCATIONS = [
+  "Africa",
+  "Asia Pacific",
+  "Australia",
+  "Brazil",
+  "Canada",
+  "Europe",
+  "France",
+  "Germany",
+  "India",
+  "Japan",
+  "Korea",
+  "Norway",
+  "Switzerland",
+  "UAE",
+  "UK",
+  "United States",
+] as const;
+
+/** Tag keys every resource must carry so cost and ownership reports work. */
+export const REQUIRED_TAGS = ["environment", "owner", "costCenter"] as const;
+
+/**
+ * A secret value as the edge reader saw it. `opaque` marks a secret that exists but whose
+ * content cannot be seen (an offline plan of an encrypted `secure:` value, or one that an
+ * imported ESC environment provides): it counts as present, and its format is not checked.
+ */
+export type SecretValue = { kind: "plain"; value: string } | { kind: "opaque" };
+
+export interface ApnsConfig {
+  /** 10-character key id of the APNs auth key (.p8). */
+  readonly keyId: string;
+  /** 10-character Apple Developer Team ID (the `appId` of the hub credential). */
+  readonly teamId: string;
+  /** The app's bundle id (the `appName` of the hub credential). */
+  readonly bundleId: string;
+  /** Which APNs gateway the hub talks to. */
+  readonly environment: ApnsEnvironment;
+  /** The .p8 key body, normalized to the single-line base64 form the hub stores. */
+  readonly token: SecretValue;
+}
+
+export interface FcmV1Config {
+  readonly projectId: string;
+  readonly clientEmail: string;
+  /** The service account's PEM private key. */
+  readonly privateKey: SecretValue;
+}
+
+export interface StackConfig {
+  readonly location: string;
+  /** When set, resources go into this existing group and no group is created. */
+  readonly existingResourceGroup?: string;
+  readonly namePrefix: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly dataLocation: string;
+  readonly hubSku: HubSku;
+  readonly apns?: ApnsConfig;
+  readonly fcmV1?: FcmV1Config;
+}
+
+/** One problem with one key; `key` is the full `namespace:key` a user types. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Everything the edge reader found for this project's namespace. */
+export interface RawStackConfig {
+  /** Non-secret values; objects already parsed from their JSON form. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Secret values by key. */
+  readonly secrets: Readonly<Record<string, SecretValue>>;
+  /** Keys holding a value that was NOT set with `--secret` although it must be. */
+  readonly plaintextSecretKeys: readonly string[];
+}
+
+/** Keys that may only hold secrets; anything else is plain configuration. */
+export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson"] as const;
+
+/** Every key this project reads; anything else in the namespace is a typo worth reporting. */
+export const KNOWN_KEYS = [
+  "location",
+  "existingResourceGroup",
+  "namePrefix",
+  "tags",
+  "dataLocation",
+  "hubSku",
+  "apns",
+  "fcm",
+  ...SECRET_KEYS,
+] as const;
+
+export class StackConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "StackConfigError";
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+  return `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+}
+
+const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+
+const APPLE_ID = /^[A-Z0-9]{10}$/;
+const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const SERVICE_ACCOUNT_EMAIL = /^[^@\s]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
+// Azure names built from the prefix must start with a letter and stay short enough for
+// the namespace limit (50) once the component suffix and the random suffix are added.
+const NAME_PREFIX = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
+const TAG_KEY_FORBIDDEN = /[<>%&\\?/]/;
+
+const PEM_PRIVATE_KEY = /^-----BEGIN PRIVATE KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PRIVATE KEY-----\s*$/;
+const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Turns a .p8 file's contents (PEM, or the body alone) into the single-line base64 body.
+ * The hub's `token` field holds the key body; accepting both forms means a user can pipe
+ * the file straight into `pulumi config set --secret`. Returns undefined when it is neither.
+ */
+export function normalizeApnsToken(raw: string): string | undefined {
+  const trimmed = raw.trim();
+  const pem = PEM_PRIVATE_KEY.exec(trimmed);
+  const body = (pem ? pem[1] : trimmed).replace(/\s+/g, "");
+  return body.length >= 64 && BASE64_BODY.test(body) ? body : undefined;
+}
+
+function isPemPrivateKey(raw: string): boolean {
+  const pem = PEM_PRIVATE_KEY.exec(raw.replace(/\\n/g, "\n").trim());
+  return pem !== null && pem[1].replace(/\s+/g, "").length >= 64;
+}
+
+/** Collects problems while reading; each reader returns undefined after reporting one. */
+class ProblemList {
+  readonly items: ConfigProblem[] = [];
+  add(name: string, message: string): undefined {
+    this.items.push({ key: key(name), message });
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `'${value.length > 60 ? value.slice(0, 57) + "..." : value}'`;
+  if (value === null) return "null";
+  return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : String(value);
+}
+
+function readString(
+  problems: ProblemList,
+  name: string,
+  value: unknown,
+  pattern: RegExp,
+  expected: string,
+): string | undefined {
+  if (value === undefined || value === "") return problems.add(name, `is required: ${expected}.`);
+  if (typeof value !== "string" || !pattern.test(value)) {
+    return problems.add(name, `must be ${expected}; got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function readChoice<T extends string>(
+  problems: ProblemList,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback: T | undefined,
+): T | undefined {
+  if (value === undefined || value === "") {
+    return fallback ?? problems.add(name, `is required: one of ${choices.join(" | ")}.`);
+  }
+  const match = typeof value === "string" ? choices.find((c) => c.toLowerCase() === value.toLowerCase()) : undefined;
+  return match ?? problems.add(name, `must be one of ${choices.join(" | ")}; got ${describe(value)}.`);
+}
+
+function readObject(problems: ProblemList, name: string, value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return problems.add(name, `must be an object (YAML mapping); got ${describe(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function reportUnknownFields(problems: ProblemList, name: string, obj: Record<string, unknown>, known: string[]) {
+  for (const field of Object.keys(obj)) {
+    if (!known.includes(field)) {
+      problems.add(`${name}.${field}`, `is not a known setting; expected only ${known.join(", ")}.`);
+    }
+  }
+}
+
+function readTags(problems: ProblemList, value: unknown): Record<string, string> | undefined {
+  const example = "{ environment: dev, owner: platform-team, costCenter: CC-1234 }";
+  if (value === undefined) return problems.add("tags", `is required: an object like ${example}.`);
+  const obj = readObject(problems, "tags", value);
+  if (!obj) return undefined;
+  const tags: Record<string, string> = {};
+  for (const required of REQUIRED_TAGS) {
+    if (obj[required] === undefined || obj[required] === "") {
+      problems.add(`tags.${required}`, `is required: every resource is tagged with ${REQUIRED_TAGS.join(", ")}.`);
+    }
+  }
+  for (const [tagKey, tagValue] of Object.entries(obj)) {
+    if (typeof tagValue !== "string" && typeof tagValue !== "number") {
+      problems.add(`tags.${tagKey}`, `must be a string; got ${describe(tagValue)}.`);
+    } else if (tagKey.length > 512 || TAG_KEY_FORBIDDEN.test(tagKey)) {
+      problems.add(`tags.${tagKey}`, "is not a valid Azure tag name: at most 512 characters and none of < > % & \\ ? /.");
+    } else if (String(tagValue).length > 256) {
+      problems.add(`tags.${tagKey}`, "must be at most 256 characters (the Azure tag value limit).");
+    } else {
+      tags[tagKey] = String(tagValue);
+    }
+  }
+  return tags;
+}
+
+function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | undefined {
+  const token = raw.secrets.apnsToken;
+  const obj = readObject(problems, "apns", raw.values.apns);
+  if (!obj) {
+    if (token && raw.values.apns === undefined) {
+      problems.add("apns", "is required when apnsToken is set: { keyId, teamId, bundleId, environment }.");
+    }
+    return undefined;
+  }
+  reportUnknownFields(problems, "apns", obj, ["keyId", "teamId", "bundleId", "environment"]);
+  if (obj.apnsCertificate !== undefined || obj.certificateKey !== undefined || obj.thumbprint !== undefined) {
+    problems.add("apns", "uses certificate authentication, which ACS push does not support: use a .p8 token key.");
+  }
+  const keyId = readString(problems, "apns.keyId", obj.keyId, APPLE_ID, "the 10-character Key ID of the APNs auth key (A-Z, 0-9)");
+  const teamId = readString(problems, "apns.teamId", obj.teamId, APPLE_ID, "the 10-character Apple Team ID (A-Z, 0-9)");
+  const bundleId = readString(problems, "apns.bundleId", obj.bundleId, BUNDLE_ID, "the app's bundle id, like com.contoso.chat");
+  const environment = readChoice(problems, "apns.environment", obj.environment, ["sandbox", "production"] as const, undefined);
+  const normalizedToken = readApnsToken(problems, token);
+  if (!keyId || !teamId || !bundleId || !environment || !normalizedToken) return undefined;
+  return { keyId, teamId, bundleId, environment, token: normalizedToken };
+}
+
+function readApnsToken(problems: ProblemList, token: SecretValue | undefined): SecretValue | undefined {
+  const how = "set it with: pulumi config set --secret acs-notifications:apnsToken < AuthKey_KEYID.p8";
+  if (!token) return problems.add("apnsToken", `is required when apns is set; ${how}.`);
+  if (token.kind === "opaque") return token;
+  const body = normalizeApnsToken(token.value);
+  if (!body) {
+    return problems.add("apnsToken", "must be the contents of an APNs .p8 auth key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
+  }
+  return { kind: "plain", value: body };
+}
+
+interface ServiceAccount {
+  projectId: unknown;
+  clientEmail: unknown;
+  privateKey: SecretValue;
+}
+
+function parseServiceAccount(problems: ProblemList, secret: SecretValue): ServiceAccount | undefined {
+  const name = "fcmServiceAccountJson";
+  if (secret.kind === "opaque") {
+    // The JSON cannot be seen offline; its fields are checked when the stack really runs.
+    return { projectId: "opaque-project", clientEmail: "opaque@opaque-project.iam.gserviceaccount.com", privateKey: secret };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secret.value);
+  } catch {
+    return problems.add(name, "must be the JSON key file of a Firebase service account; it is not valid JSON (the value is not shown).");
+  }
+  if (typeof parsed !== "object" || parsed === null) {
+    return problems.add(name, "must be a JSON object (the service account key file).");
+  }
+  const sa = parsed as Record<string, unknown>;
+  if (sa.type !== "service_account") {
+    problems.add(name, `must be a service account key file ("type": "service_account").`);
+  }
+  const privateKey = typeof sa.private_key === "string" ? sa.private_key : "";
+  return { projectId: sa.project_id, clientEmail: sa.client_email, privateKey: { kind: "plain", value: privateKey } };
+}
+
+function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | undefined {
+  const json = raw.secrets.fcmServiceAccountJson;
+  const privateKeySecret = raw.secrets.fcmPrivateKey;
+  const obj = readObject(problems, "fcm", raw.values.fcm);
+  if (json && (obj || privateKeySecret)) {
+    problems.add("fcmServiceAccountJson", "cannot be combined with fcm / fcmPrivateKey: configure FCM v1 one way only.");
+    return undefined;
+  }
+  let source: ServiceAccount | undefined;
+  let prefix: string;
+  if (json) {
+    source = parseServiceAccount(problems, json);
+    prefix = "fcmServiceAccountJson";
+  } else if (obj) {
+    reportUnknownFields(problems, "fcm", obj, ["projectId", "clientEmail"]);
+    if (obj.googleApiKey !== undefined || obj.serverKey !== undefined) {
+      problems.add("fcm", "holds a legacy FCM server key, which Google shut down in 2024: use FCM v1 service account credentials.");
+    }
+    if (!privateKeySecret) {
+      problems.add("fcmPrivateKey", "is required when fcm is set; set it with: pulumi config set --secret acs-notifications:fcmPrivateKey < key.pem.");
+      return undefined;
+    }
+    source = { projectId: obj.projectId, clientEmail: obj.clientEmail, privateKey: privateKeySecret };
+    prefix = "fcm";
+  } else {
+    if (privateKeySecret) problems.add("fcm", "is required when fcmPrivateKey is set: { projectId, clientEmail }.");
+    return undefined;
+  }
+  if (!source) return undefined;
+  const keyName = (field: string, jsonField: string) => (json ? `${prefix}.${jsonField}` : `${prefix}.${field}`);
+  const projectId = readString(problems, keyName("projectId", "project_id"), source.projectId, GCP_PROJECT_ID, "a Firebase/Google Cloud project id (6-30 lowercase letters, digits, hyphens)");
+  const clientEmail = readString(problems, keyName("clientEmail", "client_email"), source.clientEmail, SERVICE_ACCOUNT_EMAIL, "a service account email ending in .iam.gserviceaccount.com");
+  const keyKey = json ? "fcmServiceAccountJson.private_key" : "fcmPrivateKey";
+  if (source.privateKey.kind === "plain" && !isPemPrivateKey(source.privateKey.value)) {
+    problems.add(keyKey, "must be a PEM private key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
+    return undefined;
+  }
+  if (!projectId || !clientEmail) return undefined;
+  return { projectId, clientEmail, privateKey: source.privateKey };
+}
+
+/**
+ * Validates everything at once, so a user fixes a stack file in one pass. Throws
+ * {@link StackConfigError} listing every problem; messages name the key and the expected
+ * form and never contain a secret value.
+ */
+export function validateStackConfig(raw: RawStackConfig): StackConfig {
+  const problems = new ProblemList();
+  for (const name of Object.keys(raw.values)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(name)) {
+      problems.add(name, `is not a setting of this project; known settings: ${KNOWN_KEYS.join(", ")}.`);
+    }
+  }
+  for (const name of raw.plaintextSecretKeys) {
+    problems.add(name, `holds a secret in plain text: remove it and set it again with pulumi config set --secret ${key(name)}.`);
+  }
+  const location = readString(problems, "location", raw.values.location, AZURE_LOCATION, "an Azure region name like westeurope");
+  const namePrefix = readString(problems, "namePrefix", raw.values.namePrefix, NAME_PREFIX, "3-16 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen");
+  const existingResourceGroup =
+    raw.values.existingResourceGroup === undefined
+      ? undefined
+      : readString(problems, "existingResourceGroup", raw.values.existingResourceGroup, RESOURCE_GROUP, "the name of an existing resource group (1-90 letters, digits, . _ - ( ), not ending in .)");
+  const tags = readTags(problems, raw.values.tags);
+  const dataLocation = readChoice(problems, "dataLocation", raw.values.dataLocation, DATA_LOCATIONS, undefined);
+  const hubSku = readChoice(problems, "hubSku", raw.values.hubSku, HUB_SKUS, "Free");
+  const apns = readApns(problems, raw);
+  const fcmV1 = readFcm(problems, raw);
+  const anyPlatform = raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
+  if (!anyPlatform) {
+    problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
+  }
+  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku) {
+    throw new StackConfigError(problems.items);
+  }
+  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1 };
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import { readStackConfig, secretInput } from "./config/readStackConfig";
+import { APNS_ENDPOINTS } from "./config/stackConfig";
+import { CommunicationServices } from "./components/communicationServices";
+import { NotificationHub } from "./components/notificationHub";
+import { NotificationHubLink } from "./components/notificationHubLink";
+
+const config = readStackConfig();
+const name = config.namePrefix;
+
+const resourceGroupName: pulumi.Input<string> = config.existingResourceGroup
+  ? config.existingResourceGroup
+  : new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags: config.tags }).name;
+
+// ACS and the hub do not depend on each other, so Pulumi creates them in parallel.
+const acs = new CommunicationServices(name, {
+  resourceGroupName,
+  dataLocation: config.dataLocation,
+  tags: config.tags,
+});
+
+const hub = new NotificationHub(name, {
+  resourceGroupName,
+  location: config.location,
+  sku: config.hubSku,
+  tags: config.tags,
+  apns: config.apns && {
+    keyId: config.apns.keyId,
+    teamId: config.apns.teamId,
+    bundleId: config.apns.bundleId,
+    endpoint: APNS_ENDPOINTS[config.apns.environment],
+    token: secretInput(config.apns.token),
+  },
+  fcmV1: config.fcmV1 && {
+    projectId: config.fcmV1.projectId,
+    clientEmail: config.fcmV1.clientEmail,
+    privateKey: secretInput(config.fcmV1.privateKey),
+  },
+});
+
+// The link waits for ACS, the hub and the Send rule through its inputs, and re-links when
+// the Send rule's key is regenerated (its connection string changes).
+const link = new NotificationHubLink(name, {
+  communicationServiceId: acs.id,
+  notificationHubId: hub.hubId,
+  connectionString: hub.sendConnectionString,
+});
+
+export const acsName = acs.name;
+export const acsId = acs.id;
+export const acsHostName = acs.hostName;
+export const hubNamespace = hub.namespaceName;
+export const hubName = hub.hubName;
+export const hubId = hub.hubId;
+export const linkedNotificationHubId = link.linkedNotificationHubId;
+export const linkedConnectionStringFingerprint = link.connectionStringFingerprint;
+export const hubSendConnectionString = hub.sendConnectionString;
