@@ -109,7 +109,10 @@ export class NotificationHub extends pulumi.ComponentResource {
     this.namespaceName = this.namespace.name;
     this.hubName = this.hub.name;
     this.hubId = this.hub.id;
-    this.sendConnectionString = pulumi.secret(keys.primaryConnectionString);
+    // Carry the rule's dependency on the string, so whatever uses it (the link) waits for the rule.
+    this.sendConnectionString = pulumi.secret(
+      pulumi.all([this.sendRule.id, keys.primaryConnectionString]).apply(([, connectionString]) => connectionString),
+    );
     this.registerOutputs({
       namespaceName: this.namespaceName,
       hubName: this.hubName,

@@ -20,10 +20,10 @@ interface LinkResourceInputs {
 
 /** The dynamic resource behind the component: ARM's `linkNotificationHub` action with a lifecycle. */
 export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
-  public readonly communicationServiceId!: pulumi.Output<string>;
-  public readonly notificationHubId!: pulumi.Output<string>;
-  public readonly linkedNotificationHubId!: pulumi.Output<string>;
-  public readonly connectionStringFingerprint!: pulumi.Output<string>;
+  declare public readonly communicationServiceId: pulumi.Output<string>;
+  declare public readonly notificationHubId: pulumi.Output<string>;
+  declare public readonly linkedNotificationHubId: pulumi.Output<string>;
+  declare public readonly connectionStringFingerprint: pulumi.Output<string>;
 
   constructor(
     name: string,

@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AzureMocks } from "./azureMocks";
+
+/** One resource as the program registered it: what the engine would see. */
+export interface RegisteredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  /** URN of the parent; undefined for the stack's direct children. */
+  readonly parent?: string;
+  /** Inputs with secrets kept as Pulumi's RPC secret wrappers (`pulumi.runtime.isRpcSecret`). */
+  readonly inputs: Record<string, unknown>;
+  /** URNs this resource waits for (explicit dependsOn and every input's resources). */
+  readonly dependencies: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+export interface RegisteredInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Everything one run of a program registered, in registration order. */
+export class ProgramRecording {
+  readonly resources: RegisteredResource[] = [];
+  readonly invokes: RegisteredInvoke[] = [];
+
+  byType(type: string): RegisteredResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The single resource of a type; throws when there is not exactly one, so tests fail loudly. */
+  one(type: string): RegisteredResource {
+    const found = this.byType(type);
+    if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+    return found[0];
+  }
+
+  byUrn(urn: string): RegisteredResource | undefined {
+    return this.resources.find((r) => r.urn === urn);
+  }
+}
+
+interface MonitorRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): unknown;
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getTok(): string;
+  getArgs(): unknown;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+interface Monitor {
+  registerResource(req: MonitorRequest, callback: Callback): Promise<void>;
+  invoke(req: MonitorRequest, callback: Callback): Promise<void>;
+}
+
+export interface MockRuntimeOptions {
+  readonly project?: string;
+  readonly stack?: string;
+  /** Run as a preview (true, the default) or as an update. */
+  readonly preview?: boolean;
+  readonly mocks?: pulumi.runtime.Mocks;
+}
+
+/**
+ * Installs Pulumi's mock runtime with {@link AzureMocks} and records every registration, with
+ * the parent, dependencies and secret markers that the mock API alone does not expose.
+ */
+export function startMockRuntime(options: MockRuntimeOptions = {}): ProgramRecording {
+  const recording = new ProgramRecording();
+  const mocks = options.mocks ?? new AzureMocks();
+  void pulumi.runtime.setMocks(mocks, options.project ?? "acs-notifications", options.stack ?? "dev", options.preview ?? true);
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const registerResource = monitor.registerResource.bind(monitor);
+  const invoke = monitor.invoke.bind(monitor);
+
+  monitor.registerResource = async (req, callback) => {
+    return registerResource(req, (err, response) => {
+      if (!err && response) {
+        const urn = (response as { getUrn(): string }).getUrn();
+        recording.resources.push({
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          inputs: pulumi.runtime.deserializeProperties(req.getObject() as never, true),
+          dependencies: req.getDependenciesList(),
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        });
+      }
+      callback(err, response);
+    });
+  };
+  monitor.invoke = async (req, callback) => {
+    recording.invokes.push({ token: req.getTok(), inputs: pulumi.runtime.deserializeProperties(req.getArgs() as never, true) });
+    return invoke(req, callback);
+  };
+  return recording;
+}
+
+/** Resolves an output (or any value) the way a test or the plan needs it: value, and whether it is secret. */
+export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<{ value: T | undefined; secret: boolean; known: boolean }> {
+  const output = pulumi.output(value);
+  const internal = output as unknown as {
+    promise(withUnknowns?: boolean): Promise<T>;
+    isSecret: Promise<boolean>;
+    isKnown: Promise<boolean>;
+  };
+  const [resolved, secret, known] = await Promise.all([internal.promise(true), internal.isSecret, internal.isKnown]);
+  return { value: resolved, secret, known };
+}

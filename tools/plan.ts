@@ -1,0 +1,91 @@
+/**
+ * `npm run plan [-- --stack NAME] [-- --json]`: runs index.ts — the program `pulumi up`
+ * runs — under Pulumi's mock runtime with the stack's committed configuration, and prints
+ * what it would create. No Azure account, no Pulumi CLI. Exit codes: 0 ok, 1 invalid
+ * configuration or program error, 2 bad usage.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { markSecretsOpaque } from "../config/opaqueSecrets";
+import { planSecretsFromEnvironments } from "./planSecrets";
+import { readStackFiles, StackFileError } from "./stackFiles";
+import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
+import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
+
+export interface PlanArgs {
+  readonly stack: string;
+  readonly json: boolean;
+  readonly root: string;
+}
+
+export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs | string {
+  let stack = "dev";
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--json") json = true;
+    else if (arg === "--stack" || arg === "-s") {
+      const value = argv[++i];
+      if (!value || value.startsWith("-")) return "--stack needs a stack name, e.g. --stack staging";
+      stack = value;
+    } else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+    else return `unknown argument '${arg}'; usage: npm run plan -- [--stack NAME] [--json]`;
+  }
+  return { stack, json, root };
+}
+
+export interface PlanResult {
+  readonly recording: ProgramRecording;
+  readonly outputs: PlanOutput[];
+  /** Secret keys present but not readable here, and where they come from. */
+  readonly opaqueSecrets: { key: string; source: string }[];
+}
+
+/** Loads the stack's config into the runtime, runs the program under mocks, and collects what it registered. */
+export async function runPlan(args: PlanArgs): Promise<PlanResult> {
+  const files = readStackFiles(args.root, args.stack);
+  const fromEnvironments = planSecretsFromEnvironments(files);
+  pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
+  markSecretsOpaque([...files.opaqueKeys, ...fromEnvironments.keys]);
+  const recording = startMockRuntime({ project: files.project, stack: files.stack, preview: true });
+
+  const program = require(path.join(args.root, "index.ts")) as Record<string, unknown>;
+  const outputs: PlanOutput[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    const resolved = await resolveOutput(value as pulumi.Input<unknown>);
+    outputs.push({ name, ...resolved });
+  }
+  await pulumi.runtime.disconnect();
+  const opaqueSecrets = [
+    ...files.opaqueKeys.map((key) => ({ key, source: `encrypted in Pulumi.${files.stack}.yaml` })),
+    ...fromEnvironments.keys.map((key) => ({ key, source: `ESC environment ${files.environments.join(", ")}` })),
+  ];
+  return { recording, outputs, opaqueSecrets };
+}
+
+async function main(): Promise<number> {
+  const root = path.resolve(__dirname, "..");
+  const args = parsePlanArgs(process.argv.slice(2), root);
+  if (typeof args === "string") {
+    console.error(args);
+    return 2;
+  }
+  // A program error may surface from a pending registration rather than from require().
+  let asyncFailure: unknown;
+  process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
+  try {
+    const result = await runPlan(args);
+    if (asyncFailure) throw asyncFailure;
+    console.log(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
+    return 0;
+  } catch (error) {
+    const known = error instanceof StackFileError || (error as { __pulumiRunError?: boolean }).__pulumiRunError;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(known ? `plan failed for stack '${args.stack}':\n${message}` : `plan failed for stack '${args.stack}': ${(error as Error).stack ?? message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}
