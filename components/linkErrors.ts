@@ -40,12 +40,21 @@ export interface LinkErrorContext {
   readonly secrets: readonly string[];
 }
 
-const CREDENTIAL_ERRORS = ["CredentialUnavailableError", "AuthenticationError", "AuthenticationRequiredError", "AggregateAuthenticationError"];
+const CREDENTIAL_ERRORS = [
+  "CredentialUnavailableError",
+  "AuthenticationError",
+  "AuthenticationRequiredError",
+  "AggregateAuthenticationError",
+];
 
 function classify(status: number | undefined, code: string, text: string, name: string): LinkFailureCase {
   if (CREDENTIAL_ERRORS.includes(name)) return "not-authorized";
   if (/^WrongSubscription$/i.test(code) || /same subscription/i.test(text)) return "wrong-subscription";
-  if (status === 401 || status === 403 || /^(AuthorizationFailed|InvalidAuthenticationToken\w*|LinkedAuthorizationFailed|AuthenticationFailed)$/i.test(code)) {
+  if (
+    status === 401 ||
+    status === 403 ||
+    /^(AuthorizationFailed|InvalidAuthenticationToken\w*|LinkedAuthorizationFailed|AuthenticationFailed)$/i.test(code)
+  ) {
     return "not-authorized";
   }
   if (/\bsend\b/i.test(text) && /(right|claim|permission|access|authoriz)/i.test(text)) return "missing-send-right";
@@ -105,7 +114,7 @@ export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkErr
   const code = e.code ?? e.details?.error?.code ?? "";
   const rawText = [e.message ?? "", e.details?.error?.message ?? ""].join(" ");
   const failure = classify(e.statusCode, code, rawText, e.name ?? "");
-  const status = e.statusCode ? `HTTP ${e.statusCode}` : e.name ?? "error";
+  const status = e.statusCode ? `HTTP ${e.statusCode}` : (e.name ?? "error");
   const azureSaid = redactSecrets(rawText.trim(), ctx.secrets).slice(0, 300);
   const detail = azureSaid ? ` Azure said (${status}${code ? ` ${code}` : ""}): ${azureSaid}` : "";
   return new LinkError(failure, `${advice(failure, ctx)}${detail}`);

@@ -55,7 +55,10 @@ export class NotificationHub extends pulumi.ComponentResource {
     super("acs-notifications:notificationhubs:NotificationHub", name, {}, opts);
     if (!args.apns && !args.fcmV1) {
       // ACS refuses to push through a hub without platform credentials (troubleshooting case 2).
-      throw new pulumi.ResourceError("NotificationHub needs apns or fcmV1 credentials: a hub without any cannot deliver pushes.", this);
+      throw new pulumi.ResourceError(
+        "NotificationHub needs apns or fcmV1 credentials: a hub without any cannot deliver pushes.",
+        this,
+      );
     }
 
     this.namespace = new notificationhubs.Namespace(

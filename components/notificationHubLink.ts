@@ -38,10 +38,17 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
       linkedNotificationHubId: undefined,
       connectionStringFingerprint: undefined,
     };
-    super(createNotificationHubLinkProvider(providerOptions), name, inputs, {
-      ...opts,
-      additionalSecretOutputs: ["connectionString"],
-    }, undefined, "NotificationHubLink");
+    super(
+      createNotificationHubLinkProvider(providerOptions),
+      name,
+      inputs,
+      {
+        ...opts,
+        additionalSecretOutputs: ["connectionString"],
+      },
+      undefined,
+      "NotificationHubLink",
+    );
   }
 }
 

@@ -45,13 +45,15 @@ export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unkn
   if (isKnownString(communicationServiceId) && !acs) {
     failures.push({
       property: "communicationServiceId",
-      reason: "must be the ARM id of a Communication Services resource (/subscriptions/…/providers/Microsoft.Communication/communicationServices/NAME).",
+      reason:
+        "must be the ARM id of a Communication Services resource (/subscriptions/…/providers/Microsoft.Communication/communicationServices/NAME).",
     });
   }
   if (isKnownString(notificationHubId) && !hub) {
     failures.push({
       property: "notificationHubId",
-      reason: "must be the ARM id of a notification hub (/subscriptions/…/providers/Microsoft.NotificationHubs/namespaces/NS/notificationHubs/HUB).",
+      reason:
+        "must be the ARM id of a notification hub (/subscriptions/…/providers/Microsoft.NotificationHubs/namespaces/NS/notificationHubs/HUB).",
     });
   }
   if (acs && hub && acs.subscriptionId.toLowerCase() !== hub.subscriptionId.toLowerCase()) {
@@ -65,7 +67,8 @@ export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unkn
     if (!parsed) {
       failures.push({
         property: "connectionString",
-        reason: "must be a Notification Hubs connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…); the value is not shown.",
+        reason:
+          "must be a Notification Hubs connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…); the value is not shown.",
       });
     } else if (hub && parsed.namespaceName.toLowerCase() !== hub.namespaceName.toLowerCase()) {
       failures.push({
@@ -134,7 +137,10 @@ async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<L
  * offers no unlink.
  */
 export function createNotificationHubLinkProvider(options: LinkProviderOptions = {}): pulumi.dynamic.ResourceProvider {
-  const log = (message: string) => (options.log ? options.log(message) : pulumi.log.warn(message));
+  const log = (message: string): void => {
+    if (options.log) options.log(message);
+    else void pulumi.log.warn(message);
+  };
   return {
     async check(olds: LinkInputs, news: LinkInputs) {
       return { inputs: news, failures: validateLinkInputs(news) };

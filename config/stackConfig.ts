@@ -173,13 +173,7 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : String(value);
 }
 
-function readString(
-  problems: ProblemList,
-  name: string,
-  value: unknown,
-  pattern: RegExp,
-  expected: string,
-): string | undefined {
+function readString(problems: ProblemList, name: string, value: unknown, pattern: RegExp, expected: string): string | undefined {
   if (value === undefined || value === "") return problems.add(name, `is required: ${expected}.`);
   if (typeof value !== "string" || !pattern.test(value)) {
     return problems.add(name, `must be ${expected}; got ${describe(value)}.`);
@@ -255,7 +249,13 @@ function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | unde
   if (obj.apnsCertificate !== undefined || obj.certificateKey !== undefined || obj.thumbprint !== undefined) {
     problems.add("apns", "uses certificate authentication, which ACS push does not support: use a .p8 token key.");
   }
-  const keyId = readString(problems, "apns.keyId", obj.keyId, APPLE_ID, "the 10-character Key ID of the APNs auth key (A-Z, 0-9)");
+  const keyId = readString(
+    problems,
+    "apns.keyId",
+    obj.keyId,
+    APPLE_ID,
+    "the 10-character Key ID of the APNs auth key (A-Z, 0-9)",
+  );
   const teamId = readString(problems, "apns.teamId", obj.teamId, APPLE_ID, "the 10-character Apple Team ID (A-Z, 0-9)");
   const bundleId = readString(problems, "apns.bundleId", obj.bundleId, BUNDLE_ID, "the app's bundle id, like com.contoso.chat");
   const environment = readChoice(problems, "apns.environment", obj.environment, ["sandbox", "production"] as const, undefined);
@@ -270,7 +270,10 @@ function readApnsToken(problems: ProblemList, token: SecretValue | undefined): S
   if (token.kind === "opaque") return token;
   const body = normalizeApnsToken(token.value);
   if (!body) {
-    return problems.add("apnsToken", "must be the contents of an APNs .p8 auth key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
+    return problems.add(
+      "apnsToken",
+      "must be the contents of an APNs .p8 auth key (-----BEGIN PRIVATE KEY----- …); the value is not shown.",
+    );
   }
   return { kind: "plain", value: body };
 }
@@ -291,7 +294,10 @@ function parseServiceAccount(problems: ProblemList, secret: SecretValue): Servic
   try {
     parsed = JSON.parse(secret.value);
   } catch {
-    return problems.add(name, "must be the JSON key file of a Firebase service account; it is not valid JSON (the value is not shown).");
+    return problems.add(
+      name,
+      "must be the JSON key file of a Firebase service account; it is not valid JSON (the value is not shown).",
+    );
   }
   if (typeof parsed !== "object" || parsed === null) {
     return problems.add(name, "must be a JSON object (the service account key file).");
@@ -320,10 +326,16 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
   } else if (obj) {
     reportUnknownFields(problems, "fcm", obj, ["projectId", "clientEmail"]);
     if (obj.googleApiKey !== undefined || obj.serverKey !== undefined) {
-      problems.add("fcm", "holds a legacy FCM server key, which Google shut down in 2024: use FCM v1 service account credentials.");
+      problems.add(
+        "fcm",
+        "holds a legacy FCM server key, which Google shut down in 2024: use FCM v1 service account credentials.",
+      );
     }
     if (!privateKeySecret) {
-      problems.add("fcmPrivateKey", "is required when fcm is set; set it with: pulumi config set --secret acs-notifications:fcmPrivateKey < key.pem.");
+      problems.add(
+        "fcmPrivateKey",
+        "is required when fcm is set; set it with: pulumi config set --secret acs-notifications:fcmPrivateKey < key.pem.",
+      );
       return undefined;
     }
     source = { projectId: obj.projectId, clientEmail: obj.clientEmail, privateKey: privateKeySecret };
@@ -334,8 +346,20 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
   }
   if (!source) return undefined;
   const keyName = (field: string, jsonField: string) => (json ? `${prefix}.${jsonField}` : `${prefix}.${field}`);
-  const projectId = readString(problems, keyName("projectId", "project_id"), source.projectId, GCP_PROJECT_ID, "a Firebase/Google Cloud project id (6-30 lowercase letters, digits, hyphens)");
-  const clientEmail = readString(problems, keyName("clientEmail", "client_email"), source.clientEmail, SERVICE_ACCOUNT_EMAIL, "a service account email ending in .iam.gserviceaccount.com");
+  const projectId = readString(
+    problems,
+    keyName("projectId", "project_id"),
+    source.projectId,
+    GCP_PROJECT_ID,
+    "a Firebase/Google Cloud project id (6-30 lowercase letters, digits, hyphens)",
+  );
+  const clientEmail = readString(
+    problems,
+    keyName("clientEmail", "client_email"),
+    source.clientEmail,
+    SERVICE_ACCOUNT_EMAIL,
+    "a service account email ending in .iam.gserviceaccount.com",
+  );
   const keyKey = json ? "fcmServiceAccountJson.private_key" : "fcmPrivateKey";
   if (source.privateKey.kind === "plain" && !isPemPrivateKey(source.privateKey.value)) {
     problems.add(keyKey, "must be a PEM private key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
@@ -361,17 +385,30 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
     problems.add(name, `holds a secret in plain text: remove it and set it again with pulumi config set --secret ${key(name)}.`);
   }
   const location = readString(problems, "location", raw.values.location, AZURE_LOCATION, "an Azure region name like westeurope");
-  const namePrefix = readString(problems, "namePrefix", raw.values.namePrefix, NAME_PREFIX, "3-16 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen");
+  const namePrefix = readString(
+    problems,
+    "namePrefix",
+    raw.values.namePrefix,
+    NAME_PREFIX,
+    "3-16 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+  );
   const existingResourceGroup =
     raw.values.existingResourceGroup === undefined
       ? undefined
-      : readString(problems, "existingResourceGroup", raw.values.existingResourceGroup, RESOURCE_GROUP, "the name of an existing resource group (1-90 letters, digits, . _ - ( ), not ending in .)");
+      : readString(
+          problems,
+          "existingResourceGroup",
+          raw.values.existingResourceGroup,
+          RESOURCE_GROUP,
+          "the name of an existing resource group (1-90 letters, digits, . _ - ( ), not ending in .)",
+        );
   const tags = readTags(problems, raw.values.tags);
   const dataLocation = readChoice(problems, "dataLocation", raw.values.dataLocation, DATA_LOCATIONS, undefined);
   const hubSku = readChoice(problems, "hubSku", raw.values.hubSku, HUB_SKUS, "Free");
   const apns = readApns(problems, raw);
   const fcmV1 = readFcm(problems, raw);
-  const anyPlatform = raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
+  const anyPlatform =
+    raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
   if (!anyPlatform) {
     problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
   }

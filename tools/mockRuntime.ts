@@ -106,7 +106,9 @@ export function startMockRuntime(options: MockRuntimeOptions = {}): ProgramRecor
 }
 
 /** Resolves an output (or any value) the way a test or the plan needs it: value, and whether it is secret. */
-export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<{ value: T | undefined; secret: boolean; known: boolean }> {
+export async function resolveOutput<T>(
+  value: pulumi.Input<T>,
+): Promise<{ value: T | undefined; secret: boolean; known: boolean }> {
   const output = pulumi.output(value);
   const internal = output as unknown as {
     promise(withUnknowns?: boolean): Promise<T>;

@@ -81,7 +81,11 @@ async function main(): Promise<number> {
   } catch (error) {
     const known = error instanceof StackFileError || (error as { __pulumiRunError?: boolean }).__pulumiRunError;
     const message = error instanceof Error ? error.message : String(error);
-    console.error(known ? `plan failed for stack '${args.stack}':\n${message}` : `plan failed for stack '${args.stack}': ${(error as Error).stack ?? message}`);
+    console.error(
+      known
+        ? `plan failed for stack '${args.stack}':\n${message}`
+        : `plan failed for stack '${args.stack}': ${(error as Error).stack ?? message}`,
+    );
     return 1;
   }
 }

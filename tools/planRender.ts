@@ -14,7 +14,11 @@ const SECRET = "[secret]";
 const UNKNOWN = "[unknown until deployed]";
 
 function isUnknown(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || (typeof value === "object" && value !== null && "__pulumiUnknown" in value) || value === pulumi.runtime.unknownValue;
+  return (
+    pulumi.Output.isInstance(value) ||
+    (typeof value === "object" && value !== null && "__pulumiUnknown" in value) ||
+    value === pulumi.runtime.unknownValue
+  );
 }
 
 /** A value as the plan shows it: secrets and unknowns replaced, never revealed. */
@@ -23,7 +27,11 @@ export function displayValue(value: unknown): unknown {
   if (isUnknown(value)) return UNKNOWN;
   if (Array.isArray(value)) return value.map(displayValue);
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, displayValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, displayValue(v)]),
+    );
   }
   return value;
 }
@@ -37,7 +45,7 @@ function visibleInputs(resource: RegisteredResource): Record<string, unknown> {
 }
 
 function inline(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
@@ -96,7 +104,7 @@ export function renderPlanJson(stack: string, plan: Plan): string {
         dependsOn: r.dependencies,
         secretOutputs: r.additionalSecretOutputs,
       })),
-      outputs: Object.fromEntries(plan.outputs.map((o) => [o.name, o.secret ? SECRET : !o.known ? UNKNOWN : o.value ?? null])),
+      outputs: Object.fromEntries(plan.outputs.map((o) => [o.name, o.secret ? SECRET : !o.known ? UNKNOWN : (o.value ?? null)])),
     },
     null,
     2,

@@ -1,0 +1,258 @@
+import { normalizeApnsToken, RawStackConfig, StackConfigError, validateStackConfig } from "../config/stackConfig";
+import { apnsP8, fcmPrivateKeyPem, serviceAccountJson } from "./support/keys";
+
+type Values = Record<string, unknown>;
+type Secrets = RawStackConfig["secrets"];
+
+const goodValues: Values = {
+  location: "westeurope",
+  namePrefix: "acsnotif-dev",
+  dataLocation: "Europe",
+  hubSku: "Free",
+  tags: { environment: "dev", owner: "platform-team", costCenter: "CC-1234" },
+  apns: { keyId: "ABCDE12345", teamId: "TEAM123456", bundleId: "com.contoso.chat", environment: "sandbox" },
+  fcm: { projectId: "contoso-chat-dev", clientEmail: "acs-push@contoso-chat-dev.iam.gserviceaccount.com" },
+};
+const goodSecrets: Secrets = {
+  apnsToken: { kind: "plain", value: apnsP8 },
+  fcmPrivateKey: { kind: "plain", value: fcmPrivateKeyPem },
+};
+
+function raw(values: Values = {}, secrets: Secrets = {}, plaintextSecretKeys: string[] = []): RawStackConfig {
+  const merged: Values = { ...goodValues, ...values };
+  for (const [k, v] of Object.entries(values)) if (v === undefined) delete merged[k];
+  const mergedSecrets: Record<string, RawStackConfig["secrets"][string]> = { ...goodSecrets, ...secrets };
+  for (const [k, v] of Object.entries(secrets)) if (v === undefined) delete mergedSecrets[k];
+  return { values: merged, secrets: mergedSecrets, plaintextSecretKeys };
+}
+
+function problemsOf(input: RawStackConfig): { key: string; message: string }[] {
+  try {
+    validateStackConfig(input);
+  } catch (error) {
+    if (error instanceof StackConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+const secretFragments = [apnsP8.split("\n")[1], fcmPrivateKeyPem.split("\n")[1], "PRIVATE KEY-----\nMII"];
+
+describe("validateStackConfig", () => {
+  it("accepts the happy-path configuration and picks the sandbox endpoint inputs", () => {
+    const config = validateStackConfig(raw());
+    expect(config.apns).toMatchObject({
+      keyId: "ABCDE12345",
+      teamId: "TEAM123456",
+      bundleId: "com.contoso.chat",
+      environment: "sandbox",
+    });
+    expect(config.apns?.token).toEqual({ kind: "plain", value: normalizeApnsToken(apnsP8) });
+    expect(config.fcmV1).toMatchObject({ projectId: "contoso-chat-dev" });
+    expect(config.hubSku).toBe("Free");
+    expect(config.tags).toEqual({ environment: "dev", owner: "platform-team", costCenter: "CC-1234" });
+  });
+
+  it("defaults the hub SKU to Free and accepts case-insensitive choices", () => {
+    expect(validateStackConfig(raw({ hubSku: undefined })).hubSku).toBe("Free");
+    expect(validateStackConfig(raw({ hubSku: "standard", dataLocation: "united states" }))).toMatchObject({
+      hubSku: "Standard",
+      dataLocation: "United States",
+    });
+  });
+
+  it("accepts FCM v1 from one service-account JSON secret", () => {
+    const config = validateStackConfig(
+      raw(
+        { fcm: undefined },
+        { fcmPrivateKey: undefined, fcmServiceAccountJson: { kind: "plain", value: serviceAccountJson() } },
+      ),
+    );
+    expect(config.fcmV1).toMatchObject({
+      projectId: "contoso-chat-dev",
+      clientEmail: "acs-push@contoso-chat-dev.iam.gserviceaccount.com",
+    });
+    expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
+  });
+
+  it("accepts only one platform (APNs or FCM)", () => {
+    expect(validateStackConfig(raw({ fcm: undefined }, { fcmPrivateKey: undefined })).fcmV1).toBeUndefined();
+    expect(validateStackConfig(raw({ apns: undefined }, { apnsToken: undefined })).apns).toBeUndefined();
+  });
+
+  it("accepts the bare base64 body of a .p8 as well as the PEM file", () => {
+    const body = normalizeApnsToken(apnsP8)!;
+    expect(validateStackConfig(raw({}, { apnsToken: { kind: "plain", value: body } })).apns?.token).toEqual({
+      kind: "plain",
+      value: body,
+    });
+  });
+
+  it("counts opaque secrets as present without checking their content", () => {
+    const config = validateStackConfig(raw({}, { apnsToken: { kind: "opaque" }, fcmPrivateKey: { kind: "opaque" } }));
+    expect(config.apns?.token).toEqual({ kind: "opaque" });
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf(raw({ location: "West Europe", namePrefix: "X", hubSku: "Premium" }, { apnsToken: undefined }));
+    expect(problems.map((p) => p.key)).toEqual(
+      expect.arrayContaining([
+        "acs-notifications:location",
+        "acs-notifications:namePrefix",
+        "acs-notifications:hubSku",
+        "acs-notifications:apnsToken",
+      ]),
+    );
+  });
+
+  // Each case changes the happy-path fixture once; the error must name the key and say what is expected.
+  const badInputs: [string, RawStackConfig, string, RegExp][] = [
+    ["missing location", raw({ location: undefined }), "location", /required.*region/],
+    ["location with spaces", raw({ location: "West Europe" }), "location", /region name like westeurope/],
+    ["missing namePrefix", raw({ namePrefix: undefined }), "namePrefix", /required/],
+    ["namePrefix with upper case", raw({ namePrefix: "AcsNotif" }), "namePrefix", /lowercase/],
+    ["namePrefix too long", raw({ namePrefix: "a".repeat(17) }), "namePrefix", /3-16/],
+    ["namePrefix ending in a hyphen", raw({ namePrefix: "acs-" }), "namePrefix", /not ending with a hyphen/],
+    [
+      "invalid resource group",
+      raw({ existingResourceGroup: "rg with space" }),
+      "existingResourceGroup",
+      /existing resource group/,
+    ],
+    ["missing tags", raw({ tags: undefined }), "tags", /required/],
+    ["tags as a list", raw({ tags: ["dev"] }), "tags", /must be an object/],
+    ["missing owner tag", raw({ tags: { environment: "dev", costCenter: "1" } }), "tags.owner", /required/],
+    ["missing costCenter tag", raw({ tags: { environment: "dev", owner: "me" } }), "tags.costCenter", /required/],
+    [
+      "forbidden tag key",
+      raw({ tags: { ...(goodValues.tags as Values), "a/b": "x" } }),
+      "tags.a/b",
+      /not a valid Azure tag name/,
+    ],
+    ["tag value too long", raw({ tags: { ...(goodValues.tags as Values), note: "x".repeat(257) } }), "tags.note", /256/],
+    ["missing dataLocation", raw({ dataLocation: undefined }), "dataLocation", /one of Africa/],
+    ["unknown dataLocation", raw({ dataLocation: "Mars" }), "dataLocation", /one of .*Europe/],
+    ["unknown hub SKU", raw({ hubSku: "Premium" }), "hubSku", /Free \| Basic \| Standard/],
+    [
+      "no platform at all",
+      raw({ apns: undefined, fcm: undefined }, { apnsToken: undefined, fcmPrivateKey: undefined }),
+      "apns",
+      /at least one push platform/,
+    ],
+    ["short APNs key id", raw({ apns: { ...(goodValues.apns as Values), keyId: "ABC" } }), "apns.keyId", /10-character Key ID/],
+    [
+      "lowercase team id",
+      raw({ apns: { ...(goodValues.apns as Values), teamId: "team123456" } }),
+      "apns.teamId",
+      /10-character Apple Team ID/,
+    ],
+    [
+      "bundle id without dots",
+      raw({ apns: { ...(goodValues.apns as Values), bundleId: "contoso" } }),
+      "apns.bundleId",
+      /bundle id/,
+    ],
+    [
+      "unknown APNs environment",
+      raw({ apns: { ...(goodValues.apns as Values), environment: "development" } }),
+      "apns.environment",
+      /sandbox \| production/,
+    ],
+    [
+      "APNs certificate mode",
+      raw({ apns: { ...(goodValues.apns as Values), apnsCertificate: "MIIC..." } }),
+      "apns",
+      /certificate authentication/,
+    ],
+    ["unknown APNs field", raw({ apns: { ...(goodValues.apns as Values), keyID: "X" } }), "apns.keyID", /not a known setting/],
+    ["missing APNs token", raw({}, { apnsToken: undefined }), "apnsToken", /pulumi config set --secret/],
+    [
+      "APNs token that is not a key",
+      raw({}, { apnsToken: { kind: "plain", value: "hunter2-not-a-key" } }),
+      "apnsToken",
+      /\.p8 auth key/,
+    ],
+    ["APNs token set in plain text", raw({}, {}, ["apnsToken"]), "apnsToken", /plain text.*--secret/],
+    ["token without apns settings", raw({ apns: undefined }), "apns", /required when apnsToken is set/],
+    [
+      "bad FCM project id",
+      raw({ fcm: { ...(goodValues.fcm as Values), projectId: "My Project" } }),
+      "fcm.projectId",
+      /project id/,
+    ],
+    [
+      "bad FCM client email",
+      raw({ fcm: { ...(goodValues.fcm as Values), clientEmail: "me@gmail.com" } }),
+      "fcm.clientEmail",
+      /iam\.gserviceaccount\.com/,
+    ],
+    ["legacy FCM server key", raw({ fcm: { ...(goodValues.fcm as Values), serverKey: "AAAA" } }), "fcm", /legacy FCM server key/],
+    ["missing FCM private key", raw({}, { fcmPrivateKey: undefined }), "fcmPrivateKey", /required when fcm is set/],
+    [
+      "FCM private key not PEM",
+      raw({}, { fcmPrivateKey: { kind: "plain", value: "c2VjcmV0LXNlY3JldA==" } }),
+      "fcmPrivateKey",
+      /PEM private key/,
+    ],
+    [
+      "service account JSON not JSON",
+      raw({ fcm: undefined }, { fcmPrivateKey: undefined, fcmServiceAccountJson: { kind: "plain", value: "{nope" } }),
+      "fcmServiceAccountJson",
+      /not valid JSON/,
+    ],
+    [
+      "service account of the wrong type",
+      raw(
+        { fcm: undefined },
+        {
+          fcmPrivateKey: undefined,
+          fcmServiceAccountJson: { kind: "plain", value: serviceAccountJson({ type: "authorized_user" }) },
+        },
+      ),
+      "fcmServiceAccountJson",
+      /service_account/,
+    ],
+    [
+      "service account without email",
+      raw(
+        { fcm: undefined },
+        {
+          fcmPrivateKey: undefined,
+          fcmServiceAccountJson: { kind: "plain", value: serviceAccountJson({ client_email: undefined }) },
+        },
+      ),
+      "fcmServiceAccountJson.client_email",
+      /required/,
+    ],
+    [
+      "FCM configured twice",
+      raw({}, { fcmServiceAccountJson: { kind: "plain", value: serviceAccountJson() } }),
+      "fcmServiceAccountJson",
+      /one way only/,
+    ],
+    ["typo in a key", raw({ hubSKU: "Free" }), "hubSKU", /not a setting of this project/],
+  ];
+
+  it.each(badInputs)("rejects %s, naming the key", (_case, input, key, expected) => {
+    const problems = problemsOf(input);
+    const problem = problems.find((p) => p.key === `acs-notifications:${key}`);
+    expect(problem).toBeDefined();
+    expect(problem!.message).toMatch(expected);
+  });
+
+  it("has at least 25 bad-input cases", () => {
+    expect(badInputs.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(badInputs)("never echoes a secret value when rejecting %s", (_case, input) => {
+    let message = "";
+    try {
+      validateStackConfig(input);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe("");
+    for (const fragment of [...secretFragments, "hunter2-not-a-key", "c2VjcmV0LXNlY3JldA=="])
+      expect(message).not.toContain(fragment);
+  });
+});
