@@ -112,10 +112,11 @@ export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkErr
   if (error instanceof LinkError) return error;
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as AzureErrorLike;
   const code = e.code ?? e.details?.error?.code ?? "";
-  const rawText = [e.message ?? "", e.details?.error?.message ?? ""].join(" ");
-  const failure = classify(e.statusCode, code, rawText, e.name ?? "");
+  // Classify the redacted text: an echoed connection string ("SharedAccessKeyName=…send…") must not steer the diagnosis.
+  const text = redactSecrets([e.message ?? "", e.details?.error?.message ?? ""].join(" "), ctx.secrets);
+  const failure = classify(e.statusCode, code, text, e.name ?? "");
   const status = e.statusCode ? `HTTP ${e.statusCode}` : (e.name ?? "error");
-  const azureSaid = redactSecrets(rawText.trim(), ctx.secrets).slice(0, 300);
+  const azureSaid = text.trim().slice(0, 300);
   const detail = azureSaid ? ` Azure said (${status}${code ? ` ${code}` : ""}): ${azureSaid}` : "";
   return new LinkError(failure, `${advice(failure, ctx)}${detail}`);
 }

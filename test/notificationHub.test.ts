@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mockRuntime";
+import { NotificationHub, NotificationHubArgs } from "../components/notificationHub";
+import { APNS_ENDPOINTS } from "../config/stackConfig";
+import { settleRegistrations } from "./support/settle";
+
+const HUB = "azure-native:notificationhubs:NotificationHub";
+const RULE = "azure-native:notificationhubs:NotificationHubAuthorizationRule";
+const NAMESPACE = "azure-native:notificationhubs:Namespace";
+
+const happyArgs: NotificationHubArgs = {
+  resourceGroupName: "rg-push",
+  location: "westeurope",
+  sku: "Standard",
+  tags: { environment: "prod" },
+  apns: {
+    keyId: "ABCDE12345",
+    teamId: "TEAM123456",
+    bundleId: "com.contoso.chat",
+    endpoint: APNS_ENDPOINTS.production,
+    token: "p8-body",
+  },
+  fcmV1: { projectId: "contoso-chat", clientEmail: "push@contoso-chat.iam.gserviceaccount.com", privateKey: "pem-key" },
+};
+
+async function build(args: NotificationHubArgs): Promise<{ recording: ProgramRecording; hub: NotificationHub }> {
+  const recording = startMockRuntime({ stack: "test" });
+  const hub = new NotificationHub("push", args);
+  await resolveOutput(hub.sendConnectionString);
+  await settleRegistrations();
+  return { recording, hub };
+}
+
+const plain = (v: unknown) => (pulumi.runtime.isRpcSecret(v) ? pulumi.runtime.unwrapRpcSecret(v) : v);
+
+describe("NotificationHub", () => {
+  it("creates a namespace, hub and Send rule, parented to the component and named from it", async () => {
+    const { recording } = await build(happyArgs);
+    const component = recording.one("acs-notifications:notificationhubs:NotificationHub");
+    for (const [type, name] of [
+      [NAMESPACE, "push-ns"],
+      [HUB, "push-hub"],
+      [RULE, "push-send"],
+    ]) {
+      const child = recording.one(type);
+      expect(child.name).toBe(name);
+      expect(child.parent).toBe(component.urn);
+    }
+    expect(recording.one(NAMESPACE).inputs).toMatchObject({
+      namespaceType: "NotificationHub",
+      sku: { name: "Standard" },
+      location: "westeurope",
+    });
+  });
+
+  it("configures APNs with token fields only and never a certificate field", async () => {
+    const { recording } = await build(happyArgs);
+    const apns = plain(recording.one(HUB).inputs.apnsCredential) as Record<string, unknown>;
+    expect(apns).toEqual({
+      keyId: "ABCDE12345",
+      appId: "TEAM123456",
+      appName: "com.contoso.chat",
+      endpoint: "https://api.push.apple.com:443/3/device",
+      token: "p8-body",
+    });
+    for (const certificateField of ["apnsCertificate", "certificateKey", "thumbprint"])
+      expect(apns).not.toHaveProperty(certificateField);
+  });
+
+  it("configures FCM v1 and never the legacy GCM credential", async () => {
+    const { recording } = await build(happyArgs);
+    const inputs = recording.one(HUB).inputs;
+    expect(plain(inputs.fcmV1Credential)).toEqual({
+      projectId: "contoso-chat",
+      clientEmail: "push@contoso-chat.iam.gserviceaccount.com",
+      privateKey: "pem-key",
+    });
+    expect(inputs.gcmCredential).toBeUndefined();
+  });
+
+  it("keeps credentials secret in inputs and in state", async () => {
+    const { recording } = await build(happyArgs);
+    const hub = recording.one(HUB);
+    expect(pulumi.runtime.isRpcSecret(hub.inputs.apnsCredential)).toBe(true);
+    expect(pulumi.runtime.isRpcSecret(hub.inputs.fcmV1Credential)).toBe(true);
+    expect(hub.additionalSecretOutputs).toEqual(expect.arrayContaining(["apnsCredential", "fcmV1Credential"]));
+    expect(recording.one(RULE).additionalSecretOutputs).toEqual(expect.arrayContaining(["primaryKey", "secondaryKey"]));
+  });
+
+  it("grants the dedicated rule exactly Send", async () => {
+    const { recording } = await build(happyArgs);
+    expect(recording.one(RULE).inputs.rights).toEqual(["Send"]);
+  });
+
+  it("reads the Send rule's connection string from listNotificationHubKeys and exposes it only as a secret", async () => {
+    const { recording, hub } = await build(happyArgs);
+    const connectionString = await resolveOutput(hub.sendConnectionString);
+    expect(connectionString.secret).toBe(true);
+    expect(connectionString.value).toMatch(
+      /^Endpoint=sb:\/\/push-ns[0-9a-f]{7}\.servicebus\.windows\.net\/;SharedAccessKeyName=push-send[0-9a-f]{7};SharedAccessKey=/,
+    );
+    const invoke = recording.invokes.find((i) => i.token === "azure-native:notificationhubs:listNotificationHubKeys");
+    expect(invoke?.inputs).toMatchObject({
+      resourceGroupName: "rg-push",
+      authorizationRuleName: expect.stringMatching(/^push-send/),
+    });
+  });
+
+  it("leaves out a platform that is not configured", async () => {
+    const { recording } = await build({ ...happyArgs, fcmV1: undefined });
+    expect(recording.one(HUB).inputs.fcmV1Credential).toBeUndefined();
+    expect(plain(recording.one(HUB).inputs.apnsCredential)).toMatchObject({ keyId: "ABCDE12345" });
+  });
+
+  it("refuses a hub without any platform credentials", () => {
+    startMockRuntime({ stack: "test" });
+    expect(() => new NotificationHub("empty", { ...happyArgs, apns: undefined, fcmV1: undefined })).toThrow(
+      /apns or fcmV1 credentials/,
+    );
+  });
+});

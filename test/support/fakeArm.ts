@@ -1,0 +1,120 @@
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+
+/** A recorded request to the fake ARM endpoint. */
+export interface ArmRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly apiVersion: string | null;
+  readonly authorization: string | undefined;
+  readonly body: unknown;
+}
+
+export interface ArmReply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
+/** The CA the tests trust: the fake server's self-signed certificate. */
+export const fakeArmCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
+
+const LINK =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)\/linkNotificationHub$/i;
+const ACS =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)$/i;
+
+/**
+ * ARM on 127.0.0.1 over TLS (the Azure SDK refuses bearer tokens over plain HTTP), modelling
+ * the Communication Services link action: it remembers which hub each ACS resource is linked
+ * to, so a GET after a link shows it. Tests queue failures with {@link failNext}.
+ */
+export class FakeArm {
+  readonly requests: ArmRequest[] = [];
+  /** notificationHubId per ACS resource path (lower case); absent = ACS resource does not exist. */
+  readonly services = new Map<string, string>();
+  private readonly queued: ArmReply[] = [];
+  private server?: https.Server;
+
+  /** Registers an ACS resource, optionally already linked. */
+  addService(acsId: string, notificationHubId = ""): void {
+    this.services.set(acsId.toLowerCase(), notificationHubId);
+  }
+
+  /** The next requests get these replies instead of the modelled behaviour. */
+  failNext(...replies: ArmReply[]): void {
+    this.queued.push(...replies);
+  }
+
+  get endpoint(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `https://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
+    this.server = https.createServer({ key, cert: fakeArmCa }, (req, res) => {
+      let raw = "";
+      req.on("data", (chunk) => (raw += chunk));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "https://127.0.0.1");
+        const request: ArmRequest = {
+          method: req.method ?? "",
+          path: url.pathname,
+          apiVersion: url.searchParams.get("api-version"),
+          authorization: req.headers.authorization,
+          body: raw ? JSON.parse(raw) : undefined,
+        };
+        this.requests.push(request);
+        const reply = this.queued.shift() ?? this.model(request);
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private model(request: ArmRequest): ArmReply {
+    if (!request.authorization?.startsWith("Bearer ")) return armError(401, "AuthenticationFailed", "Authentication failed.");
+    const link = LINK.exec(request.path);
+    if (link && request.method === "POST") {
+      const acsPath = request.path.slice(0, -"/linkNotificationHub".length).toLowerCase();
+      if (!this.services.has(acsPath)) return armError(404, "ResourceNotFound", "The communication service was not found.");
+      const body = request.body as { resourceId: string; connectionString: string };
+      this.services.set(acsPath, body.resourceId);
+      return { status: 200, body: { resourceId: body.resourceId } };
+    }
+    const acs = ACS.exec(request.path);
+    if (acs && request.method === "GET") {
+      const hubId = this.services.get(request.path.toLowerCase());
+      if (hubId === undefined) return armError(404, "ResourceNotFound", "The Resource was not found.");
+      return {
+        status: 200,
+        body: {
+          id: request.path,
+          name: acs[3],
+          type: "Microsoft.Communication/CommunicationServices",
+          location: "global",
+          properties: {
+            provisioningState: "Succeeded",
+            dataLocation: "Europe",
+            hostName: `${acs[3]}.communication.azure.com`,
+            ...(hubId ? { notificationHubId: hubId } : {}),
+          },
+        },
+      };
+    }
+    return armError(404, "NoRoute", `No fake route for ${request.method} ${request.path}`);
+  }
+}
+
+export function armError(status: number, code: string, message: string, headers?: Record<string, string>): ArmReply {
+  return { status, body: { error: { code, message } }, headers };
+}
