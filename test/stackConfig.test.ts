@@ -1,8 +1,8 @@
-import { normalizeApnsToken, RawStackConfig, StackConfigError, validateStackConfig } from "../config/stackConfig";
+import { normalizeApnsToken, RawStackConfig, SecretValue, StackConfigError, validateStackConfig } from "../config/stackConfig";
 import { apnsP8, fcmPrivateKeyPem, serviceAccountJson } from "./support/keys";
 
 type Values = Record<string, unknown>;
-type Secrets = RawStackConfig["secrets"];
+type Secrets = Record<string, SecretValue | undefined>;
 
 const goodValues: Values = {
   location: "westeurope",
@@ -21,7 +21,8 @@ const goodSecrets: Secrets = {
 function raw(values: Values = {}, secrets: Secrets = {}, plaintextSecretKeys: string[] = []): RawStackConfig {
   const merged: Values = { ...goodValues, ...values };
   for (const [k, v] of Object.entries(values)) if (v === undefined) delete merged[k];
-  const mergedSecrets: Record<string, RawStackConfig["secrets"][string]> = { ...goodSecrets, ...secrets };
+  const mergedSecrets: Record<string, SecretValue> = { ...goodSecrets } as Record<string, SecretValue>;
+  for (const [k, v] of Object.entries(secrets)) if (v !== undefined) mergedSecrets[k] = v;
   for (const [k, v] of Object.entries(secrets)) if (v === undefined) delete mergedSecrets[k];
   return { values: merged, secrets: mergedSecrets, plaintextSecretKeys };
 }

@@ -15,12 +15,16 @@ import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 export interface PlanArgs {
   readonly stack: string;
   readonly json: boolean;
+  /** Where index.ts lives. */
   readonly root: string;
+  /** Where Pulumi.yaml and Pulumi.<stack>.yaml are read from; default: root. */
+  readonly stackDir: string;
 }
 
 export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs | string {
   let stack = "dev";
   let json = false;
+  let stackDir = root;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") json = true;
@@ -29,9 +33,13 @@ export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs |
       if (!value || value.startsWith("-")) return "--stack needs a stack name, e.g. --stack staging";
       stack = value;
     } else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
-    else return `unknown argument '${arg}'; usage: npm run plan -- [--stack NAME] [--json]`;
+    else if (arg === "--dir") {
+      const value = argv[++i];
+      if (!value) return "--dir needs the directory that holds Pulumi.yaml and the stack files";
+      stackDir = path.resolve(value);
+    } else return `unknown argument '${arg}'; usage: npm run plan -- [--stack NAME] [--json] [--dir DIR]`;
   }
-  return { stack, json, root };
+  return { stack, json, root, stackDir };
 }
 
 export interface PlanResult {
@@ -43,7 +51,7 @@ export interface PlanResult {
 
 /** Loads the stack's config into the runtime, runs the program under mocks, and collects what it registered. */
 export async function runPlan(args: PlanArgs): Promise<PlanResult> {
-  const files = readStackFiles(args.root, args.stack);
+  const files = readStackFiles(args.stackDir, args.stack);
   const fromEnvironments = planSecretsFromEnvironments(files);
   pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
   markSecretsOpaque([...files.opaqueKeys, ...fromEnvironments.keys]);

@@ -1,0 +1,114 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { runPlan, PlanResult } from "../tools/plan";
+import { normalizeApnsToken } from "../config/stackConfig";
+
+const root = path.resolve(__dirname, "..");
+
+// index.ts is the program `pulumi up` runs; here it runs under mocks with the committed dev stack.
+describe("the stack program (index.ts) on the dev stack", () => {
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await runPlan({ stack: "dev", json: false, root, stackDir: root });
+  });
+
+  const byName = (name: string) => {
+    const found = plan.recording.resources.find((r) => r.name === name && r.custom);
+    if (!found) throw new Error(`no resource ${name}`);
+    return found;
+  };
+
+  it("creates exactly the expected resources", () => {
+    expect(
+      plan.recording.resources
+        .filter((r) => r.custom)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual([
+      "azure-native:communication:CommunicationService acsnotif-dev-acs",
+      "azure-native:notificationhubs:Namespace acsnotif-dev-ns",
+      "azure-native:notificationhubs:NotificationHub acsnotif-dev-hub",
+      "azure-native:notificationhubs:NotificationHubAuthorizationRule acsnotif-dev-send",
+      "azure-native:resources:ResourceGroup acsnotif-dev-rg",
+      "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
+    ]);
+  });
+
+  it("uses acs-notifications type tokens for its components", () => {
+    expect(
+      plan.recording.resources
+        .filter((r) => !r.custom)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([
+      "acs-notifications:communication:CommunicationServices",
+      "acs-notifications:communication:NotificationHubLink",
+      "acs-notifications:notificationhubs:NotificationHub",
+    ]);
+  });
+
+  it("configures ACS with its data location, tags and a system-assigned identity", () => {
+    expect(byName("acsnotif-dev-acs").inputs).toMatchObject({
+      dataLocation: "Europe",
+      location: "global",
+      identity: { type: "SystemAssigned" },
+      tags: { environment: "dev", owner: "platform-team", costCenter: "CC-1234" },
+    });
+  });
+
+  it("creates ACS and the hub in parallel: neither depends on the other", () => {
+    const acs = byName("acsnotif-dev-acs");
+    const hubSide = ["acsnotif-dev-ns", "acsnotif-dev-hub", "acsnotif-dev-send"].map(byName);
+    for (const r of hubSide) expect(acs.dependencies).not.toContain(r.urn);
+    for (const r of hubSide) expect(r.dependencies).not.toContain(acs.urn);
+  });
+
+  it("makes the link wait for ACS, the hub and the Send rule", () => {
+    const link = byName("acsnotif-dev-link");
+    for (const name of ["acsnotif-dev-acs", "acsnotif-dev-hub", "acsnotif-dev-send"]) {
+      expect(link.dependencies).toContain(byName(name).urn);
+    }
+  });
+
+  it("links with the Send rule's connection string, held only as a secret", () => {
+    const link = byName("acsnotif-dev-link");
+    expect(pulumi.runtime.isRpcSecret(link.inputs.connectionString)).toBe(true);
+    expect(pulumi.runtime.unwrapRpcSecret(link.inputs.connectionString)).toMatch(/SharedAccessKeyName=acsnotif-dev-send/);
+    expect(link.additionalSecretOutputs).toContain("connectionString");
+  });
+
+  it("points APNs at the sandbox gateway in dev", () => {
+    const apns = pulumi.runtime.unwrapRpcSecret(byName("acsnotif-dev-hub").inputs.apnsCredential) as Record<string, unknown>;
+    expect(apns.endpoint).toBe("https://api.development.push.apple.com:443/3/device");
+  });
+
+  it("exports the documented outputs, with the connection string only as a secret", () => {
+    const outputs = Object.fromEntries(plan.outputs.map((o) => [o.name, o]));
+    expect(Object.keys(outputs).sort()).toEqual([
+      "acsHostName",
+      "acsId",
+      "acsName",
+      "hubId",
+      "hubName",
+      "hubNamespace",
+      "hubSendConnectionString",
+      "linkedConnectionStringFingerprint",
+      "linkedNotificationHubId",
+    ]);
+    expect(outputs.hubSendConnectionString.secret).toBe(true);
+    expect(outputs.linkedNotificationHubId.value).toBe(outputs.hubId.value);
+    expect(outputs.acsHostName.value).toMatch(/\.communication\.azure\.com$/);
+    for (const name of ["acsId", "hubId", "linkedConnectionStringFingerprint"]) expect(outputs[name].secret).toBe(false);
+  });
+
+  it("reports the ESC-provided secrets as opaque", () => {
+    expect(plan.opaqueSecrets.map((s) => s.key).sort()).toEqual([
+      "acs-notifications:apnsToken",
+      "acs-notifications:fcmPrivateKey",
+    ]);
+  });
+
+  it("normalizes a PEM token only when it is readable", () => {
+    expect(normalizeApnsToken("-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----")).toBeUndefined();
+  });
+});
