@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: the offline plan's wall time and peak RSS against a baseline measured in
+ * the same command — the same program with every azure-native import switched to the package
+ * root and run through ts-node with type-checking (what a naive setup does). Also times
+ * `tsc --noEmit` over the project. Prints a table and a JSON line; no assertion on time.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Sample {
+  wallMs: number;
+  maxRssMb: number;
+  code: number;
+}
+
+/** A copy of the program whose azure-native imports go through the package root. */
+function makeRootImportCopy(): string {
+  const dir = fs.mkdtempSync(path.join(root, ".bench-root-import-"));
+  for (const sub of ["config", "components", "tools"]) fs.cpSync(path.join(root, sub), path.join(dir, sub), { recursive: true });
+  for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  const rewrite = (file: string) => {
+    const source = fs.readFileSync(file, "utf8");
+    const rewritten = source.replace(
+      /import \* as (\w+) from "@pulumi\/azure-native\/(\w+)";/g,
+      (_m, local: string, sub: string) => `import { ${sub} as ${local} } from "@pulumi/azure-native";`,
+    );
+    fs.writeFileSync(file, rewritten);
+  };
+  const walk = (d: string): string[] =>
+    fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : []));
+  walk(dir).forEach(rewrite);
+  return dir;
+}
+
+function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Sample {
+  const resultFile = path.join(os.tmpdir(), `bench-${process.pid}-${Date.now()}.jsonl`);
+  const result = spawnSync(process.execPath, ["-r", path.join(root, "bench", "measure.js"), ...args], {
+    cwd,
+    env: { ...process.env, ...env, BENCH_RESULT_FILE: resultFile, PULUMI_CONFIG: "", PULUMI_CONFIG_SECRET_KEYS: "" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`benchmark command failed: ${args.join(" ")}\n${result.stderr}`);
+  const sample = JSON.parse(fs.readFileSync(resultFile, "utf8").trim()) as Sample;
+  fs.rmSync(resultFile);
+  return sample;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main() {
+  const copy = makeRootImportCopy();
+  try {
+    const plan: Sample[] = [];
+    const baseline: Sample[] = [];
+    // Interleaved, so drift in machine load hits both sides alike.
+    for (let i = 0; i < runs; i++) {
+      plan.push(measure([path.join(root, "scripts", "run-ts.js"), path.join(root, "tools", "plan.ts")], root));
+      baseline.push(measure(["-r", "ts-node/register", path.join(copy, "tools", "plan.ts")], copy, { TS_NODE_PROJECT: path.join(copy, "tsconfig.json") }));
+    }
+    const tscStart = process.hrtime.bigint();
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
+    const tscMs = Number(process.hrtime.bigint() - tscStart) / 1e6;
+
+    const summary = {
+      runs,
+      cpus: os.cpus().length,
+      node: process.version,
+      planWallMs: median(plan.map((s) => s.wallMs)),
+      planMaxRssMb: Math.max(...plan.map((s) => s.maxRssMb)),
+      baselineWallMs: median(baseline.map((s) => s.wallMs)),
+      baselineMaxRssMb: Math.max(...baseline.map((s) => s.maxRssMb)),
+      tscNoEmitMs: tscMs,
+    };
+    const ratioWall = summary.planWallMs / summary.baselineWallMs;
+    const ratioRss = summary.planMaxRssMb / summary.baselineMaxRssMb;
+    const row = (name: string, wall: number, rss: number) => `${name.padEnd(44)} ${(wall / 1000).toFixed(2).padStart(7)} s ${rss.toFixed(0).padStart(6)} MB`;
+    console.log(`offline plan of 'dev', median of ${runs} runs (peak RSS: max), ${summary.cpus} CPUs, node ${summary.node}`);
+    console.log(row("plan (submodule imports, swc transpile-only)", summary.planWallMs, summary.planMaxRssMb));
+    console.log(row("baseline (azure-native root, ts-node type-check)", summary.baselineWallMs, summary.baselineMaxRssMb));
+    console.log(`ratio plan/baseline: wall ${ratioWall.toFixed(2)}x, peak RSS ${ratioRss.toFixed(2)}x`);
+    console.log(`tsc --noEmit over the project: ${(tscMs / 1000).toFixed(1)} s`);
+    console.log(JSON.stringify({ ...summary, ratioWall, ratioRss }));
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+main();
