@@ -22,7 +22,8 @@ interface Sample {
 function makeRootImportCopy(): string {
   const dir = fs.mkdtempSync(path.join(root, ".bench-root-import-"));
   for (const sub of ["config", "components", "tools"]) fs.cpSync(path.join(root, sub), path.join(dir, sub), { recursive: true });
-  for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json"])
+    fs.copyFileSync(path.join(root, file), path.join(dir, file));
   const rewrite = (file: string) => {
     const source = fs.readFileSync(file, "utf8");
     const rewritten = source.replace(
@@ -32,7 +33,9 @@ function makeRootImportCopy(): string {
     fs.writeFileSync(file, rewritten);
   };
   const walk = (d: string): string[] =>
-    fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : []));
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : []));
   walk(dir).forEach(rewrite);
   return dir;
 }
@@ -62,11 +65,21 @@ function main() {
     // Interleaved, so drift in machine load hits both sides alike.
     for (let i = 0; i < runs; i++) {
       plan.push(measure([path.join(root, "scripts", "run-ts.js"), path.join(root, "tools", "plan.ts")], root));
-      baseline.push(measure(["-r", "ts-node/register", path.join(copy, "tools", "plan.ts")], copy, { TS_NODE_PROJECT: path.join(copy, "tsconfig.json") }));
-      typeChecked.push(measure(["-r", "ts-node/register", path.join(root, "tools", "plan.ts")], root, { TS_NODE_PROJECT: path.join(root, "tsconfig.json") }));
+      baseline.push(
+        measure(["-r", "ts-node/register", path.join(copy, "tools", "plan.ts")], copy, {
+          TS_NODE_PROJECT: path.join(copy, "tsconfig.json"),
+        }),
+      );
+      typeChecked.push(
+        measure(["-r", "ts-node/register", path.join(root, "tools", "plan.ts")], root, {
+          TS_NODE_PROJECT: path.join(root, "tsconfig.json"),
+        }),
+      );
     }
     const tscStart = process.hrtime.bigint();
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", path.join(root, "tsconfig.json")], {
+      stdio: "inherit",
+    });
     const tscMs = Number(process.hrtime.bigint() - tscStart) / 1e6;
 
     const summary = {
@@ -83,7 +96,8 @@ function main() {
     };
     const ratioWall = summary.planWallMs / summary.baselineWallMs;
     const ratioRss = summary.planMaxRssMb / summary.baselineMaxRssMb;
-    const row = (name: string, wall: number, rss: number) => `${name.padEnd(44)} ${(wall / 1000).toFixed(2).padStart(7)} s ${rss.toFixed(0).padStart(6)} MB`;
+    const row = (name: string, wall: number, rss: number) =>
+      `${name.padEnd(44)} ${(wall / 1000).toFixed(2).padStart(7)} s ${rss.toFixed(0).padStart(6)} MB`;
     console.log(`offline plan of 'dev', median of ${runs} runs (peak RSS: max), ${summary.cpus} CPUs, node ${summary.node}`);
     console.log(row("plan (submodule imports, swc transpile-only)", summary.planWallMs, summary.planMaxRssMb));
     console.log(row("baseline (azure-native root, ts-node type-check)", summary.baselineWallMs, summary.baselineMaxRssMb));

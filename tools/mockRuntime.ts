@@ -13,6 +13,8 @@ export interface RegisteredResource {
   readonly inputs: Record<string, unknown>;
   /** URNs this resource waits for (explicit dependsOn and every input's resources). */
   readonly dependencies: readonly string[];
+  /** For each input, the URNs of the resources its value came from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly additionalSecretOutputs: readonly string[];
 }
 
@@ -49,6 +51,7 @@ interface MonitorRequest {
   getCustom(): boolean;
   getObject(): unknown;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getAdditionalsecretoutputsList(): string[];
   getTok(): string;
   getArgs(): unknown;
@@ -66,6 +69,12 @@ export interface MockRuntimeOptions {
   /** Run as a preview (true, the default) or as an update. */
   readonly preview?: boolean;
   readonly mocks?: pulumi.runtime.Mocks;
+}
+
+function propertyDependenciesOf(req: MonitorRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => (out[key] = deps.getUrnsList()));
+  return out;
 }
 
 /**
@@ -92,6 +101,7 @@ export function startMockRuntime(options: MockRuntimeOptions = {}): ProgramRecor
           parent: req.getParent() || undefined,
           inputs: pulumi.runtime.deserializeProperties(req.getObject() as never, true),
           dependencies: req.getDependenciesList(),
+          propertyDependencies: propertyDependenciesOf(req),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
       }

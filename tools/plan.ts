@@ -11,6 +11,10 @@ import { planSecretsFromEnvironments } from "./planSecrets";
 import { readStackFiles, StackFileError } from "./stackFiles";
 import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
+import { PolicyConfigError } from "./policyConfig";
+import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
+import { resourcesFromRecording } from "./policyResources";
+import { evaluatePolicies, PACK_DIR, parseReportTarget, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
 
 export interface PlanArgs {
   readonly stack: string;
@@ -19,27 +23,40 @@ export interface PlanArgs {
   readonly root: string;
   /** Where Pulumi.yaml and Pulumi.<stack>.yaml are read from; default: root. */
   readonly stackDir: string;
+  /** Evaluate the policy pack on the plan (default true). */
+  readonly policy?: boolean;
+  readonly policyConfig?: string;
+  readonly reports?: ReportTarget[];
 }
+
+const USAGE =
+  "usage: npm run plan -- [--stack NAME] [--json] [--dir DIR] [--policy-config FILE] [--report FORMAT=FILE] [--no-policy]";
 
 export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs | string {
   let stack = "dev";
   let json = false;
   let stackDir = root;
+  let policy = true;
+  let policyConfig: string | undefined;
+  const reports: ReportTarget[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const value = argv[i + 1];
+    const takesValue = ["--stack", "-s", "--dir", "--policy-config", "--report"].includes(arg);
+    if (takesValue && (value === undefined || value.startsWith("-"))) return `${arg} needs a value; ${USAGE}`;
     if (arg === "--json") json = true;
-    else if (arg === "--stack" || arg === "-s") {
-      const value = argv[++i];
-      if (!value || value.startsWith("-")) return "--stack needs a stack name, e.g. --stack staging";
-      stack = value;
-    } else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
-    else if (arg === "--dir") {
-      const value = argv[++i];
-      if (!value) return "--dir needs the directory that holds Pulumi.yaml and the stack files";
-      stackDir = path.resolve(value);
-    } else return `unknown argument '${arg}'; usage: npm run plan -- [--stack NAME] [--json] [--dir DIR]`;
+    else if (arg === "--no-policy") policy = false;
+    else if (arg === "--stack" || arg === "-s") stack = argv[++i];
+    else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+    else if (arg === "--dir") stackDir = path.resolve(argv[++i]);
+    else if (arg === "--policy-config") policyConfig = path.resolve(argv[++i]);
+    else if (arg === "--report") {
+      const target = parseReportTarget(argv[++i]);
+      if (typeof target === "string") return target;
+      reports.push(target);
+    } else return `unknown argument '${arg}'; ${USAGE}`;
   }
-  return { stack, json, root, stackDir };
+  return { stack, json, root, stackDir, policy, policyConfig, reports };
 }
 
 export interface PlanResult {
@@ -81,13 +98,37 @@ async function main(): Promise<number> {
   // A program error may surface from a pending registration rather than from require().
   let asyncFailure: unknown;
   process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
+  // The pack's server starts in its own process while the program runs.
+  const analyzer = args.policy ? PolicyAnalyzer.start(PACK_DIR) : undefined;
   try {
     const result = await runPlan(args);
     if (asyncFailure) throw asyncFailure;
-    console.log(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
-    return 0;
+    if (!args.policy) {
+      console.log(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
+      return 0;
+    }
+    const run = await evaluatePolicies({
+      resources: resourcesFromRecording(result.recording),
+      stack: args.stack,
+      source: `offline plan of Pulumi.${args.stack}.yaml`,
+      artifact: `Pulumi.${args.stack}.yaml`,
+      configFile: args.policyConfig,
+      analyzer,
+    });
+    writeReports(run, args.reports ?? []);
+    if (args.json) {
+      const plan = JSON.parse(renderPlanJson(args.stack, result)) as Record<string, unknown>;
+      console.log(JSON.stringify({ ...plan, policy: JSON.parse(renderPolicyJson(run)) }, null, 2));
+    } else {
+      console.log(`${renderPlanText(args.stack, result)}\n\n${renderPolicyText(run)}`);
+    }
+    // A mandatory violation fails the plan, as it would fail `pulumi preview --policy-pack policies`.
+    return mandatoryCount(run) > 0 ? 1 : 0;
   } catch (error) {
-    const known = error instanceof StackFileError || (error as { __pulumiRunError?: boolean }).__pulumiRunError;
+    const known =
+      error instanceof StackFileError ||
+      error instanceof PolicyConfigError ||
+      (error as { __pulumiRunError?: boolean }).__pulumiRunError;
     const message = error instanceof Error ? error.message : String(error);
     console.error(
       known

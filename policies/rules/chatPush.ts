@@ -1,0 +1,60 @@
+import { stackRule, StackFinding, RuleConfig } from "./policyDefinition";
+import { readArray, UNKNOWN } from "./props";
+import { isClassicEventSubscription } from "./resourceTypes";
+import { acsEventSubscriptions } from "./eventGrid";
+import { StackGraph } from "./stackGraph";
+
+const CHAT_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
+
+interface ChatPushConfig extends RuleConfig {
+  readonly chatPushPath?: "function" | "native" | "unspecified";
+}
+
+/**
+ * With a hub linked, current ACS mobile SDKs can push chat messages themselves
+ * (startPushNotifications). If an Event Grid subscription also turns the same messages into pushes,
+ * every message arrives twice. The stack cannot see what the apps do, so the team declares it.
+ */
+export const noDuplicateChatPush = stackRule<ChatPushConfig>(
+  {
+    name: "no-duplicate-chat-push",
+    description: "Chat-message pushes must be sent by one path only: the Event Grid function or the ACS SDK's native push.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps:
+      "Choose one path: with native chat push, drop ChatMessageReceived from the subscription's includedEventTypes; with the function, set chatPushPath: function and keep apps from calling startPushNotifications for chat.",
+    config: {
+      chatPushPath: {
+        type: "string",
+        enum: ["function", "native", "unspecified"],
+        default: "unspecified",
+        description: "Which path the apps use for chat pushes.",
+      },
+    },
+  },
+  (resources, config) => {
+    const graph = new StackGraph(resources);
+    const path = config.chatPushPath ?? "unspecified";
+    if (path === "function" || graph.links().length === 0) return [];
+    const findings: StackFinding[] = [];
+    for (const sub of acsEventSubscriptions(graph)) {
+      const types = readArray(
+        sub.props,
+        isClassicEventSubscription(sub.type) ? "includedEventTypes" : "filter.includedEventTypes",
+      );
+      if (types === UNKNOWN) continue;
+      const chat = (types ?? []).filter((t) => CHAT_EVENTS.includes(String(t)));
+      // No filter means every event type, chat included.
+      if (types !== undefined && types.length > 0 && chat.length === 0) continue;
+      const what = chat.length > 0 ? chat.join(", ") : "all ACS events (no includedEventTypes filter)";
+      findings.push({
+        urn: sub.urn,
+        message:
+          path === "native"
+            ? `Event subscription '${sub.name}' delivers ${what} while chat pushes are native (chatPushPath: native): users get every message twice. Remove the chat events from includedEventTypes.`
+            : `Event subscription '${sub.name}' delivers ${what} and ACS is linked to a hub, so apps may also push chat natively: users would get every message twice. Declare chatPushPath (function or native) in the policy config.`,
+      });
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,65 @@
+import { stackRule, StackFinding, StackResourceView } from "./policyDefinition";
+import { isSet, read, readString, UNKNOWN } from "./props";
+import {
+  ACS_TOPIC_TYPE,
+  isClassicEventSubscription,
+  isCommunicationService,
+  isEventSubscription,
+  isSystemTopic,
+} from "./resourceTypes";
+import { StackGraph } from "./stackGraph";
+
+/** Event subscriptions that receive the events of an ACS resource in this stack. */
+export function acsEventSubscriptions(graph: StackGraph): StackResourceView[] {
+  const acsTopics = graph.resources.filter((r) => isSystemTopic(r.type) && readString(r.props, "topicType") === ACS_TOPIC_TYPE);
+  const acsTopicNames = new Set(
+    acsTopics
+      .flatMap((t) => [t.name, readString(t.props, "name"), readString(t.props, "systemTopicName")])
+      .filter((n) => typeof n === "string"),
+  );
+  const acsUrns = new Set([
+    ...acsTopics.map((t) => t.urn),
+    ...graph.resources.filter((r) => isCommunicationService(r.type)).map((r) => r.urn),
+  ]);
+  return graph.resources.filter((r) => {
+    if (!isEventSubscription(r.type)) return false;
+    if (r.dependencies.some((d) => acsUrns.has(d))) return true;
+    const topicName = readString(r.props, isClassicEventSubscription(r.type) ? "systemTopic" : "systemTopicName");
+    if (typeof topicName === "string" && acsTopicNames.has(topicName)) return true;
+    const scope = readString(r.props, "scope");
+    return typeof scope === "string" && /\/providers\/Microsoft\.Communication\/communicationServices\//i.test(scope);
+  });
+}
+
+/** Pushes lost in a failed delivery are lost for good unless Event Grid retries and keeps what it gives up on. */
+export const eventGridAcsSubscriptionResilient = stackRule(
+  {
+    name: "eventgrid-acs-subscription-resilient",
+    description: "Event Grid subscriptions on ACS events must set a retry policy and a dead-letter destination.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+      "Set retryPolicy (maxDeliveryAttempts, eventTimeToLiveInMinutes) and deadLetterDestination (a StorageBlob container) on the subscription.",
+  },
+  (resources) => {
+    const findings: StackFinding[] = [];
+    for (const sub of acsEventSubscriptions(new StackGraph(resources))) {
+      const classic = isClassicEventSubscription(sub.type);
+      const deadLetter = classic
+        ? [read(sub.props, "storageBlobDeadLetterDestination")]
+        : [read(sub.props, "deadLetterDestination"), read(sub.props, "deadLetterWithResourceIdentity")];
+      const retry = read(sub.props, "retryPolicy");
+      const missing: string[] = [];
+      if (!deadLetter.includes(UNKNOWN) && !deadLetter.some(isSet))
+        missing.push(classic ? "storageBlobDeadLetterDestination" : "deadLetterDestination");
+      if (retry !== UNKNOWN && !isSet(retry)) missing.push("retryPolicy");
+      if (missing.length > 0) {
+        findings.push({
+          urn: sub.urn,
+          message: `Event subscription '${sub.name}' on ACS events has no ${missing.join(" and no ")}: events that cannot be delivered are dropped without a trace. Set ${missing.join(" and ")}.`,
+        });
+      }
+    }
+    return findings;
+  },
+);

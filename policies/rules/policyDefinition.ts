@@ -1,0 +1,116 @@
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { Exemption, exemptionFor, exemptionsSchema, nameOfUrn } from "./exemptions";
+import type { TypeMatcher } from "./resourceTypes";
+
+/** What every rule declares: the metadata the reports and the README are built from. */
+export interface RuleInfo {
+  /** kebab-case, stable: pipelines and exemptions refer to it. */
+  readonly name: string;
+  /** One sentence. */
+  readonly description: string;
+  readonly severity: Severity;
+  readonly enforcementLevel: EnforcementLevel;
+  /** How to fix a violation. */
+  readonly remediationSteps: string;
+  /** Tunable settings besides `exemptions`. */
+  readonly config?: PolicyConfigSchema["properties"];
+}
+
+export interface RuleConfig {
+  readonly exemptions?: Exemption[];
+}
+
+/** A resource as a rule sees it. */
+export interface ResourceView {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: Record<string, unknown>;
+}
+
+/** A resource of the whole stack, with its relations. */
+export interface StackResourceView extends ResourceView {
+  readonly parentUrn?: string;
+  readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface StackFinding {
+  readonly urn: string;
+  readonly message: string;
+}
+
+function configSchema(info: RuleInfo): PolicyConfigSchema {
+  return { properties: { exemptions: exemptionsSchema, ...info.config } };
+}
+
+function metadata(info: RuleInfo) {
+  return {
+    name: info.name,
+    description: info.description,
+    severity: info.severity,
+    enforcementLevel: info.enforcementLevel,
+    remediationSteps: info.remediationSteps,
+    configSchema: configSchema(info),
+  };
+}
+
+function reportUnlessExempt(report: ReportViolation, config: RuleConfig, urn: string, message: string, now: Date): void {
+  const verdict = exemptionFor(config.exemptions, urn, nameOfUrn(urn), now);
+  if (verdict.kind === "exempt") return;
+  const suffix =
+    verdict.kind === "expired"
+      ? ` The exemption for '${verdict.exemption.resource}' expired on ${verdict.exemption.expires} and no longer applies: fix the resource or renew the exemption with a new justification.`
+      : "";
+  report(message + suffix, urn);
+}
+
+/** Clock for exemption expiry; tests replace it. */
+export const clock = { now: (): Date => new Date() };
+
+export function resourceRule<C extends RuleConfig = RuleConfig>(
+  info: RuleInfo,
+  appliesTo: TypeMatcher,
+  check: (resource: ResourceView, config: C) => string[],
+): ResourceValidationPolicy {
+  return {
+    ...metadata(info),
+    validateResource: (args, report) => {
+      if (!appliesTo(args.type)) return;
+      const config = args.getConfig<C>();
+      const view: ResourceView = { type: args.type, name: args.name, urn: args.urn, props: args.props };
+      for (const message of check(view, config)) reportUnlessExempt(report, config, args.urn, message, clock.now());
+    },
+  };
+}
+
+export function stackRule<C extends RuleConfig = RuleConfig>(
+  info: RuleInfo,
+  check: (resources: StackResourceView[], config: C) => StackFinding[],
+): StackValidationPolicy {
+  return {
+    ...metadata(info),
+    validateStack: (args, report) => {
+      const config = args.getConfig<C>();
+      const views: StackResourceView[] = args.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        parentUrn: r.parent?.urn,
+        dependencies: r.dependencies.map((d) => d.urn),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => d.urn)]),
+        ),
+      }));
+      for (const finding of check(views, config)) reportUnlessExempt(report, config, finding.urn, finding.message, clock.now());
+    },
+  };
+}

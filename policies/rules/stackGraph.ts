@@ -1,0 +1,42 @@
+import type { StackResourceView } from "./policyDefinition";
+import { read, readString, UNKNOWN } from "./props";
+import { isHub, isHubLink, isHubRule } from "./resourceTypes";
+
+/** Lookups across a stack's resources that several rules share. */
+export class StackGraph {
+  private readonly byUrn: Map<string, StackResourceView>;
+
+  constructor(readonly resources: StackResourceView[]) {
+    this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+  }
+
+  get(urn: string): StackResourceView | undefined {
+    return this.byUrn.get(urn);
+  }
+
+  links(): StackResourceView[] {
+    return this.resources.filter((r) => isHubLink(r.type));
+  }
+
+  /** Resources a property of `resource` is built from, or all its dependencies when the engine gave no per-property detail. */
+  sourcesOf(resource: StackResourceView, property: string): StackResourceView[] {
+    const urns = resource.propertyDependencies[property] ?? resource.dependencies;
+    return urns.map((u) => this.byUrn.get(u)).filter((r): r is StackResourceView => r !== undefined);
+  }
+
+  /** The hubs a link points at: by dependency, or by a known resource id. */
+  hubsOfLink(link: StackResourceView): StackResourceView[] {
+    const hubId = readString(link.props, "notificationHubId");
+    const byDependency = this.sourcesOf(link, "notificationHubId").filter((r) => isHub(r.type));
+    const byId =
+      hubId === UNKNOWN || hubId === undefined
+        ? []
+        : this.resources.filter((r) => isHub(r.type) && String(read(r.props, "id") ?? "").toLowerCase() === hubId.toLowerCase());
+    return [...new Set([...byDependency, ...byId])];
+  }
+
+  /** The access rules whose keys feed a link's connection string. */
+  rulesOfLink(link: StackResourceView): StackResourceView[] {
+    return this.sourcesOf(link, "connectionString").filter((r) => isHubRule(r.type));
+  }
+}

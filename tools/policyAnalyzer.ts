@@ -1,0 +1,215 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+
+/**
+ * Drives the policy pack the way the Pulumi engine does: starts `policies/index.ts` as its own
+ * process (the PolicyPack constructor serves the analyzer over gRPC and prints the port), then
+ * calls GetAnalyzerInfo, Configure, Analyze per resource and AnalyzeStack. What passes here
+ * passes under `pulumi preview --policy-pack policies`, because it is the same server.
+ */
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+export type Severity = "low" | "medium" | "high" | "critical" | "unspecified";
+
+/** A resource as the analyzer receives it. Property values use Pulumi's wire form (secrets as signature objects). */
+export interface AnalyzerResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly properties: Record<string, unknown>;
+  readonly parent?: string;
+  readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+export interface RuleInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly severity: Severity;
+  readonly remediationSteps: string;
+  readonly kind: "resource" | "stack";
+  readonly configSchema: { properties: Record<string, unknown>; required: string[] };
+}
+
+export interface PackInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly rules: RuleInfo[];
+}
+
+export interface Diagnostic {
+  readonly policyName: string;
+  readonly policyPackName: string;
+  readonly policyPackVersion: string;
+  readonly description: string;
+  readonly message: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly severity: Severity;
+  readonly urn: string;
+}
+
+/** Per-rule configuration as `--policy-pack-config` takes it, after the "all" key was expanded. */
+export type PolicyConfig = Record<string, { enforcementLevel?: EnforcementLevel; [setting: string]: unknown }>;
+
+const LEVELS: Record<number, EnforcementLevel> = {
+  [analyzerpb.EnforcementLevel.ADVISORY]: "advisory",
+  [analyzerpb.EnforcementLevel.MANDATORY]: "mandatory",
+  [analyzerpb.EnforcementLevel.DISABLED]: "disabled",
+  [analyzerpb.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const LEVEL_CODES: Record<EnforcementLevel, analyzerpb.EnforcementLevel> = {
+  advisory: analyzerpb.EnforcementLevel.ADVISORY,
+  mandatory: analyzerpb.EnforcementLevel.MANDATORY,
+  disabled: analyzerpb.EnforcementLevel.DISABLED,
+  remediate: analyzerpb.EnforcementLevel.REMEDIATE,
+};
+const SEVERITIES: Record<number, Severity> = {
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "unspecified",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+function call<Res>(invoke: (callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
+}
+
+function toStruct(value: Record<string, unknown>): Struct {
+  // Struct has no `undefined`; the engine drops such properties as well.
+  return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+function options(resource: AnalyzerResource): analyzerpb.AnalyzerResourceOptions {
+  const opts = new analyzerpb.AnalyzerResourceOptions();
+  opts.setAdditionalsecretoutputsList([...resource.additionalSecretOutputs]);
+  if (resource.parent) opts.setParent(resource.parent);
+  return opts;
+}
+
+export class PolicyAnalyzer {
+  private constructor(
+    private readonly process: ChildProcess,
+    private readonly client: AnalyzerClient,
+  ) {}
+
+  /** Starts the pack in `packDir` and connects to it. */
+  static async start(packDir: string, runner = path.resolve(__dirname, "..", "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
+    const child = spawn(process.execPath, [runner, path.join(packDir, "index.ts")], {
+      cwd: packDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      let stdout = "";
+      const onData = (d: Buffer) => {
+        stdout += d.toString();
+        const line = /^(\d+)\s*$/m.exec(stdout);
+        if (line) {
+          child.stdout!.off("data", onData);
+          resolve(Number(line[1]));
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`the policy pack exited (${code}) before serving: ${stderr.trim()}`)));
+    });
+    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new PolicyAnalyzer(child, client);
+  }
+
+  async info(): Promise<PackInfo> {
+    const res = await call<analyzerpb.AnalyzerInfo>((cb) => this.client.getAnalyzerInfo(new Empty(), cb));
+    return {
+      name: res.getName(),
+      version: res.getVersion(),
+      rules: res.getPoliciesList().map((p) => ({
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: LEVELS[p.getEnforcementlevel()] ?? "advisory",
+        severity: SEVERITIES[p.getSeverity()] ?? "unspecified",
+        remediationSteps: p.getRemediationSteps(),
+        kind: p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
+        configSchema: {
+          properties: (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          required: p.getConfigschema()?.getRequiredList() ?? [],
+        },
+      })),
+    };
+  }
+
+  async configure(config: PolicyConfig): Promise<void> {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [policy, { enforcementLevel, ...settings }] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(LEVEL_CODES[enforcementLevel ?? "advisory"]);
+      pc.setProperties(toStruct(settings));
+      map.set(policy, pc);
+    }
+    await call<Empty>((cb) => this.client.configure(req, cb));
+  }
+
+  /** Analyze (per resource, as during a preview) then AnalyzeStack (the whole stack), like the engine. */
+  async analyze(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+    const diagnostics: Diagnostic[] = [];
+    for (const resource of resources) {
+      const req = new analyzerpb.AnalyzeRequest();
+      req.setType(resource.type);
+      req.setName(resource.name);
+      req.setUrn(resource.urn);
+      req.setProperties(toStruct(resource.properties));
+      req.setOptions(options(resource));
+      diagnostics.push(...this.diagnosticsOf(await call<analyzerpb.AnalyzeResponse>((cb) => this.client.analyze(req, cb))));
+    }
+    const stackReq = new analyzerpb.AnalyzeStackRequest();
+    stackReq.setResourcesList(
+      resources.map((resource) => {
+        const r = new analyzerpb.AnalyzerResource();
+        r.setType(resource.type);
+        r.setName(resource.name);
+        r.setUrn(resource.urn);
+        r.setProperties(toStruct(resource.properties));
+        r.setOptions(options(resource));
+        if (resource.parent) r.setParent(resource.parent);
+        r.setDependenciesList([...resource.dependencies]);
+        const deps = r.getPropertydependenciesMap();
+        for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
+          const d = new analyzerpb.AnalyzerPropertyDependencies();
+          d.setUrnsList([...urns]);
+          deps.set(prop, d);
+        }
+        return r;
+      }),
+    );
+    diagnostics.push(
+      ...this.diagnosticsOf(await call<analyzerpb.AnalyzeResponse>((cb) => this.client.analyzeStack(stackReq, cb))),
+    );
+    return diagnostics;
+  }
+
+  private diagnosticsOf(res: analyzerpb.AnalyzeResponse): Diagnostic[] {
+    return res.getDiagnosticsList().map((d) => ({
+      policyName: d.getPolicyname(),
+      policyPackName: d.getPolicypackname(),
+      policyPackVersion: d.getPolicypackversion(),
+      description: d.getDescription(),
+      message: d.getMessage(),
+      enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
+      severity: SEVERITIES[d.getSeverity()] ?? "unspecified",
+      urn: d.getUrn(),
+    }));
+  }
+
+  close(): void {
+    this.client.close();
+    this.process.kill();
+  }
+}

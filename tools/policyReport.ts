@@ -1,0 +1,207 @@
+import { createHash } from "node:crypto";
+import type { Diagnostic, PackInfo, PolicyConfig, RuleInfo } from "./policyAnalyzer";
+
+/** One evaluation of the pack, ready to render in any format. */
+export interface PolicyRun {
+  readonly pack: PackInfo;
+  readonly stack: string;
+  /** What was evaluated: "offline plan of Pulumi.dev.yaml", "state export dev.json", … */
+  readonly source: string;
+  /** File a reviewer opens for the fix; SARIF anchors results there. */
+  readonly artifact: string;
+  readonly config: PolicyConfig;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export const REPORT_FORMATS = ["text", "markdown", "json", "sarif"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function mandatoryCount(run: PolicyRun): number {
+  return run.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
+}
+
+function resourceName(urn: string): string {
+  return urn ? (urn.split("::").pop() ?? urn) : "(stack)";
+}
+
+function resourceType(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.split("$").pop() ?? "";
+}
+
+function byResource(run: PolicyRun): Map<string, Diagnostic[]> {
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of run.diagnostics) groups.set(d.urn, [...(groups.get(d.urn) ?? []), d]);
+  return groups;
+}
+
+function exemptionsInForce(run: PolicyRun): { rule: string; resource: string; justification: string; expires: string }[] {
+  return Object.entries(run.config).flatMap(([rule, settings]) =>
+    ((settings.exemptions as { resource: string; justification: string; expires: string }[] | undefined) ?? []).map((e) => ({
+      rule,
+      ...e,
+    })),
+  );
+}
+
+export function renderText(run: PolicyRun): string {
+  const lines = [`Policy pack ${run.pack.name}@${run.pack.version} on stack '${run.stack}' (${run.source}):`];
+  if (run.diagnostics.length === 0) lines.push("  no violations.");
+  for (const d of run.diagnostics) {
+    lines.push(`  [${d.enforcementLevel}] ${d.policyName} (${d.severity}) ${resourceName(d.urn)}: ${d.message}`);
+  }
+  const advisory = run.diagnostics.length - mandatoryCount(run);
+  lines.push(`  ${mandatoryCount(run)} mandatory, ${advisory} advisory violation${advisory === 1 ? "" : "s"}.`);
+  return lines.join("\n");
+}
+
+const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderMarkdown(run: PolicyRun): string {
+  const mandatory = mandatoryCount(run);
+  const advisory = run.diagnostics.length - mandatory;
+  const status = mandatory > 0 ? "❌ blocked" : advisory > 0 ? "⚠️ passed with advisories" : "✅ passed";
+  const lines = [
+    `<!-- acs-notifications-policy-report stack=${run.stack} -->`,
+    `### Policy report — stack \`${run.stack}\`: ${status}`,
+    "",
+    `Pack \`${run.pack.name}@${run.pack.version}\`, ${run.source}.`,
+    "",
+    "| mandatory | advisory | resources with violations |",
+    "| ---: | ---: | ---: |",
+    `| ${mandatory} | ${advisory} | ${byResource(run).size} |`,
+  ];
+  for (const [urn, diagnostics] of byResource(run)) {
+    lines.push(
+      "",
+      `#### \`${resourceName(urn)}\` (${resourceType(urn) || "stack"})`,
+      "",
+      "| rule | level | severity | finding |",
+      "| --- | --- | --- | --- |",
+    );
+    for (const d of diagnostics)
+      lines.push(`| \`${d.policyName}\` | ${d.enforcementLevel} | ${d.severity} | ${escapeCell(d.message)} |`);
+  }
+  const exemptions = exemptionsInForce(run);
+  if (exemptions.length > 0) {
+    lines.push(
+      "",
+      "<details><summary>Exemptions declared in the policy config</summary>",
+      "",
+      "| rule | resource | expires | justification |",
+      "| --- | --- | --- | --- |",
+    );
+    for (const e of exemptions)
+      lines.push(`| \`${e.rule}\` | \`${escapeCell(e.resource)}\` | ${e.expires} | ${escapeCell(e.justification)} |`);
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+
+export function renderJson(run: PolicyRun): string {
+  return JSON.stringify(
+    {
+      pack: run.pack.name,
+      version: run.pack.version,
+      stack: run.stack,
+      source: run.source,
+      summary: { mandatory: mandatoryCount(run), advisory: run.diagnostics.length - mandatoryCount(run) },
+      violations: run.diagnostics.map((d) => ({
+        policy: d.policyName,
+        pack: d.policyPackName,
+        version: d.policyPackVersion,
+        enforcement: d.enforcementLevel,
+        severity: d.severity,
+        urn: d.urn,
+        resource: resourceName(d.urn),
+        message: d.message,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+// GitHub code scanning ranks alerts by this number (0-10).
+const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", unspecified: "5.0" };
+
+function sarifLevel(level: string): "error" | "warning" | "note" | "none" {
+  return level === "mandatory" || level === "remediate" ? "error" : level === "advisory" ? "warning" : "none";
+}
+
+function sarifRule(rule: RuleInfo, run: PolicyRun) {
+  const level = run.config[rule.name]?.enforcementLevel ?? rule.enforcementLevel;
+  return {
+    id: rule.name,
+    name: rule.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: rule.description },
+    fullDescription: { text: rule.description },
+    help: {
+      text: `${rule.description}\n\nFix: ${rule.remediationSteps}\n\nSee policies/README.md#${rule.name}.`,
+      markdown: `${rule.description}\n\n**Fix:** ${rule.remediationSteps}\n\nSee [policies/README.md](policies/README.md#${rule.name}).`,
+    },
+    defaultConfiguration: { level: sarifLevel(level), enabled: level !== "disabled" },
+    properties: {
+      tags: ["pulumi", "azure", "acs-notifications", rule.kind],
+      "security-severity": SECURITY_SEVERITY[rule.severity],
+      precision: "high",
+    },
+  };
+}
+
+export function renderSarif(run: PolicyRun): string {
+  const rules = run.pack.rules;
+  return JSON.stringify(
+    {
+      $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: run.pack.name,
+              semanticVersion: run.pack.version,
+              version: run.pack.version,
+              rules: rules.map((r) => sarifRule(r, run)),
+            },
+          },
+          automationDetails: { id: `acs-notifications-policy/${run.stack}/` },
+          results: run.diagnostics.map((d) => ({
+            ruleId: d.policyName,
+            ruleIndex: Math.max(
+              0,
+              rules.findIndex((r) => r.name === d.policyName),
+            ),
+            level: sarifLevel(d.enforcementLevel),
+            message: { text: d.message },
+            locations: [
+              {
+                physicalLocation: { artifactLocation: { uri: run.artifact }, region: { startLine: 1 } },
+                logicalLocations: [
+                  { fullyQualifiedName: d.urn || `stack:${run.stack}`, name: resourceName(d.urn), kind: "resource" },
+                ],
+              },
+            ],
+            partialFingerprints: { "pulumiUrnPolicy/v1": createHash("sha256").update(`${d.urn}|${d.policyName}`).digest("hex") },
+            properties: { enforcementLevel: d.enforcementLevel, severity: d.severity, urn: d.urn },
+          })),
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+export function renderReport(run: PolicyRun, format: ReportFormat): string {
+  switch (format) {
+    case "text":
+      return renderText(run);
+    case "markdown":
+      return renderMarkdown(run);
+    case "json":
+      return renderJson(run);
+    case "sarif":
+      return renderSarif(run);
+  }
+}

@@ -1,0 +1,66 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
+export { PolicyAnalyzer };
+import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
+import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
+
+export const PACK_DIR = path.resolve(__dirname, "..", "policies");
+
+/** The committed per-stack pack configuration, used when no --policy-config is given. */
+export function defaultPolicyConfigFile(stack: string): string | undefined {
+  const file = path.join(PACK_DIR, "config", `${stack}.json`);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+export interface EvaluateArgs {
+  readonly resources: readonly AnalyzerResource[];
+  readonly stack: string;
+  readonly source: string;
+  readonly artifact: string;
+  /** Pack config file; default: policies/config/<stack>.json when it exists. */
+  readonly configFile?: string;
+  /** An analyzer started earlier (to overlap its start-up with other work); closed here. */
+  readonly analyzer?: Promise<PolicyAnalyzer>;
+}
+
+/** Runs the pack's own analyzer server over the resources, as the engine would. */
+export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
+  const analyzer = await (args.analyzer ?? PolicyAnalyzer.start(PACK_DIR));
+  try {
+    const pack = await analyzer.info();
+    const configFile = args.configFile ?? defaultPolicyConfigFile(args.stack);
+    const config = resolvePolicyConfig(
+      configFile ? readPolicyConfigFile(configFile) : undefined,
+      pack,
+      configFile ?? "policy config",
+    );
+    await analyzer.configure(config);
+    const diagnostics = await analyzer.analyze(args.resources);
+    return { pack, stack: args.stack, source: args.source, artifact: args.artifact, config, diagnostics };
+  } finally {
+    analyzer.close();
+  }
+}
+
+/** `--report FORMAT=FILE`, repeatable: one run, several reports (PR comment, code scanning, …). */
+export interface ReportTarget {
+  readonly format: ReportFormat;
+  readonly file: string;
+}
+
+export function parseReportTarget(value: string): ReportTarget | string {
+  const eq = value.indexOf("=");
+  const format = (eq > 0 ? value.slice(0, eq) : "") as ReportFormat;
+  const file = eq > 0 ? value.slice(eq + 1) : "";
+  if (!REPORT_FORMATS.includes(format) || !file)
+    return `--report needs FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(", ")}; got '${value}'`;
+  return { format, file };
+}
+
+export function writeReports(run: PolicyRun, targets: readonly ReportTarget[]): void {
+  for (const t of targets) {
+    fs.mkdirSync(path.dirname(path.resolve(t.file)), { recursive: true });
+    fs.writeFileSync(t.file, renderReport(run, t.format) + "\n");
+  }
+}
