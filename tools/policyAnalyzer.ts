@@ -201,7 +201,10 @@ export class PolicyAnalyzer {
       policyPackName: d.getPolicypackname(),
       policyPackVersion: d.getPolicypackversion(),
       description: d.getDescription(),
-      message: d.getMessage(),
+      // The SDK prefixes every message with the rule's description; reports show that separately.
+      message: d.getMessage().startsWith(`${d.getDescription()}\n`)
+        ? d.getMessage().slice(d.getDescription().length + 1)
+        : d.getMessage(),
       enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
       severity: SEVERITIES[d.getSeverity()] ?? "unspecified",
       urn: d.getUrn(),

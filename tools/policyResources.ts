@@ -76,7 +76,9 @@ function fromState(value: unknown): unknown {
         }
         return { [SIG]: SECRET_SIG, value: fromState(inner) };
       }
-      return { [SIG]: SECRET_SIG, value: "[encrypted]" };
+      // Encrypted: the rules cannot see it, so it is handed over as "not known", which they skip
+      // rather than misread. `pulumi stack export --show-secrets` lets them check it.
+      return { [SIG]: SECRET_SIG, value: UNKNOWN };
     }
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromState(v)]));
   }

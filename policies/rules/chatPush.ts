@@ -43,7 +43,7 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
         isClassicEventSubscription(sub.type) ? "includedEventTypes" : "filter.includedEventTypes",
       );
       if (types === UNKNOWN) continue;
-      const chat = (types ?? []).filter((t) => CHAT_EVENTS.includes(String(t)));
+      const chat = (types ?? []).filter((t) => typeof t === "string" && CHAT_EVENTS.includes(t));
       // No filter means every event type, chat included.
       if (types !== undefined && types.length > 0 && chat.length === 0) continue;
       const what = chat.length > 0 ? chat.join(", ") : "all ACS events (no includedEventTypes filter)";

@@ -49,7 +49,10 @@ function settingsOf(type: string, props: Record<string, unknown>): Map<string, u
   if (isNativeWebApp(type)) {
     const list = readArray(props, "siteConfig.appSettings");
     if (list === UNKNOWN) return UNKNOWN;
-    for (const item of list ?? []) settings.set(String(read(item, "name") ?? "?"), read(item, "value"));
+    for (const item of list ?? []) {
+      const name = read(item, "name");
+      settings.set(typeof name === "string" ? name : "(unnamed)", read(item, "value"));
+    }
   } else {
     const map = read(props, isNativeAppSettings(type) ? "properties" : "appSettings");
     if (map === UNKNOWN) return UNKNOWN;

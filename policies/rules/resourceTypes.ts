@@ -28,7 +28,6 @@ export const CLASSIC = {
   systemTopic: "azure:eventgrid/systemTopic:SystemTopic",
   linuxFunctionApp: "azure:appservice/linuxFunctionApp:LinuxFunctionApp",
   windowsFunctionApp: "azure:appservice/windowsFunctionApp:WindowsFunctionApp",
-  flexFunctionApp: "azure:appservice/functionAppFlexConsumption:FunctionAppFlexConsumption",
   appFlexConsumption: "azure:appservice/appFlexConsumption:AppFlexConsumption",
   functionApp: "azure:appservice/functionApp:FunctionApp",
 } as const;
@@ -63,7 +62,6 @@ export const isNativeAppSettings = azureNative("web", "WebAppApplicationSettings
 export const isClassicFunctionApp = exactly(
   CLASSIC.linuxFunctionApp,
   CLASSIC.windowsFunctionApp,
-  CLASSIC.flexFunctionApp,
   CLASSIC.appFlexConsumption,
   CLASSIC.functionApp,
 );

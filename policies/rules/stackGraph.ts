@@ -1,5 +1,5 @@
 import type { StackResourceView } from "./policyDefinition";
-import { read, readString, UNKNOWN } from "./props";
+import { readString, UNKNOWN } from "./props";
 import { isHub, isHubLink, isHubRule } from "./resourceTypes";
 
 /** Lookups across a stack's resources that several rules share. */
@@ -31,7 +31,10 @@ export class StackGraph {
     const byId =
       hubId === UNKNOWN || hubId === undefined
         ? []
-        : this.resources.filter((r) => isHub(r.type) && String(read(r.props, "id") ?? "").toLowerCase() === hubId.toLowerCase());
+        : this.resources.filter((r) => {
+            const id = readString(r.props, "id");
+            return isHub(r.type) && typeof id === "string" && id.toLowerCase() === hubId.toLowerCase();
+          });
     return [...new Set([...byDependency, ...byId])];
   }
 
