@@ -285,11 +285,13 @@ describe("eventgrid-acs-subscription-resilient", () => {
 });
 
 describe("function-app-hardened", () => {
+  type AppProps = { httpsOnly?: boolean; identity?: unknown; siteConfig: Record<string, unknown> };
+  const siteConfig = (p: Record<string, unknown>) => (p as AppProps).siteConfig;
   it.each([
-    ["httpsOnly false", (p: Record<string, any>) => (p.httpsOnly = false), /httpsOnly is not true/],
-    ["TLS 1.0", (p: Record<string, any>) => (p.siteConfig.minTlsVersion = "1.0"), /minimum TLS is 1.0/],
-    ["FTPS allowed", (p: Record<string, any>) => (p.siteConfig.ftpsState = "AllAllowed"), /ftpsState is AllAllowed/],
-    ["no identity", (p: Record<string, any>) => delete p.identity, /no managed identity/],
+    ["httpsOnly false", (p: Record<string, unknown>) => (p.httpsOnly = false), /httpsOnly is not true/],
+    ["TLS 1.0", (p: Record<string, unknown>) => (siteConfig(p).minTlsVersion = "1.0"), /minimum TLS is 1.0/],
+    ["FTPS allowed", (p: Record<string, unknown>) => (siteConfig(p).ftpsState = "AllAllowed"), /ftpsState is AllAllowed/],
+    ["no identity", (p: Record<string, unknown>) => delete p.identity, /no managed identity/],
   ])("rejects a Function App with %s", (_case, change, message) => {
     const resources = withProps(compliantStack(), "functionApp", change);
     expect(resourceFindings(functionAppHardened, resources)).toEqual([expect.stringMatching(message)]);
