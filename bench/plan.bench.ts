@@ -62,19 +62,16 @@ function main() {
     const baseline: Sample[] = [];
     // Splits the gain: submodule imports alone, still type-checked by ts-node.
     const typeChecked: Sample[] = [];
+    // The default `npm run plan`: the plan plus the policy pack's analyzer (its own process, started in parallel).
+    const withPolicy: Sample[] = [];
     // Interleaved, so drift in machine load hits both sides alike.
     for (let i = 0; i < runs; i++) {
-      plan.push(measure([path.join(root, "scripts", "run-ts.js"), path.join(root, "tools", "plan.ts")], root));
-      baseline.push(
-        measure(["-r", "ts-node/register", path.join(copy, "tools", "plan.ts")], copy, {
-          TS_NODE_PROJECT: path.join(copy, "tsconfig.json"),
-        }),
-      );
-      typeChecked.push(
-        measure(["-r", "ts-node/register", path.join(root, "tools", "plan.ts")], root, {
-          TS_NODE_PROJECT: path.join(root, "tsconfig.json"),
-        }),
-      );
+      const planTs = (dir: string) => path.join(dir, "tools", "plan.ts");
+      const tsNode = (dir: string) => ({ TS_NODE_PROJECT: path.join(dir, "tsconfig.json") });
+      plan.push(measure([path.join(root, "scripts", "run-ts.js"), planTs(root), "--no-policy"], root));
+      baseline.push(measure(["-r", "ts-node/register", planTs(copy), "--no-policy"], copy, tsNode(copy)));
+      typeChecked.push(measure(["-r", "ts-node/register", planTs(root), "--no-policy"], root, tsNode(root)));
+      withPolicy.push(measure([path.join(root, "scripts", "run-ts.js"), planTs(root)], root));
     }
     const tscStart = process.hrtime.bigint();
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", path.join(root, "tsconfig.json")], {
@@ -92,6 +89,7 @@ function main() {
       baselineMaxRssMb: Math.max(...baseline.map((s) => s.maxRssMb)),
       typeCheckedWallMs: median(typeChecked.map((s) => s.wallMs)),
       typeCheckedMaxRssMb: Math.max(...typeChecked.map((s) => s.maxRssMb)),
+      withPolicyWallMs: median(withPolicy.map((s) => s.wallMs)),
       tscNoEmitMs: tscMs,
     };
     const ratioWall = summary.planWallMs / summary.baselineWallMs;
@@ -102,6 +100,9 @@ function main() {
     console.log(row("plan (submodule imports, swc transpile-only)", summary.planWallMs, summary.planMaxRssMb));
     console.log(row("baseline (azure-native root, ts-node type-check)", summary.baselineWallMs, summary.baselineMaxRssMb));
     console.log(row("for reference: submodules, ts-node type-check", summary.typeCheckedWallMs, summary.typeCheckedMaxRssMb));
+    console.log(
+      `${"plan + policy pack (default npm run plan)".padEnd(44)} ${(summary.withPolicyWallMs / 1000).toFixed(2).padStart(7)} s   (RSS of the plan process only)`,
+    );
     console.log(`ratio plan/baseline: wall ${ratioWall.toFixed(2)}x, peak RSS ${ratioRss.toFixed(2)}x`);
     console.log(`tsc --noEmit over the project: ${(tscMs / 1000).toFixed(1)} s`);
     console.log(JSON.stringify({ ...summary, ratioWall, ratioRss }));
