@@ -1,29 +1,12 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { apnsP8 } from "./support/keys";
+import { runTool } from "./support/runTool";
 
 const root = path.resolve(__dirname, "..");
-const run = promisify(execFile);
 
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(root, "scripts", "run-ts.js"), path.join(root, "tools", "plan.ts"), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PULUMI_CONFIG: "", PULUMI_CONFIG_SECRET_KEYS: "" },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const plan = (...args: string[]) => runTool("plan.ts", ...args);
 
 function stackDirWith(stackYaml: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-plan-"));

@@ -94,6 +94,24 @@ function options(resource: AnalyzerResource): analyzerpb.AnalyzerResourceOptions
   return opts;
 }
 
+/** The fields AnalyzeRequest and AnalyzerResource share. */
+interface ResourceMessage {
+  setType(v: string): void;
+  setName(v: string): void;
+  setUrn(v: string): void;
+  setProperties(v: Struct): void;
+  setOptions(v: analyzerpb.AnalyzerResourceOptions): void;
+}
+
+function describe<M extends ResourceMessage>(message: M, resource: AnalyzerResource): M {
+  message.setType(resource.type);
+  message.setName(resource.name);
+  message.setUrn(resource.urn);
+  message.setProperties(toStruct(resource.properties));
+  message.setOptions(options(resource));
+  return message;
+}
+
 export class PolicyAnalyzer {
   private constructor(
     private readonly process: ChildProcess,
@@ -161,23 +179,13 @@ export class PolicyAnalyzer {
   async analyze(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
     const diagnostics: Diagnostic[] = [];
     for (const resource of resources) {
-      const req = new analyzerpb.AnalyzeRequest();
-      req.setType(resource.type);
-      req.setName(resource.name);
-      req.setUrn(resource.urn);
-      req.setProperties(toStruct(resource.properties));
-      req.setOptions(options(resource));
+      const req = describe(new analyzerpb.AnalyzeRequest(), resource);
       diagnostics.push(...this.diagnosticsOf(await call<analyzerpb.AnalyzeResponse>((cb) => this.client.analyze(req, cb))));
     }
     const stackReq = new analyzerpb.AnalyzeStackRequest();
     stackReq.setResourcesList(
       resources.map((resource) => {
-        const r = new analyzerpb.AnalyzerResource();
-        r.setType(resource.type);
-        r.setName(resource.name);
-        r.setUrn(resource.urn);
-        r.setProperties(toStruct(resource.properties));
-        r.setOptions(options(resource));
+        const r = describe(new analyzerpb.AnalyzerResource(), resource);
         if (resource.parent) r.setParent(resource.parent);
         r.setDependenciesList([...resource.dependencies]);
         const deps = r.getPropertydependenciesMap();

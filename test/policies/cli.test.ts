@@ -1,31 +1,13 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";
+import { projectRoot as root, runTool } from "../support/runTool";
 
-const root = path.resolve(__dirname, "..", "..");
-const exec = promisify(execFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "acs-policy-"));
 
-async function tool(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(
-      process.execPath,
-      [path.join(root, "scripts", "run-ts.js"), path.join(root, "tools", script), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PULUMI_CONFIG: "", PULUMI_CONFIG_SECRET_KEYS: "" },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tool = runTool;
 
 function writeJson(name: string, value: unknown): string {
   const file = path.join(tmp, name);
