@@ -5,6 +5,8 @@ import { APNS_ENDPOINTS } from "./config/stackConfig";
 import { CommunicationServices } from "./components/communicationServices";
 import { NotificationHub } from "./components/notificationHub";
 import { NotificationHubLink } from "./components/notificationHubLink";
+import { functionPackage } from "./components/functionPackage";
+import { PushDelivery } from "./components/pushDelivery";
 
 const config = readStackConfig();
 const name = config.namePrefix;
@@ -47,6 +49,34 @@ const link = new NotificationHubLink(name, {
   connectionString: hub.sendConnectionString,
 });
 
+// Event Grid → push sender (or the team's webhook); "none" relies on the hub link alone.
+const delivery =
+  config.delivery.mode === "none"
+    ? undefined
+    : new PushDelivery(name, {
+        resourceGroupName,
+        location: config.location,
+        globalNamePrefix: config.namePrefix,
+        communicationServiceId: acs.id,
+        hubName: hub.hubName,
+        hubConnectionString: hub.sendConnectionString,
+        eventTypes: config.delivery.eventTypes,
+        tags: config.tags,
+        delivery:
+          config.delivery.mode === "function"
+            ? {
+                mode: "function",
+                functionPackage: functionPackage(),
+                platforms: [...(config.apns ? (["apple"] as const) : []), ...(config.fcmV1 ? (["fcmv1"] as const) : [])],
+                messagePreview: config.delivery.messagePreview,
+                sendChatMessages: config.delivery.chatPush === "function",
+                nodeVersion: config.delivery.nodeVersion,
+                maxInstances: config.delivery.maxInstances,
+                instanceMemoryMb: config.delivery.instanceMemoryMb,
+              }
+            : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl ?? { kind: "opaque" }) },
+      });
+
 export const acsName = acs.name;
 export const acsId = acs.id;
 export const acsHostName = acs.hostName;
@@ -56,3 +86,6 @@ export const hubId = hub.hubId;
 export const linkedNotificationHubId = link.linkedNotificationHubId;
 export const linkedConnectionStringFingerprint = link.connectionStringFingerprint;
 export const hubSendConnectionString = hub.sendConnectionString;
+export const pushFunctionAppName = delivery?.functionAppName;
+export const eventSubscriptionName = delivery?.subscription.name;
+export const deadLetterStorageAccount = delivery?.storageAccount.name;

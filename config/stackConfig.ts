@@ -69,6 +69,57 @@ export interface FcmV1Config {
   readonly privateKey: SecretValue;
 }
 
+/** How ACS events become pushes besides the hub link: the push-sender Function, a webhook of the team's, or not at all. */
+export const DELIVERY_MODES = ["function", "webhook", "none"] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+/** Who pushes chat messages: the Function (from Event Grid) or the ACS SDK natively through the linked hub. */
+export const CHAT_PUSH_PATHS = ["function", "native"] as const;
+export type ChatPushPath = (typeof CHAT_PUSH_PATHS)[number];
+
+export const CHAT_MESSAGE_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
+
+/** Event types the push sender can address to one recipient. */
+export const FUNCTION_EVENT_TYPES = [
+  "Microsoft.Communication.ChatMessageReceived",
+  "Microsoft.Communication.ChatThreadCreatedWithUser",
+  "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
+];
+
+/** ACS event types a subscription may ask for (a webhook may take any of them). */
+export const ACS_EVENT_TYPES = [
+  ...FUNCTION_EVENT_TYPES,
+  "Microsoft.Communication.ChatMessageReceivedInThread",
+  "Microsoft.Communication.ChatMessageEdited",
+  "Microsoft.Communication.ChatMessageEditedInThread",
+  "Microsoft.Communication.ChatMessageDeleted",
+  "Microsoft.Communication.ChatMessageDeletedInThread",
+  "Microsoft.Communication.ChatThreadCreated",
+  "Microsoft.Communication.ChatThreadWithUserDeleted",
+  "Microsoft.Communication.ChatThreadDeleted",
+  "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser",
+  "Microsoft.Communication.ChatThreadPropertiesUpdated",
+  "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser",
+  "Microsoft.Communication.ChatThreadParticipantAdded",
+  "Microsoft.Communication.ChatThreadParticipantRemoved",
+  "Microsoft.Communication.IncomingCall",
+  "Microsoft.Communication.CallStarted",
+  "Microsoft.Communication.CallEnded",
+];
+
+export interface PushDeliveryConfig {
+  readonly mode: DeliveryMode;
+  readonly eventTypes: readonly string[];
+  readonly chatPush: ChatPushPath;
+  /** Put message text in notifications (personal data). */
+  readonly messagePreview: boolean;
+  /** With mode webhook: the endpoint Event Grid posts to. */
+  readonly webhookUrl?: SecretValue;
+  readonly nodeVersion: "20" | "22";
+  readonly maxInstances: number;
+  readonly instanceMemoryMb: 512 | 2048 | 4096;
+}
+
 export interface StackConfig {
   readonly location: string;
   /** When set, resources go into this existing group and no group is created. */
@@ -79,6 +130,7 @@ export interface StackConfig {
   readonly hubSku: HubSku;
   readonly apns?: ApnsConfig;
   readonly fcmV1?: FcmV1Config;
+  readonly delivery: PushDeliveryConfig;
 }
 
 /** One problem with one key; `key` is the full `namespace:key` a user types. */
@@ -98,7 +150,7 @@ export interface RawStackConfig {
 }
 
 /** Keys that may only hold secrets; anything else is plain configuration. */
-export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson"] as const;
+export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl"] as const;
 
 /** Every key this project reads; anything else in the namespace is a typo worth reporting. */
 export const KNOWN_KEYS = [
@@ -110,6 +162,13 @@ export const KNOWN_KEYS = [
   "hubSku",
   "apns",
   "fcm",
+  "delivery",
+  "eventTypes",
+  "chatPush",
+  "messagePreview",
+  "functionNodeVersion",
+  "functionMaxInstances",
+  "functionMemoryMb",
   ...SECRET_KEYS,
 ] as const;
 
@@ -369,6 +428,71 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
   return { projectId, clientEmail, privateKey: source.privateKey };
 }
 
+function readBoolean(problems: ProblemList, name: string, value: unknown, fallback: boolean): boolean | undefined {
+  if (value === undefined || value === "") return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return problems.add(name, `must be true or false; got ${describe(value)}.`);
+}
+
+function readInteger(problems: ProblemList, name: string, value: unknown, fallback: number, min: number, max: number): number | undefined {
+  if (value === undefined || value === "") return fallback;
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) return problems.add(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}.`);
+  return n;
+}
+
+function readEventTypes(problems: ProblemList, value: unknown, mode: DeliveryMode | undefined, chatPush: ChatPushPath | undefined): string[] | undefined {
+  // With native chat push the SDK sends messages; the function still tells people about new conversations.
+  const fallback =
+    chatPush === "native"
+      ? ["Microsoft.Communication.ChatThreadCreatedWithUser", "Microsoft.Communication.ChatParticipantAddedToThreadWithUser"]
+      : ["Microsoft.Communication.ChatMessageReceived"];
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== "string")) {
+    return problems.add("eventTypes", "must be a non-empty list of ACS event types, like [Microsoft.Communication.ChatMessageReceived].");
+  }
+  const types = value as string[];
+  const allowed = mode === "function" ? FUNCTION_EVENT_TYPES : ACS_EVENT_TYPES;
+  const unknown = types.filter((t) => !allowed.includes(t));
+  if (unknown.length > 0) {
+    const why = mode === "function" ? "the push sender can push only" : "known ACS event types are";
+    problems.add("eventTypes", `has ${unknown.join(", ")}; ${why} ${allowed.join(", ")}.`);
+  }
+  if (chatPush === "native" && types.some((t) => CHAT_MESSAGE_EVENTS.includes(t))) {
+    problems.add("eventTypes", "must not include chat-message events when chatPush is native: the ACS SDK already pushes them, and users would get every message twice.");
+  }
+  return types;
+}
+
+function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryConfig | undefined {
+  const mode = readChoice(problems, "delivery", raw.values.delivery, DELIVERY_MODES, "function");
+  const chatPush = readChoice(problems, "chatPush", raw.values.chatPush, CHAT_PUSH_PATHS, "function");
+  const eventTypes = readEventTypes(problems, raw.values.eventTypes, mode, chatPush);
+  const messagePreview = readBoolean(problems, "messagePreview", raw.values.messagePreview, false);
+  const nodeVersion = readChoice(problems, "functionNodeVersion", raw.values.functionNodeVersion === undefined ? undefined : String(raw.values.functionNodeVersion), ["20", "22"] as const, "22");
+  const maxInstances = readInteger(problems, "functionMaxInstances", raw.values.functionMaxInstances, 40, 1, 1000);
+  const memory = readChoice(problems, "functionMemoryMb", raw.values.functionMemoryMb === undefined ? undefined : String(raw.values.functionMemoryMb), ["512", "2048", "4096"] as const, "2048");
+  const webhookUrl = raw.secrets.webhookUrl;
+  if (mode === "webhook") {
+    if (!webhookUrl) problems.add("webhookUrl", "is required when delivery is webhook; set it with: pulumi config set --secret acs-notifications:webhookUrl https://…");
+    else if (webhookUrl.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhookUrl.value)) problems.add("webhookUrl", "must be an https URL (the value is not shown).");
+  } else if (webhookUrl) {
+    problems.add("webhookUrl", `is only used when delivery is webhook; delivery is ${mode}.`);
+  }
+  if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory) return undefined;
+  return {
+    mode,
+    eventTypes,
+    chatPush,
+    messagePreview,
+    webhookUrl: mode === "webhook" ? webhookUrl : undefined,
+    nodeVersion,
+    maxInstances,
+    instanceMemoryMb: Number(memory) as 512 | 2048 | 4096,
+  };
+}
+
 /**
  * Validates everything at once, so a user fixes a stack file in one pass. Throws
  * {@link StackConfigError} listing every problem; messages name the key and the expected
@@ -407,13 +531,14 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
   const hubSku = readChoice(problems, "hubSku", raw.values.hubSku, HUB_SKUS, "Free");
   const apns = readApns(problems, raw);
   const fcmV1 = readFcm(problems, raw);
+  const delivery = readDelivery(problems, raw);
   const anyPlatform =
     raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
   if (!anyPlatform) {
     problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
   }
-  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku) {
+  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku || !delivery) {
     throw new StackConfigError(problems.items);
   }
-  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1 };
+  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1, delivery };
 }

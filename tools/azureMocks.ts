@@ -8,6 +8,13 @@ import { connectionStringFingerprint } from "../components/hubConnectionString";
  * unknown type or invoke throws, so a new resource cannot slip into a plan unmodelled.
  */
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+export const MOCK_TENANT_ID = "00000000-0000-0000-0000-0000000000aa";
+
+/** A GUID-shaped id derived from a seed, so plans are the same from run to run. */
+function fakeGuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 type Inputs = Record<string, unknown>;
 
@@ -69,6 +76,78 @@ const MODELS: Record<string, Model> = {
       outputs: { name: ruleName },
     };
   },
+  "azure-native:storage:StorageAccount": (name, inputs) => {
+    const accountName = str(inputs, "accountName") || autoName(name).replace(/[^a-z0-9]/g, "").slice(0, 24);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${accountName}`,
+      outputs: { name: accountName, primaryEndpoints: { blob: `https://${accountName}.blob.core.windows.net/` } },
+    };
+  },
+  "azure-native:storage:BlobContainer": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs, "accountName")}/blobServices/default/containers/${str(inputs, "containerName")}`,
+    outputs: { name: str(inputs, "containerName") },
+  }),
+  "azure-native:operationalinsights:Workspace": (name, inputs) => {
+    const wsName = str(inputs, "workspaceName") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${wsName}`, outputs: { name: wsName } };
+  },
+  "azure-native:applicationinsights:Component": (name, inputs) => {
+    const aiName = str(inputs, "resourceName") || autoName(name);
+    const key = fakeGuid(aiName);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.Insights/components/${aiName}`,
+      outputs: { name: aiName, connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/` },
+    };
+  },
+  "azure-native:keyvault:Vault": (name, inputs) => {
+    const vaultName = str(inputs, "vaultName") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vaultName}`, outputs: { name: vaultName } };
+  },
+  "azure-native:keyvault:Secret": (_name, inputs) => {
+    const vault = str(inputs, "vaultName");
+    const secretName = str(inputs, "secretName");
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${secretName}`,
+      outputs: { name: secretName, properties: { secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}` } },
+    };
+  },
+  "azure-native:web:AppServicePlan": (name, inputs) => {
+    const planName = str(inputs, "name") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.Web/serverfarms/${planName}`, outputs: { name: planName } };
+  },
+  "azure-native:web:WebApp": (name, inputs) => {
+    const appName = str(inputs, "name") || autoName(name);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${appName}`,
+      outputs: {
+        name: appName,
+        defaultHostName: `${appName}.azurewebsites.net`,
+        identity: { type: "SystemAssigned", principalId: fakeGuid(`${appName}/identity`), tenantId: MOCK_TENANT_ID },
+      },
+    };
+  },
+  "azure-native:authorization:RoleAssignment": (name, inputs) => ({
+    id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
+    outputs: { name: fakeGuid(name) },
+  }),
+  "azure-native:eventgrid:SystemTopic": (name, inputs) => {
+    const topicName = str(inputs, "systemTopicName") || autoName(name);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.EventGrid/systemTopics/${topicName}`,
+      outputs: { name: topicName, identity: { type: "SystemAssigned", principalId: fakeGuid(`${topicName}/identity`) } },
+    };
+  },
+  "azure-native:eventgrid:SystemTopicEventSubscription": (name, inputs) => {
+    const subName = str(inputs, "eventSubscriptionName") || autoName(name);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.EventGrid/systemTopics/${str(inputs, "systemTopicName")}/eventSubscriptions/${subName}`,
+      outputs: { name: subName },
+    };
+  },
+  "pulumi-nodejs:dynamic:FunctionCodeDeployment": (_name, inputs) => ({
+    id: `${str(inputs, "functionAppId")}/deployments/onedeploy`,
+    outputs: { deployedAt: "2026-01-01T00:00:00.000Z" },
+  }),
   "pulumi-nodejs:dynamic:NotificationHubLink": (_name, inputs) => ({
     id: `${str(inputs, "communicationServiceId")}/notificationHubLink`,
     outputs: {
@@ -84,6 +163,12 @@ export function fakeSharedAccessKey(seed: string): string {
 }
 
 const INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    subscriptionId: MOCK_SUBSCRIPTION_ID,
+    tenantId: MOCK_TENANT_ID,
+    clientId: fakeGuid("client"),
+    objectId: fakeGuid("object"),
+  }),
   "azure-native:notificationhubs:listNotificationHubKeys": (inputs) => {
     const ns = str(inputs, "namespaceName");
     const rule = str(inputs, "authorizationRuleName");

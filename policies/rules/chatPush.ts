@@ -1,13 +1,24 @@
 import { stackRule, StackFinding, RuleConfig } from "./policyDefinition";
-import { readArray, UNKNOWN } from "./props";
+import { readArray, readString, UNKNOWN } from "./props";
 import { isClassicEventSubscription } from "./resourceTypes";
 import { acsEventSubscriptions } from "./eventGrid";
 import { StackGraph } from "./stackGraph";
 
+const PUSH_DELIVERY_TYPE = "acs-notifications:delivery:PushDelivery";
 const CHAT_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
 
 interface ChatPushConfig extends RuleConfig {
   readonly chatPushPath?: "function" | "native" | "unspecified";
+}
+
+/** The path this project's PushDelivery component declares (`chatPush`), when the stack has one. */
+function declaredPath(graph: StackGraph): "function" | "native" | undefined {
+  for (const r of graph.resources) {
+    if (r.type !== PUSH_DELIVERY_TYPE) continue;
+    const declared = readString(r.props, "chatPush");
+    if (declared === "function" || declared === "native") return declared;
+  }
+  return undefined;
 }
 
 /**
@@ -22,19 +33,19 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps:
-      "Choose one path: with native chat push, drop ChatMessageReceived from the subscription's includedEventTypes; with the function, set chatPushPath: function and keep apps from calling startPushNotifications for chat.",
+      "Choose one path: with native chat push, drop ChatMessageReceived from the subscription's includedEventTypes; with the function, keep apps from calling startPushNotifications for chat. Declare the path with the stack's chatPush setting or this rule's chatPushPath.",
     config: {
       chatPushPath: {
         type: "string",
         enum: ["function", "native", "unspecified"],
         default: "unspecified",
-        description: "Which path the apps use for chat pushes.",
+        description: "Which path the apps use for chat pushes; unspecified: the chatPush the stack's PushDelivery declares.",
       },
     },
   },
   (resources, config) => {
     const graph = new StackGraph(resources);
-    const path = config.chatPushPath ?? "unspecified";
+    const path = config.chatPushPath && config.chatPushPath !== "unspecified" ? config.chatPushPath : (declaredPath(graph) ?? "unspecified");
     if (path === "function" || graph.links().length === 0) return [];
     const findings: StackFinding[] = [];
     for (const sub of acsEventSubscriptions(graph)) {

@@ -1,0 +1,301 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as storage from "@pulumi/azure-native/storage";
+import * as web from "@pulumi/azure-native/web";
+import { BUILT_IN_ROLES, roleDefinitionId } from "./azureRoles";
+import { FunctionCodeDeployment } from "./functionCodeDeployment";
+import type { FunctionPackage } from "./functionPackage";
+import { keyVaultName, scmHostOf, storageAccountName } from "./globalNames";
+
+export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
+/** The Event Grid-triggered function inside the push sender package. */
+export const PUSH_FUNCTION_NAME = "sendPush";
+const DEPLOYMENT_CONTAINER = "deployment-package";
+const DEAD_LETTER_CONTAINER = "dead-letter";
+
+interface FunctionDelivery {
+  readonly mode: "function";
+  /** The bundled push sender (see functionPackage.ts). */
+  readonly functionPackage: FunctionPackage;
+  /** Which platforms the hub is configured for. */
+  readonly platforms: readonly ("apple" | "fcmv1")[];
+  /** Put message text in notifications. Default: false (message bodies are personal data). */
+  readonly messagePreview?: boolean;
+  /** False when apps push chat natively through the linked hub. Default: true. */
+  readonly sendChatMessages?: boolean;
+  /** Node.js major version of the Function App. Default: "22". */
+  readonly nodeVersion?: "20" | "22";
+  /** Flex Consumption scale-out limit. Default: 40. */
+  readonly maxInstances?: number;
+  /** Flex Consumption instance size. Default: 2048. */
+  readonly instanceMemoryMb?: 512 | 2048 | 4096;
+}
+
+interface WebhookDelivery {
+  readonly mode: "webhook";
+  /** Endpoint Event Grid posts to; kept secret (it usually carries a key). */
+  readonly webhookUrl: pulumi.Input<string>;
+}
+
+export interface PushDeliveryArgs {
+  /** Resource group for everything this component creates. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Region of the storage, plan and app. */
+  readonly location: pulumi.Input<string>;
+  /** Short lowercase prefix for names Azure needs globally unique (storage account, key vault). */
+  readonly globalNamePrefix: string;
+  /** ARM id of the Communication Services resource whose events are delivered. */
+  readonly communicationServiceId: pulumi.Input<string>;
+  /** The hub the function sends through. */
+  readonly hubName: pulumi.Input<string>;
+  /** Send-only connection string of the hub; stored in Key Vault, never in an app setting. */
+  readonly hubConnectionString: pulumi.Input<string>;
+  /** ACS event types to deliver. */
+  readonly eventTypes: readonly string[];
+  readonly delivery: FunctionDelivery | WebhookDelivery;
+  /** Tags applied to every resource. Default: none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * ACS → Event Grid → push sender. Creates the system topic on the ACS resource and a subscription
+ * that delivers the chosen events, with retries and dead-lettering, either to the push-sender
+ * Function (Flex Consumption, managed identity everywhere, code deployed with OneDeploy) or to a
+ * webhook. The subscription is created only after the code is deployed: Event Grid rejects an
+ * Azure Function destination that does not exist yet.
+ */
+export class PushDelivery extends pulumi.ComponentResource {
+  public readonly storageAccount: storage.StorageAccount;
+  public readonly deadLetterContainer: storage.BlobContainer;
+  public readonly systemTopic: eventgrid.SystemTopic;
+  public readonly subscription: eventgrid.SystemTopicEventSubscription;
+  public readonly functionApp?: web.WebApp;
+  public readonly codeDeployment?: FunctionCodeDeployment;
+  public readonly keyVault?: keyvault.Vault;
+  public readonly functionAppName?: pulumi.Output<string>;
+
+  constructor(name: string, args: PushDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The delivery choices are registered on the component so policies can see which path pushes chat.
+    const chatPush = args.delivery.mode === "webhook" ? "webhook" : args.delivery.sendChatMessages === false ? "native" : "function";
+    super("acs-notifications:delivery:PushDelivery", name, { deliveryMode: args.delivery.mode, chatPush, eventTypes: [...args.eventTypes] }, opts);
+    const parent = { parent: this };
+    const client = authorization.getClientConfigOutput(parent);
+    const resourceGroupId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.resourceGroupName}`;
+    const role = (childName: string, scope: pulumi.Input<string>, principalId: pulumi.Input<string>, roleName: keyof typeof BUILT_IN_ROLES, dependsOn?: pulumi.Resource[]) =>
+      new authorization.RoleAssignment(
+        `${name}-${childName}`,
+        {
+          scope,
+          principalId,
+          principalType: authorization.PrincipalType.ServicePrincipal,
+          roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, roleName)),
+        },
+        { parent: this, dependsOn },
+      );
+
+    this.storageAccount = new storage.StorageAccount(
+      `${name}-st`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        accountName: resourceGroupId.apply((id) => storageAccountName(args.globalNamePrefix, id)),
+        kind: storage.Kind.StorageV2,
+        sku: { name: storage.SkuName.Standard_LRS },
+        allowBlobPublicAccess: false,
+        // Every reader here has a managed identity, so no key is needed and none can leak.
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+        enableHttpsTrafficOnly: true,
+        tags: args.tags,
+      },
+      parent,
+    );
+    const container = (childName: string, containerName: string) =>
+      new storage.BlobContainer(
+        `${name}-${childName}`,
+        { resourceGroupName: args.resourceGroupName, accountName: this.storageAccount.name, containerName, publicAccess: storage.PublicAccess.None },
+        parent,
+      );
+    this.deadLetterContainer = container("dead-letter", DEAD_LETTER_CONTAINER);
+
+    this.systemTopic = new eventgrid.SystemTopic(
+      `${name}-acs-events`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        // ACS is a global resource, so is its system topic.
+        location: "global",
+        source: args.communicationServiceId,
+        topicType: ACS_TOPIC_TYPE,
+        // Dead-lettering authenticates as the topic, not with a storage key.
+        identity: { type: eventgrid.IdentityType.SystemAssigned },
+        tags: args.tags,
+      },
+      parent,
+    );
+    const topicPrincipal = this.systemTopic.identity.apply((i) => i?.principalId ?? "");
+    const deadLetterRole = role("topic-dead-letter", this.storageAccount.id, topicPrincipal, "storageBlobDataContributor");
+
+    let destination: eventgrid.SystemTopicEventSubscriptionArgs["destination"];
+    const subscriptionDependsOn: pulumi.Resource[] = [deadLetterRole];
+    // Up to 10 events or 64 KB per delivery: fewer round trips at chat bursts, and still small
+    // enough that one failing event delays few others when Event Grid retries a batch.
+    const batching = { maxEventsPerBatch: 10, preferredBatchSizeInKilobytes: 64 };
+
+    if (args.delivery.mode === "function") {
+      const delivery = args.delivery;
+      const deploymentContainer = container("deployments", DEPLOYMENT_CONTAINER);
+      const workspace = new operationalinsights.Workspace(
+        `${name}-logs`,
+        { resourceGroupName: args.resourceGroupName, location: args.location, sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 }, retentionInDays: 30, tags: args.tags },
+        parent,
+      );
+      const insights = new applicationinsights.Component(
+        `${name}-insights`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          kind: "web",
+          applicationType: applicationinsights.ApplicationType.Web,
+          workspaceResourceId: workspace.id,
+          // Telemetry is accepted only with Entra ID, from the app's identity.
+          disableLocalAuth: true,
+          tags: args.tags,
+        },
+        parent,
+      );
+      this.keyVault = new keyvault.Vault(
+        `${name}-kv`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          vaultName: resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id)),
+          properties: {
+            tenantId: client.tenantId,
+            sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
+            enableRbacAuthorization: true,
+          },
+          tags: args.tags,
+        },
+        parent,
+      );
+      const hubSecret = new keyvault.Secret(
+        `${name}-hub-send`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          vaultName: this.keyVault.name,
+          secretName: "notification-hub-send",
+          properties: { value: pulumi.secret(args.hubConnectionString) },
+        },
+        { parent: this, additionalSecretOutputs: ["properties"] },
+      );
+      const plan = new web.AppServicePlan(
+        `${name}-plan`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          kind: "functionapp",
+          reserved: true,
+          sku: { name: "FC1", tier: "FlexConsumption" },
+          tags: args.tags,
+        },
+        parent,
+      );
+      const blobEndpoint = this.storageAccount.primaryEndpoints.blob;
+      const app = new web.WebApp(
+        `${name}-func`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          kind: "functionapp,linux",
+          serverFarmId: plan.id,
+          httpsOnly: true,
+          identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+          siteConfig: {
+            minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+            ftpsState: web.FtpsState.Disabled,
+            http20Enabled: true,
+            appSettings: [
+              { name: "AzureWebJobsStorage__accountName", value: this.storageAccount.name },
+              { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: insights.connectionString },
+              { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
+              // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
+              { name: "NOTIFICATION_HUB_CONNECTION_STRING", value: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUri})` },
+              { name: "NOTIFICATION_HUB_NAME", value: args.hubName },
+              { name: "PUSH_PLATFORMS", value: delivery.platforms.join(",") },
+              { name: "PUSH_MESSAGE_PREVIEW", value: String(delivery.messagePreview ?? false) },
+              { name: "PUSH_CHAT_MESSAGES", value: String(delivery.sendChatMessages ?? true) },
+              { name: "PUSH_DEAD_LETTER_CONTAINER_URL", value: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}` },
+            ],
+          },
+          functionAppConfig: {
+            deployment: {
+              storage: {
+                type: web.FunctionsDeploymentStorageType.BlobContainer,
+                value: pulumi.interpolate`${blobEndpoint}${deploymentContainer.name}`,
+                authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
+              },
+            },
+            runtime: { name: web.RuntimeName.Node, version: delivery.nodeVersion ?? "22" },
+            scaleAndConcurrency: { maximumInstanceCount: delivery.maxInstances ?? 40, instanceMemoryMB: delivery.instanceMemoryMb ?? 2048 },
+          },
+          tags: args.tags,
+        },
+        parent,
+      );
+      this.functionApp = app;
+      this.functionAppName = app.name;
+      const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
+      const appRoles = [
+        role("func-storage", this.storageAccount.id, appPrincipal, "storageBlobDataOwner"),
+        role("func-secrets", this.keyVault.id, appPrincipal, "keyVaultSecretsUser"),
+        role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
+      ];
+      // Deploying restarts the app, which then reads its package and Key Vault reference with the roles in place.
+      this.codeDeployment = new FunctionCodeDeployment(
+        `${name}-code`,
+        {
+          functionAppId: app.id,
+          scmHost: app.defaultHostName.apply(scmHostOf),
+          packagePath: delivery.functionPackage.path,
+          packageSha256: delivery.functionPackage.sha256,
+        },
+        { parent: this, dependsOn: appRoles },
+      );
+      subscriptionDependsOn.push(this.codeDeployment);
+      destination = { endpointType: "AzureFunction", resourceId: pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`, ...batching };
+    } else {
+      destination = { endpointType: "WebHook", endpointUrl: pulumi.secret(args.delivery.webhookUrl), ...batching };
+    }
+
+    this.subscription = new eventgrid.SystemTopicEventSubscription(
+      `${name}-push`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        systemTopicName: this.systemTopic.name,
+        destination,
+        eventDeliverySchema: eventgrid.EventDeliverySchema.EventGridSchema,
+        filter: { includedEventTypes: [...args.eventTypes] },
+        // A push older than an hour is noise; ten attempts cover a restart or a throttling spell.
+        retryPolicy: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 },
+        deadLetterWithResourceIdentity: {
+          identity: { type: eventgrid.EventSubscriptionIdentityType.SystemAssigned },
+          deadLetterDestination: { endpointType: "StorageBlob", resourceId: this.storageAccount.id, blobContainerName: DEAD_LETTER_CONTAINER },
+        },
+      },
+      // The webhook URL usually carries a key: keep the destination secret in state.
+      { parent: this, dependsOn: subscriptionDependsOn, additionalSecretOutputs: ["destination"] },
+    );
+
+    this.registerOutputs({
+      storageAccountName: this.storageAccount.name,
+      systemTopicName: this.systemTopic.name,
+      subscriptionName: this.subscription.name,
+      functionAppName: this.functionAppName,
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { CHAT_MESSAGE_RECEIVED, IncomingEvent, isSupported, MalformedEventError, PushIntent, toPushIntent } from "./events";
+import { applePayload, fcmV1Payload, PayloadOptions } from "./payloads";
+import { RecentEvents } from "./recentEvents";
+import { classifySendError, PermanentSendError, TransientSendError } from "./sendErrors";
+import { userTag } from "./tags";
+
+export type Platform = "apple" | "fcmv1";
+
+/** The notification the hub client sends; shaped like @azure/notification-hubs' notifications. */
+export interface HubNotification {
+  readonly platform: Platform;
+  readonly body: string;
+  readonly headers?: Record<string, unknown>;
+  readonly contentType: "application/json;charset=utf-8";
+}
+
+/** The part of NotificationHubsClient the sender uses. */
+export interface HubClient {
+  sendNotification(notification: HubNotification, options: { tagExpression: string }): Promise<{ notificationId?: string }>;
+}
+
+export interface SenderLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Where permanent failures are recorded for a human (the dead-letter container). */
+export interface DeadLetterSink {
+  write(eventId: string, record: Record<string, unknown>): Promise<void>;
+}
+
+export interface SenderOptions extends PayloadOptions {
+  readonly platforms: readonly Platform[];
+  /** False when apps push chat natively through the linked hub: sending too would duplicate every message. */
+  readonly sendChatMessages: boolean;
+  /** Events handled at once within a batch. */
+  readonly concurrency: number;
+}
+
+export type Outcome = "sent" | "duplicate" | "ignored" | "dead-lettered";
+
+/**
+ * Turns ACS events into APNs and FCM v1 pushes addressed to the recipient's tag. Logs ids and
+ * outcomes only: never message text, tokens or connection strings.
+ */
+export class PushSender {
+  private readonly recent = new RecentEvents();
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly client: HubClient,
+    private readonly options: SenderOptions,
+    private readonly deadLetter?: DeadLetterSink,
+  ) {}
+
+  /** Handles one event. Throws TransientSendError when Event Grid should deliver it again. */
+  async handle(event: IncomingEvent, log: SenderLog): Promise<Outcome> {
+    if (this.recent.has(event.id) || this.inFlight.has(event.id)) {
+      log.info(`event ${event.id}: already pushed by this instance, skipped`);
+      return "duplicate";
+    }
+    if (!isSupported(event.eventType)) {
+      log.info(`event ${event.id}: type ${event.eventType} is not pushed by this function, ignored`);
+      return "ignored";
+    }
+    if (event.eventType === CHAT_MESSAGE_RECEIVED && !this.options.sendChatMessages) {
+      log.info(`event ${event.id}: chat messages are pushed natively by the ACS SDK, ignored`);
+      return "ignored";
+    }
+    let intent: PushIntent;
+    try {
+      intent = toPushIntent({ ...event, eventType: event.eventType });
+    } catch (error) {
+      if (error instanceof MalformedEventError) return this.giveUp(event, error.message, log);
+      throw error;
+    }
+    this.inFlight.add(event.id);
+    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, intent, log))).finally(() => this.inFlight.delete(event.id));
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
+    if (failures.some((f) => f instanceof TransientSendError)) {
+      // Retry the whole event: a platform that already succeeded may notify twice, which beats not at all.
+      log.warn(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}; failing so Event Grid retries`);
+      throw new TransientSendError(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}`);
+    }
+    this.recent.add(event.id);
+    if (failures.length > 0) return this.giveUp(event, failures.map((f) => f.message).join("; "), log);
+    return "sent";
+  }
+
+  /** Handles a batch with at most `concurrency` events in flight; rejects if any event must be retried. */
+  async handleBatch(events: readonly IncomingEvent[], log: SenderLog): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array(events.length);
+    const errors: unknown[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < events.length) {
+        const index = next++;
+        try {
+          outcomes[index] = await this.handle(events[index], log);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, events.length) }, worker));
+    if (errors.length > 0) throw errors[0];
+    return outcomes;
+  }
+
+  private async send(platform: Platform, intent: PushIntent, log: SenderLog): Promise<void> {
+    const notification = platform === "apple" ? this.apple(intent) : this.fcm(intent);
+    try {
+      const result = await this.client.sendNotification(notification, { tagExpression: userTag(intent.recipientRawId) });
+      log.info(`event ${intent.eventId}: ${platform} notification ${result.notificationId ?? "(no id)"} accepted`);
+    } catch (error) {
+      throw classifySendError(error, platform);
+    }
+  }
+
+  private apple(intent: PushIntent): HubNotification {
+    const { body, headers } = applePayload(intent, this.options);
+    return { platform: "apple", body: JSON.stringify(body), headers, contentType: "application/json;charset=utf-8" };
+  }
+
+  private fcm(intent: PushIntent): HubNotification {
+    return { platform: "fcmv1", body: JSON.stringify(fcmV1Payload(intent, this.options)), contentType: "application/json;charset=utf-8" };
+  }
+
+  /** Permanent failure: logged once, recorded in the dead-letter container, not retried. */
+  private async giveUp(event: IncomingEvent, reason: string, log: SenderLog): Promise<Outcome> {
+    this.recent.add(event.id);
+    log.error(`event ${event.id}: not deliverable, not retried: ${reason}`);
+    if (this.deadLetter) {
+      try {
+        await this.deadLetter.write(event.id, { eventId: event.id, eventType: event.eventType, reason, at: new Date().toISOString() });
+      } catch (error) {
+        log.error(`event ${event.id}: could not record the failure in the dead-letter container: ${(error as Error).message}`);
+      }
+    }
+    return "dead-lettered";
+  }
+}
+
+export { PermanentSendError, TransientSendError };

@@ -1,0 +1,48 @@
+import type { Platform, SenderOptions } from "./pushSender";
+
+/** App settings the function reads once at start-up; the names are set by the PushDelivery component. */
+export const SETTINGS = {
+  connectionString: "NOTIFICATION_HUB_CONNECTION_STRING",
+  hubName: "NOTIFICATION_HUB_NAME",
+  platforms: "PUSH_PLATFORMS",
+  messagePreview: "PUSH_MESSAGE_PREVIEW",
+  chatMessages: "PUSH_CHAT_MESSAGES",
+  concurrency: "PUSH_CONCURRENCY",
+  deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
+} as const;
+
+export interface FunctionSettings extends SenderOptions {
+  readonly connectionString: string;
+  readonly hubName: string;
+  readonly deadLetterUrl?: string;
+}
+
+export class SettingsError extends Error {}
+
+const bool = (v: string | undefined, fallback: boolean) => (v === undefined || v === "" ? fallback : v.toLowerCase() === "true");
+
+/** Reads and checks every setting; one error lists all problems, naming settings, never values of secrets. */
+export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
+  const problems: string[] = [];
+  const connectionString = env[SETTINGS.connectionString] ?? "";
+  if (!/Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i.test(connectionString)) {
+    problems.push(`${SETTINGS.connectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`);
+  }
+  const hubName = env[SETTINGS.hubName] ?? "";
+  if (!hubName) problems.push(`${SETTINGS.hubName} must name the notification hub`);
+  const platforms = (env[SETTINGS.platforms] ?? "apple,fcmv1").split(",").map((p) => p.trim()).filter(Boolean);
+  const unknown = platforms.filter((p) => p !== "apple" && p !== "fcmv1");
+  if (platforms.length === 0 || unknown.length > 0) problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1; got '${env[SETTINGS.platforms]}'`);
+  const concurrency = Number(env[SETTINGS.concurrency] ?? "16");
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) problems.push(`${SETTINGS.concurrency} must be an integer from 1 to 256`);
+  if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
+  return {
+    connectionString,
+    hubName,
+    platforms: platforms as Platform[],
+    includePreview: bool(env[SETTINGS.messagePreview], false),
+    sendChatMessages: bool(env[SETTINGS.chatMessages], true),
+    concurrency,
+    deadLetterUrl: env[SETTINGS.deadLetterUrl] || undefined,
+  };
+}
