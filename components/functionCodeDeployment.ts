@@ -13,7 +13,19 @@ export class FunctionCodeDeployment extends pulumi.dynamic.Resource {
   declare public readonly packageSha256: pulumi.Output<string>;
   declare public readonly deployedAt: pulumi.Output<string>;
 
-  constructor(name: string, args: FunctionCodeDeploymentArgs, opts?: pulumi.CustomResourceOptions, providerOptions?: OneDeployOptions) {
-    super(createOneDeployProvider(providerOptions), name, { ...args, deployedAt: undefined }, opts, undefined, "FunctionCodeDeployment");
+  constructor(
+    name: string,
+    args: FunctionCodeDeploymentArgs,
+    opts?: pulumi.CustomResourceOptions,
+    providerOptions?: OneDeployOptions,
+  ) {
+    super(
+      createOneDeployProvider(providerOptions),
+      name,
+      { ...args, deployedAt: undefined },
+      opts,
+      undefined,
+      "FunctionCodeDeployment",
+    );
   }
 }

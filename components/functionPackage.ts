@@ -25,7 +25,12 @@ function sourceKey(functionDir: string): string {
       .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
       .sort();
   const lockfile = path.resolve(functionDir, "..", "package-lock.json");
-  for (const file of [...walk(path.join(functionDir, "src")), path.join(functionDir, "host.json"), path.join(functionDir, "package.json"), lockfile]) {
+  for (const file of [
+    ...walk(path.join(functionDir, "src")),
+    path.join(functionDir, "host.json"),
+    path.join(functionDir, "package.json"),
+    lockfile,
+  ]) {
     if (fs.existsSync(file)) hash.update(path.relative(functionDir, file)).update(fs.readFileSync(file));
   }
   return hash.digest("hex").slice(0, 16);
@@ -50,7 +55,10 @@ export function functionPackage(outDir = path.resolve(__dirname, "..", ".build")
  * Bundles function/src into one minified file (the Functions host provides @azure/functions-core),
  * adds host.json and a package.json pointing at it, and writes a deterministic zip to `outDir`.
  */
-export function buildFunctionPackage(outDir = path.resolve(__dirname, "..", ".build"), functionDir = FUNCTION_DIR): FunctionPackage {
+export function buildFunctionPackage(
+  outDir = path.resolve(__dirname, "..", ".build"),
+  functionDir = FUNCTION_DIR,
+): FunctionPackage {
   const bundle = buildSync({
     entryPoints: [path.join(functionDir, "src", "index.ts")],
     bundle: true,
@@ -64,7 +72,10 @@ export function buildFunctionPackage(outDir = path.resolve(__dirname, "..", ".bu
     absWorkingDir: functionDir,
     logLevel: "silent",
   });
-  const manifest = JSON.parse(fs.readFileSync(path.join(functionDir, "package.json"), "utf8")) as { name: string; version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(functionDir, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   const files = {
     "host.json": fs.readFileSync(path.join(functionDir, "host.json")),
     "package.json": Buffer.from(JSON.stringify({ name: manifest.name, version: manifest.version, main: "dist/index.js" })),

@@ -57,7 +57,9 @@ function explain(status: number, app: string, detail: string): DeploymentError {
               : status === 429 || status >= 500
                 ? "the SCM site stayed throttled or unavailable after retries: run `pulumi up` again later"
                 : "unexpected answer from the SCM site";
-  return new DeploymentError(`Deploying the push sender to ${app} failed (HTTP ${status}): ${hint}.${detail ? ` The site said: ${detail.slice(0, 300)}` : ""}`);
+  return new DeploymentError(
+    `Deploying the push sender to ${app} failed (HTTP ${status}): ${hint}.${detail ? ` The site said: ${detail.slice(0, 300)}` : ""}`,
+  );
 }
 
 async function pipelineFor(options: OneDeployOptions) {
@@ -90,13 +92,21 @@ async function deploy(options: OneDeployOptions, inputs: CodeDeploymentInputs): 
   const zip = readFileSync(inputs.packagePath);
   const actual = createHash("sha256").update(zip).digest("hex");
   if (actual !== inputs.packageSha256) {
-    throw new DeploymentError(`The package ${inputs.packagePath} changed after the plan was made (hash ${actual.slice(0, 12)}…, expected ${inputs.packageSha256.slice(0, 12)}…): run \`pulumi up\` again.`);
+    throw new DeploymentError(
+      `The package ${inputs.packagePath} changed after the plan was made (hash ${actual.slice(0, 12)}…, expected ${inputs.packageSha256.slice(0, 12)}…): run \`pulumi up\` again.`,
+    );
   }
   const http = await pipelineFor(options);
   const base = baseUrl(inputs);
-  const res = await http.send({ url: `${base}/api/publish?type=zip&RemoteBuild=false`, method: "POST", body: zip, headers: { "content-type": "application/zip" } });
+  const res = await http.send({
+    url: `${base}/api/publish?type=zip&RemoteBuild=false`,
+    method: "POST",
+    body: zip,
+    headers: { "content-type": "application/zip" },
+  });
   if (res.status !== 200 && res.status !== 202) throw explain(res.status, inputs.functionAppId, res.bodyAsText ?? "");
-  if (res.status === 202) await waitForDeployment(options, http, res.headers.get("location") ?? `${base}/api/deployments/latest`, inputs.functionAppId);
+  if (res.status === 202)
+    await waitForDeployment(options, http, res.headers.get("location") ?? `${base}/api/deployments/latest`, inputs.functionAppId);
   return { ...inputs, deployedAt: new Date().toISOString() };
 }
 
@@ -115,12 +125,16 @@ async function waitForDeployment(
       const body = JSON.parse(res.bodyAsText ?? "{}") as { status?: number; status_text?: string };
       if (body.status === STATUS_SUCCESS) return;
       if (body.status === STATUS_FAILED) {
-        throw new DeploymentError(`Deploying the push sender to ${app} failed on the site: ${body.status_text ?? "no detail"}. See the deployment log in the Function App's Deployment Center.`);
+        throw new DeploymentError(
+          `Deploying the push sender to ${app} failed on the site: ${body.status_text ?? "no detail"}. See the deployment log in the Function App's Deployment Center.`,
+        );
       }
     }
     await new Promise((r) => setTimeout(r, interval));
   }
-  throw new DeploymentError(`Deploying the push sender to ${app} did not finish in time; check the Function App's Deployment Center, then run \`pulumi up\` again.`);
+  throw new DeploymentError(
+    `Deploying the push sender to ${app} did not finish in time; check the Function App's Deployment Center, then run \`pulumi up\` again.`,
+  );
 }
 
 export function createOneDeployProvider(options: OneDeployOptions = {}): pulumi.dynamic.ResourceProvider {

@@ -80,12 +80,24 @@ export class PushDelivery extends pulumi.ComponentResource {
 
   constructor(name: string, args: PushDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     // The delivery choices are registered on the component so policies can see which path pushes chat.
-    const chatPush = args.delivery.mode === "webhook" ? "webhook" : args.delivery.sendChatMessages === false ? "native" : "function";
-    super("acs-notifications:delivery:PushDelivery", name, { deliveryMode: args.delivery.mode, chatPush, eventTypes: [...args.eventTypes] }, opts);
+    const chatPush =
+      args.delivery.mode === "webhook" ? "webhook" : args.delivery.sendChatMessages === false ? "native" : "function";
+    super(
+      "acs-notifications:delivery:PushDelivery",
+      name,
+      { deliveryMode: args.delivery.mode, chatPush, eventTypes: [...args.eventTypes] },
+      opts,
+    );
     const parent = { parent: this };
     const client = authorization.getClientConfigOutput(parent);
     const resourceGroupId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.resourceGroupName}`;
-    const role = (childName: string, scope: pulumi.Input<string>, principalId: pulumi.Input<string>, roleName: keyof typeof BUILT_IN_ROLES, dependsOn?: pulumi.Resource[]) =>
+    const role = (
+      childName: string,
+      scope: pulumi.Input<string>,
+      principalId: pulumi.Input<string>,
+      roleName: keyof typeof BUILT_IN_ROLES,
+      dependsOn?: pulumi.Resource[],
+    ) =>
       new authorization.RoleAssignment(
         `${name}-${childName}`,
         {
@@ -118,7 +130,12 @@ export class PushDelivery extends pulumi.ComponentResource {
     const container = (childName: string, containerName: string) =>
       new storage.BlobContainer(
         `${name}-${childName}`,
-        { resourceGroupName: args.resourceGroupName, accountName: this.storageAccount.name, containerName, publicAccess: storage.PublicAccess.None },
+        {
+          resourceGroupName: args.resourceGroupName,
+          accountName: this.storageAccount.name,
+          containerName,
+          publicAccess: storage.PublicAccess.None,
+        },
         parent,
       );
     this.deadLetterContainer = container("dead-letter", DEAD_LETTER_CONTAINER);
@@ -151,7 +168,13 @@ export class PushDelivery extends pulumi.ComponentResource {
       const deploymentContainer = container("deployments", DEPLOYMENT_CONTAINER);
       const workspace = new operationalinsights.Workspace(
         `${name}-logs`,
-        { resourceGroupName: args.resourceGroupName, location: args.location, sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 }, retentionInDays: 30, tags: args.tags },
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
+          retentionInDays: 30,
+          tags: args.tags,
+        },
         parent,
       );
       const insights = new applicationinsights.Component(
@@ -224,7 +247,10 @@ export class PushDelivery extends pulumi.ComponentResource {
               { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: insights.connectionString },
               { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
               // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-              { name: "NOTIFICATION_HUB_CONNECTION_STRING", value: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUri})` },
+              {
+                name: "NOTIFICATION_HUB_CONNECTION_STRING",
+                value: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUri})`,
+              },
               { name: "NOTIFICATION_HUB_NAME", value: args.hubName },
               { name: "PUSH_PLATFORMS", value: delivery.platforms.join(",") },
               { name: "PUSH_MESSAGE_PREVIEW", value: String(delivery.messagePreview ?? false) },
@@ -241,7 +267,10 @@ export class PushDelivery extends pulumi.ComponentResource {
               },
             },
             runtime: { name: web.RuntimeName.Node, version: delivery.nodeVersion ?? "22" },
-            scaleAndConcurrency: { maximumInstanceCount: delivery.maxInstances ?? 40, instanceMemoryMB: delivery.instanceMemoryMb ?? 2048 },
+            scaleAndConcurrency: {
+              maximumInstanceCount: delivery.maxInstances ?? 40,
+              instanceMemoryMB: delivery.instanceMemoryMb ?? 2048,
+            },
           },
           tags: args.tags,
         },
@@ -267,7 +296,11 @@ export class PushDelivery extends pulumi.ComponentResource {
         { parent: this, dependsOn: appRoles },
       );
       subscriptionDependsOn.push(this.codeDeployment);
-      destination = { endpointType: "AzureFunction", resourceId: pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`, ...batching };
+      destination = {
+        endpointType: "AzureFunction",
+        resourceId: pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`,
+        ...batching,
+      };
     } else {
       destination = { endpointType: "WebHook", endpointUrl: pulumi.secret(args.delivery.webhookUrl), ...batching };
     }
@@ -284,7 +317,11 @@ export class PushDelivery extends pulumi.ComponentResource {
         retryPolicy: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 },
         deadLetterWithResourceIdentity: {
           identity: { type: eventgrid.EventSubscriptionIdentityType.SystemAssigned },
-          deadLetterDestination: { endpointType: "StorageBlob", resourceId: this.storageAccount.id, blobContainerName: DEAD_LETTER_CONTAINER },
+          deadLetterDestination: {
+            endpointType: "StorageBlob",
+            resourceId: this.storageAccount.id,
+            blobContainerName: DEAD_LETTER_CONTAINER,
+          },
         },
       },
       // The webhook URL usually carries a key: keep the destination secret in state.

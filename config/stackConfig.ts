@@ -77,7 +77,10 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const CHAT_PUSH_PATHS = ["function", "native"] as const;
 export type ChatPushPath = (typeof CHAT_PUSH_PATHS)[number];
 
-export const CHAT_MESSAGE_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
+export const CHAT_MESSAGE_EVENTS = [
+  "Microsoft.Communication.ChatMessageReceived",
+  "Microsoft.Communication.ChatMessageReceivedInThread",
+];
 
 /** Event types the push sender can address to one recipient. */
 export const FUNCTION_EVENT_TYPES = [
@@ -435,14 +438,27 @@ function readBoolean(problems: ProblemList, name: string, value: unknown, fallba
   return problems.add(name, `must be true or false; got ${describe(value)}.`);
 }
 
-function readInteger(problems: ProblemList, name: string, value: unknown, fallback: number, min: number, max: number): number | undefined {
+function readInteger(
+  problems: ProblemList,
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined || value === "") return fallback;
   const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) return problems.add(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    return problems.add(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}.`);
   return n;
 }
 
-function readEventTypes(problems: ProblemList, value: unknown, mode: DeliveryMode | undefined, chatPush: ChatPushPath | undefined): string[] | undefined {
+function readEventTypes(
+  problems: ProblemList,
+  value: unknown,
+  mode: DeliveryMode | undefined,
+  chatPush: ChatPushPath | undefined,
+): string[] | undefined {
   // With native chat push the SDK sends messages; the function still tells people about new conversations.
   const fallback =
     chatPush === "native"
@@ -450,7 +466,10 @@ function readEventTypes(problems: ProblemList, value: unknown, mode: DeliveryMod
       : ["Microsoft.Communication.ChatMessageReceived"];
   if (value === undefined) return fallback;
   if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== "string")) {
-    return problems.add("eventTypes", "must be a non-empty list of ACS event types, like [Microsoft.Communication.ChatMessageReceived].");
+    return problems.add(
+      "eventTypes",
+      "must be a non-empty list of ACS event types, like [Microsoft.Communication.ChatMessageReceived].",
+    );
   }
   const types = value as string[];
   const allowed = mode === "function" ? FUNCTION_EVENT_TYPES : ACS_EVENT_TYPES;
@@ -460,7 +479,10 @@ function readEventTypes(problems: ProblemList, value: unknown, mode: DeliveryMod
     problems.add("eventTypes", `has ${unknown.join(", ")}; ${why} ${allowed.join(", ")}.`);
   }
   if (chatPush === "native" && types.some((t) => CHAT_MESSAGE_EVENTS.includes(t))) {
-    problems.add("eventTypes", "must not include chat-message events when chatPush is native: the ACS SDK already pushes them, and users would get every message twice.");
+    problems.add(
+      "eventTypes",
+      "must not include chat-message events when chatPush is native: the ACS SDK already pushes them, and users would get every message twice.",
+    );
   }
   return types;
 }
@@ -470,17 +492,35 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
   const chatPush = readChoice(problems, "chatPush", raw.values.chatPush, CHAT_PUSH_PATHS, "function");
   const eventTypes = readEventTypes(problems, raw.values.eventTypes, mode, chatPush);
   const messagePreview = readBoolean(problems, "messagePreview", raw.values.messagePreview, false);
-  const nodeVersion = readChoice(problems, "functionNodeVersion", raw.values.functionNodeVersion === undefined ? undefined : String(raw.values.functionNodeVersion), ["20", "22"] as const, "22");
+  const nodeVersion = readChoice(
+    problems,
+    "functionNodeVersion",
+    raw.values.functionNodeVersion === undefined ? undefined : String(raw.values.functionNodeVersion),
+    ["20", "22"] as const,
+    "22",
+  );
   const maxInstances = readInteger(problems, "functionMaxInstances", raw.values.functionMaxInstances, 40, 1, 1000);
-  const memory = readChoice(problems, "functionMemoryMb", raw.values.functionMemoryMb === undefined ? undefined : String(raw.values.functionMemoryMb), ["512", "2048", "4096"] as const, "2048");
+  const memory = readChoice(
+    problems,
+    "functionMemoryMb",
+    raw.values.functionMemoryMb === undefined ? undefined : String(raw.values.functionMemoryMb),
+    ["512", "2048", "4096"] as const,
+    "2048",
+  );
   const webhookUrl = raw.secrets.webhookUrl;
   if (mode === "webhook") {
-    if (!webhookUrl) problems.add("webhookUrl", "is required when delivery is webhook; set it with: pulumi config set --secret acs-notifications:webhookUrl https://…");
-    else if (webhookUrl.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhookUrl.value)) problems.add("webhookUrl", "must be an https URL (the value is not shown).");
+    if (!webhookUrl)
+      problems.add(
+        "webhookUrl",
+        "is required when delivery is webhook; set it with: pulumi config set --secret acs-notifications:webhookUrl https://…",
+      );
+    else if (webhookUrl.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhookUrl.value))
+      problems.add("webhookUrl", "must be an https URL (the value is not shown).");
   } else if (webhookUrl) {
     problems.add("webhookUrl", `is only used when delivery is webhook; delivery is ${mode}.`);
   }
-  if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory) return undefined;
+  if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory)
+    return undefined;
   return {
     mode,
     eventTypes,

@@ -3,12 +3,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
-import { CodeDeploymentInputs, CodeDeploymentOutputs, createOneDeployProvider, DeploymentError, SCM_ENDPOINT_ENV } from "../components/oneDeployProvider";
+import {
+  CodeDeploymentInputs,
+  CodeDeploymentOutputs,
+  createOneDeployProvider,
+  DeploymentError,
+  SCM_ENDPOINT_ENV,
+} from "../components/oneDeployProvider";
 import { scmHostOf } from "../components/globalNames";
 import { FakeScm, fakeScmCa } from "./support/fakeScm";
 
 const APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/push-func";
-const credential: TokenCredential = { getToken: async () => ({ token: "scm-test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential: TokenCredential = {
+  getToken: async () => ({ token: "scm-test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 describe("OneDeploy provider against a local SCM site", () => {
   const scm = new FakeScm();
@@ -16,7 +24,12 @@ describe("OneDeploy provider against a local SCM site", () => {
   const zip = path.join(dir, "push-sender.zip");
   fs.writeFileSync(zip, Buffer.from("PK\u0003\u0004 fake zip for tests"));
   const sha = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
-  const inputs: CodeDeploymentInputs = { functionAppId: APP_ID, scmHost: "push-func.scm.azurewebsites.net", packagePath: zip, packageSha256: sha };
+  const inputs: CodeDeploymentInputs = {
+    functionAppId: APP_ID,
+    scmHost: "push-func.scm.azurewebsites.net",
+    packagePath: zip,
+    packageSha256: sha,
+  };
   const provider = createOneDeployProvider({
     credential: () => credential,
     pipelineOptions: { tlsOptions: { ca: fakeScmCa }, retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10 } },
@@ -39,7 +52,12 @@ describe("OneDeploy provider against a local SCM site", () => {
     expect(id).toBe(`${APP_ID}/deployments/onedeploy`);
     expect(outs).toMatchObject({ packageSha256: sha });
     const [publish] = scm.requests;
-    expect(publish).toMatchObject({ method: "POST", path: "/api/publish", authorization: "Bearer scm-test-token", contentType: "application/zip" });
+    expect(publish).toMatchObject({
+      method: "POST",
+      path: "/api/publish",
+      authorization: "Bearer scm-test-token",
+      contentType: "application/zip",
+    });
     expect(publish.query).toContain("type=zip");
     expect(publish.body.equals(fs.readFileSync(zip))).toBe(true);
   });
@@ -59,8 +77,14 @@ describe("OneDeploy provider against a local SCM site", () => {
 
   it("does not deploy when the package hash is unchanged, and does when it changed", async () => {
     const olds: CodeDeploymentOutputs = { ...inputs, deployedAt: "2026-01-01T00:00:00Z" };
-    expect(await provider.diff!("id", olds, { ...inputs, packagePath: "/elsewhere/push-sender.zip" })).toEqual({ changes: false, replaces: [] });
-    expect(await provider.diff!("id", olds, { ...inputs, packageSha256: "0".repeat(64) })).toEqual({ changes: true, replaces: [] });
+    expect(await provider.diff!("id", olds, { ...inputs, packagePath: "/elsewhere/push-sender.zip" })).toEqual({
+      changes: false,
+      replaces: [],
+    });
+    expect(await provider.diff!("id", olds, { ...inputs, packageSha256: "0".repeat(64) })).toEqual({
+      changes: true,
+      replaces: [],
+    });
     expect((await provider.diff!("id", olds, { ...inputs, functionAppId: `${APP_ID}-2` })).replaces).toEqual(["functionAppId"]);
     expect(scm.requests).toHaveLength(0);
     await provider.update!("id", olds, inputs);
@@ -68,7 +92,9 @@ describe("OneDeploy provider against a local SCM site", () => {
   });
 
   it("refuses a package that changed after the plan", async () => {
-    await expect(provider.create!({ ...inputs, packageSha256: "f".repeat(64) })).rejects.toThrow(/changed after the plan was made/);
+    await expect(provider.create!({ ...inputs, packageSha256: "f".repeat(64) })).rejects.toThrow(
+      /changed after the plan was made/,
+    );
     expect(scm.requests).toHaveLength(0);
   });
 
@@ -97,6 +123,8 @@ describe("OneDeploy provider against a local SCM site", () => {
 
   it("derives the SCM host from the app's default host name", () => {
     expect(scmHostOf("push-func.azurewebsites.net")).toBe("push-func.scm.azurewebsites.net");
-    expect(scmHostOf("push-func-a1b2c3.westeurope-01.azurewebsites.net")).toBe("push-func-a1b2c3.scm.westeurope-01.azurewebsites.net");
+    expect(scmHostOf("push-func-a1b2c3.westeurope-01.azurewebsites.net")).toBe(
+      "push-func-a1b2c3.scm.westeurope-01.azurewebsites.net",
+    );
   });
 });

@@ -25,11 +25,27 @@ describe("the stack program (index.ts) on the dev stack", () => {
         .map((r) => `${r.type} ${r.name}`)
         .sort(),
     ).toEqual([
+      "azure-native:applicationinsights:Component acsnotif-dev-insights",
+      "azure-native:authorization:RoleAssignment acsnotif-dev-func-secrets",
+      "azure-native:authorization:RoleAssignment acsnotif-dev-func-storage",
+      "azure-native:authorization:RoleAssignment acsnotif-dev-func-telemetry",
+      "azure-native:authorization:RoleAssignment acsnotif-dev-topic-dead-letter",
       "azure-native:communication:CommunicationService acsnotif-dev-acs",
+      "azure-native:eventgrid:SystemTopic acsnotif-dev-acs-events",
+      "azure-native:eventgrid:SystemTopicEventSubscription acsnotif-dev-push",
+      "azure-native:keyvault:Secret acsnotif-dev-hub-send",
+      "azure-native:keyvault:Vault acsnotif-dev-kv",
       "azure-native:notificationhubs:Namespace acsnotif-dev-ns",
       "azure-native:notificationhubs:NotificationHub acsnotif-dev-hub",
       "azure-native:notificationhubs:NotificationHubAuthorizationRule acsnotif-dev-send",
+      "azure-native:operationalinsights:Workspace acsnotif-dev-logs",
       "azure-native:resources:ResourceGroup acsnotif-dev-rg",
+      "azure-native:storage:BlobContainer acsnotif-dev-dead-letter",
+      "azure-native:storage:BlobContainer acsnotif-dev-deployments",
+      "azure-native:storage:StorageAccount acsnotif-dev-st",
+      "azure-native:web:AppServicePlan acsnotif-dev-plan",
+      "azure-native:web:WebApp acsnotif-dev-func",
+      "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
     ]);
   });
@@ -43,6 +59,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
     ).toEqual([
       "acs-notifications:communication:CommunicationServices",
       "acs-notifications:communication:NotificationHubLink",
+      "acs-notifications:delivery:PushDelivery",
       "acs-notifications:notificationhubs:NotificationHub",
     ]);
   });
@@ -88,17 +105,28 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "acsHostName",
       "acsId",
       "acsName",
+      "deadLetterStorageAccount",
+      "eventSubscriptionName",
       "hubId",
       "hubName",
       "hubNamespace",
       "hubSendConnectionString",
       "linkedConnectionStringFingerprint",
       "linkedNotificationHubId",
+      "pushFunctionAppName",
     ]);
     expect(outputs.hubSendConnectionString.secret).toBe(true);
     expect(outputs.linkedNotificationHubId.value).toBe(outputs.hubId.value);
     expect(outputs.acsHostName.value).toMatch(/\.communication\.azure\.com$/);
     for (const name of ["acsId", "hubId", "linkedConnectionStringFingerprint"]) expect(outputs[name].secret).toBe(false);
+  });
+
+  it("subscribes the push function only after its code is deployed, and deploys the bundled sender", () => {
+    const subscription = byName("acsnotif-dev-push");
+    const deployment = byName("acsnotif-dev-code");
+    expect(subscription.dependencies).toContain(deployment.urn);
+    expect(deployment.inputs.packagePath).toMatch(/push-sender-[0-9a-f]{16}\.zip$/);
+    expect(deployment.inputs.packageSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("reports the ESC-provided secrets as opaque", () => {

@@ -62,14 +62,23 @@ describe("PushDelivery with the push-sender Function", () => {
       kind: "StorageV2",
     });
     expect(r.one(T.storage).inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
-    expect(r.byType(T.container).map((c) => [c.inputs.containerName, c.inputs.publicAccess]).sort()).toEqual([
+    expect(
+      r
+        .byType(T.container)
+        .map((c) => [c.inputs.containerName, c.inputs.publicAccess])
+        .sort(),
+    ).toEqual([
       ["dead-letter", "None"],
       ["deployment-package", "None"],
     ]);
   });
 
   it("runs the app on Flex Consumption: FC1 plan, functionapp,linux, Node 22, deployment from a blob container with its identity", () => {
-    expect(r.one(T.plan).inputs).toMatchObject({ kind: "functionapp", reserved: true, sku: { name: "FC1", tier: "FlexConsumption" } });
+    expect(r.one(T.plan).inputs).toMatchObject({
+      kind: "functionapp",
+      reserved: true,
+      sku: { name: "FC1", tier: "FlexConsumption" },
+    });
     const app = r.one(T.app).inputs;
     expect(app).toMatchObject({
       kind: "functionapp,linux",
@@ -82,12 +91,21 @@ describe("PushDelivery with the push-sender Function", () => {
         scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 },
       },
     });
-    expect((app.functionAppConfig as { deployment: { storage: { value: string } } }).deployment.storage.value).toMatch(/^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\/deployment-package$/);
+    expect((app.functionAppConfig as { deployment: { storage: { value: string } } }).deployment.storage.value).toMatch(
+      /^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\/deployment-package$/,
+    );
   });
 
   it("hands the hub connection string to the app only as a Key Vault reference", () => {
-    const settings = Object.fromEntries(((r.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings).map((s) => [s.name, plain(s.value)]));
-    expect(settings.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/notification-hub-send\)$/);
+    const settings = Object.fromEntries(
+      (r.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings.map((s) => [
+        s.name,
+        plain(s.value),
+      ]),
+    );
+    expect(settings.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/notification-hub-send\)$/,
+    );
     expect(JSON.stringify(settings)).not.toContain("SharedAccessKey");
     expect(settings).toMatchObject({
       NOTIFICATION_HUB_NAME: "hub",
@@ -116,7 +134,9 @@ describe("PushDelivery with the push-sender Function", () => {
     expect(r.byType(T.role)).toHaveLength(expectations.length);
     for (const [name, role, scope] of expectations) {
       const assignment = roleOf(name).inputs;
-      expect(assignment.roleDefinitionId).toBe(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`);
+      expect(assignment.roleDefinitionId).toBe(
+        `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`,
+      );
       expect(assignment.scope).toContain(scope);
       expect(assignment.principalType).toBe("ServicePrincipal");
     }
@@ -127,12 +147,18 @@ describe("PushDelivery with the push-sender Function", () => {
     const deployment = r.one(T.deployment);
     expect(deployment.inputs).toMatchObject({ packageSha256: "a".repeat(64), packagePath: "/tmp/push-sender.zip" });
     expect(deployment.inputs.scmHost).toMatch(/^push-func[0-9a-f]{7}\.scm\.azurewebsites\.net$/);
-    for (const role of r.byType(T.role).filter((x) => x.name.startsWith("push-func-"))) expect(deployment.dependencies).toContain(role.urn);
+    for (const role of r.byType(T.role).filter((x) => x.name.startsWith("push-func-")))
+      expect(deployment.dependencies).toContain(role.urn);
   });
 
   it("subscribes the push function to ACS events, after the code is deployed", () => {
     const topic = r.one(T.topic).inputs;
-    expect(topic).toMatchObject({ source: ACS_ID, topicType: "Microsoft.Communication.CommunicationServices", location: "global", identity: { type: "SystemAssigned" } });
+    expect(topic).toMatchObject({
+      source: ACS_ID,
+      topicType: "Microsoft.Communication.CommunicationServices",
+      location: "global",
+      identity: { type: "SystemAssigned" },
+    });
     const sub = r.one(T.subscription);
     expect(plain(sub.inputs.destination)).toMatchObject({
       endpointType: "AzureFunction",
@@ -143,19 +169,38 @@ describe("PushDelivery with the push-sender Function", () => {
     expect(sub.inputs).toMatchObject({
       filter: { includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"] },
       retryPolicy: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 },
-      deadLetterWithResourceIdentity: { identity: { type: "SystemAssigned" }, deadLetterDestination: { endpointType: "StorageBlob", blobContainerName: "dead-letter" } },
+      deadLetterWithResourceIdentity: {
+        identity: { type: "SystemAssigned" },
+        deadLetterDestination: { endpointType: "StorageBlob", blobContainerName: "dead-letter" },
+      },
     });
     expect(sub.dependencies).toContain(r.one(T.deployment).urn);
     expect(sub.dependencies).toContain(r.byType(T.role).find((x) => x.name === "push-topic-dead-letter")!.urn);
   });
 
   it("declares its chat-push path on the component for the policy pack", () => {
-    expect(r.one("acs-notifications:delivery:PushDelivery").inputs).toMatchObject({ deliveryMode: "function", chatPush: "function" });
+    expect(r.one("acs-notifications:delivery:PushDelivery").inputs).toMatchObject({
+      deliveryMode: "function",
+      chatPush: "function",
+    });
   });
 
   it("passes the preview and native-chat choices to the app", async () => {
-    const native = await build({ ...functionArgs, delivery: { ...functionArgs.delivery, messagePreview: true, sendChatMessages: false, nodeVersion: "20" } as PushDeliveryArgs["delivery"] });
-    const settings = Object.fromEntries(((native.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings).map((s) => [s.name, s.value]));
+    const native = await build({
+      ...functionArgs,
+      delivery: {
+        ...functionArgs.delivery,
+        messagePreview: true,
+        sendChatMessages: false,
+        nodeVersion: "20",
+      } as PushDeliveryArgs["delivery"],
+    });
+    const settings = Object.fromEntries(
+      (native.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings.map((s) => [
+        s.name,
+        s.value,
+      ]),
+    );
     expect(settings).toMatchObject({ PUSH_MESSAGE_PREVIEW: "true", PUSH_CHAT_MESSAGES: "false" });
     expect(native.one("acs-notifications:delivery:PushDelivery").inputs.chatPush).toBe("native");
   });
@@ -163,11 +208,17 @@ describe("PushDelivery with the push-sender Function", () => {
 
 describe("PushDelivery to a webhook", () => {
   it("creates no Function App and targets the webhook, keeping its URL secret", async () => {
-    const r = await build({ ...functionArgs, delivery: { mode: "webhook", webhookUrl: "https://push.contoso.com/acs?code=s3cr3t" } });
+    const r = await build({
+      ...functionArgs,
+      delivery: { mode: "webhook", webhookUrl: "https://push.contoso.com/acs?code=s3cr3t" },
+    });
     for (const type of [T.app, T.plan, T.vault, T.secret, T.deployment, T.insights]) expect(r.byType(type)).toHaveLength(0);
     const sub = r.one(T.subscription);
     expect(pulumi.runtime.isRpcSecret(sub.inputs.destination)).toBe(true);
-    expect(plain(sub.inputs.destination)).toMatchObject({ endpointType: "WebHook", endpointUrl: "https://push.contoso.com/acs?code=s3cr3t" });
+    expect(plain(sub.inputs.destination)).toMatchObject({
+      endpointType: "WebHook",
+      endpointUrl: "https://push.contoso.com/acs?code=s3cr3t",
+    });
     expect(sub.additionalSecretOutputs).toContain("destination");
     expect(sub.inputs.deadLetterWithResourceIdentity).toBeDefined();
   });

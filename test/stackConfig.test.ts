@@ -257,3 +257,93 @@ describe("validateStackConfig", () => {
       expect(message).not.toContain(fragment);
   });
 });
+
+describe("push delivery settings", () => {
+  it("defaults to the push-sender Function for chat messages, previews off", () => {
+    expect(validateStackConfig(raw()).delivery).toEqual({
+      mode: "function",
+      eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+      chatPush: "function",
+      messagePreview: false,
+      webhookUrl: undefined,
+      nodeVersion: "22",
+      maxInstances: 40,
+      instanceMemoryMb: 2048,
+    });
+  });
+
+  it("with native chat push, defaults to conversation invitations only", () => {
+    expect(validateStackConfig(raw({ chatPush: "native" })).delivery.eventTypes).toEqual([
+      "Microsoft.Communication.ChatThreadCreatedWithUser",
+      "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
+    ]);
+  });
+
+  it("accepts a webhook with a secret https URL", () => {
+    const config = validateStackConfig(
+      raw(
+        { delivery: "webhook", eventTypes: ["Microsoft.Communication.IncomingCall"] },
+        { webhookUrl: { kind: "plain", value: "https://push.contoso.com/acs?code=k" } },
+      ),
+    );
+    expect(config.delivery).toMatchObject({
+      mode: "webhook",
+      webhookUrl: { kind: "plain", value: "https://push.contoso.com/acs?code=k" },
+    });
+  });
+
+  const bad: [string, RawStackConfig, string, RegExp][] = [
+    ["unknown delivery", raw({ delivery: "email" }), "delivery", /function \| webhook \| none/],
+    [
+      "chat events with native chat push",
+      raw({ chatPush: "native", eventTypes: ["Microsoft.Communication.ChatMessageReceived"] }),
+      "eventTypes",
+      /every message twice/,
+    ],
+    [
+      "an event type the function cannot push",
+      raw({ eventTypes: ["Microsoft.Communication.IncomingCall"] }),
+      "eventTypes",
+      /push sender can push only/,
+    ],
+    [
+      "an unknown event type",
+      raw(
+        { delivery: "webhook", eventTypes: ["Microsoft.Communication.Nope"] },
+        { webhookUrl: { kind: "plain", value: "https://x.example" } },
+      ),
+      "eventTypes",
+      /known ACS event types/,
+    ],
+    ["an empty event list", raw({ eventTypes: [] }), "eventTypes", /non-empty list/],
+    ["a webhook without URL", raw({ delivery: "webhook" }), "webhookUrl", /required when delivery is webhook/],
+    [
+      "a plain-http webhook",
+      raw({ delivery: "webhook" }, { webhookUrl: { kind: "plain", value: "http://push.contoso.com/hook?code=zzsecret" } }),
+      "webhookUrl",
+      /https URL \(the value is not shown\)/,
+    ],
+    [
+      "a webhook URL without webhook delivery",
+      raw({}, { webhookUrl: { kind: "plain", value: "https://x.example" } }),
+      "webhookUrl",
+      /only used when delivery is webhook/,
+    ],
+    ["a non-boolean preview flag", raw({ messagePreview: "yes" }), "messagePreview", /true or false/],
+    ["an unsupported Node version", raw({ functionNodeVersion: "18" }), "functionNodeVersion", /20 \| 22/],
+    ["too many instances", raw({ functionMaxInstances: 5000 }), "functionMaxInstances", /1 to 1000/],
+    ["an unsupported instance size", raw({ functionMemoryMb: 1024 }), "functionMemoryMb", /512 \| 2048 \| 4096/],
+  ];
+
+  it.each(bad)("rejects %s, naming the key", (_case, input, key, expected) => {
+    let problems: { key: string; message: string }[] = [];
+    try {
+      validateStackConfig(input);
+    } catch (error) {
+      problems = [...(error as StackConfigError).problems];
+    }
+    const problem = problems.find((p) => p.key === `acs-notifications:${key}`);
+    expect(problem?.message).toMatch(expected);
+    expect(JSON.stringify(problems)).not.toContain("zzsecret");
+  });
+});

@@ -77,7 +77,11 @@ const MODELS: Record<string, Model> = {
     };
   },
   "azure-native:storage:StorageAccount": (name, inputs) => {
-    const accountName = str(inputs, "accountName") || autoName(name).replace(/[^a-z0-9]/g, "").slice(0, 24);
+    const accountName =
+      str(inputs, "accountName") ||
+      autoName(name)
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, 24);
     return {
       id: `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${accountName}`,
       outputs: { name: accountName, primaryEndpoints: { blob: `https://${accountName}.blob.core.windows.net/` } },
@@ -96,7 +100,10 @@ const MODELS: Record<string, Model> = {
     const key = fakeGuid(aiName);
     return {
       id: `${rgId(inputs)}/providers/Microsoft.Insights/components/${aiName}`,
-      outputs: { name: aiName, connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/` },
+      outputs: {
+        name: aiName,
+        connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+      },
     };
   },
   "azure-native:keyvault:Vault": (name, inputs) => {

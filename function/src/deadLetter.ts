@@ -35,10 +35,14 @@ export class BlobDeadLetter implements DeadLetterSink {
     if (this.token && this.token.expiresAt - 60_000 > Date.now()) return this.token.value;
     const endpoint = this.env.IDENTITY_ENDPOINT;
     const header = this.env.IDENTITY_HEADER;
-    if (!endpoint || !header) throw new Error("no managed identity endpoint (IDENTITY_ENDPOINT / IDENTITY_HEADER) in this environment");
-    const res = await this.fetchImpl(`${endpoint}?resource=${encodeURIComponent("https://storage.azure.com/")}&api-version=2019-08-01`, {
-      headers: { "X-IDENTITY-HEADER": header },
-    });
+    if (!endpoint || !header)
+      throw new Error("no managed identity endpoint (IDENTITY_ENDPOINT / IDENTITY_HEADER) in this environment");
+    const res = await this.fetchImpl(
+      `${endpoint}?resource=${encodeURIComponent("https://storage.azure.com/")}&api-version=2019-08-01`,
+      {
+        headers: { "X-IDENTITY-HEADER": header },
+      },
+    );
     if (!res.ok) throw new Error(`managed identity endpoint returned HTTP ${res.status}`);
     const body = (await res.json()) as { access_token: string; expires_on: string };
     this.token = { value: body.access_token, expiresAt: Number(body.expires_on) * 1000 };

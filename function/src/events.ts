@@ -7,7 +7,11 @@ export const CHAT_THREAD_CREATED_WITH_USER = "Microsoft.Communication.ChatThread
 export const CHAT_PARTICIPANT_ADDED_WITH_USER = "Microsoft.Communication.ChatParticipantAddedToThreadWithUser";
 
 /** Event types addressed to one recipient, which the sender can turn into a push. */
-export const SUPPORTED_EVENT_TYPES = [CHAT_MESSAGE_RECEIVED, CHAT_THREAD_CREATED_WITH_USER, CHAT_PARTICIPANT_ADDED_WITH_USER] as const;
+export const SUPPORTED_EVENT_TYPES = [
+  CHAT_MESSAGE_RECEIVED,
+  CHAT_THREAD_CREATED_WITH_USER,
+  CHAT_PARTICIPANT_ADDED_WITH_USER,
+] as const;
 export type SupportedEventType = (typeof SUPPORTED_EVENT_TYPES)[number];
 
 export interface IncomingEvent {
@@ -41,11 +45,12 @@ export function toPushIntent(event: IncomingEvent & { eventType: SupportedEventT
   const recipient = data.recipientCommunicationIdentifier as { rawId?: unknown } | undefined;
   const recipientRawId = str(recipient?.rawId);
   const threadId = str(data.threadId);
-  if (!recipientRawId) throw new MalformedEventError(`event ${event.id} (${event.eventType}) has no data.recipientCommunicationIdentifier.rawId`);
+  if (!recipientRawId)
+    throw new MalformedEventError(`event ${event.id} (${event.eventType}) has no data.recipientCommunicationIdentifier.rawId`);
   if (!threadId) throw new MalformedEventError(`event ${event.id} (${event.eventType}) has no data.threadId`);
-  const sender = (data.senderCommunicationIdentifier ?? data.createdByCommunicationIdentifier ?? data.addedByCommunicationIdentifier) as
-    | { rawId?: unknown }
-    | undefined;
+  const sender = (data.senderCommunicationIdentifier ??
+    data.createdByCommunicationIdentifier ??
+    data.addedByCommunicationIdentifier) as { rawId?: unknown } | undefined;
   // A user's own message reaches the sender's other devices too; that is no reason to ring them.
   if (event.eventType === CHAT_MESSAGE_RECEIVED && sender && str(sender.rawId) === recipientRawId) {
     throw new MalformedEventError(`event ${event.id} is addressed to its own sender`);

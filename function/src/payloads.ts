@@ -15,7 +15,10 @@ function alertText(intent: PushIntent, options: PayloadOptions): { title: string
     const preview = options.includePreview && intent.messageBody ? intent.messageBody : undefined;
     return { title, body: preview ? truncate(preview, PREVIEW_LIMIT) : "New message" };
   }
-  return { title, body: intent.eventType === CHAT_THREAD_CREATED_WITH_USER ? "Started a conversation with you" : "Added you to a conversation" };
+  return {
+    title,
+    body: intent.eventType === CHAT_THREAD_CREATED_WITH_USER ? "Started a conversation with you" : "Added you to a conversation",
+  };
 }
 
 function truncate(text: string, limit: number): string {
@@ -31,7 +34,10 @@ function deepLink(intent: PushIntent): Record<string, string> {
   return data;
 }
 
-export function applePayload(intent: PushIntent, options: PayloadOptions): { body: Record<string, unknown>; headers: Record<string, string> } {
+export function applePayload(
+  intent: PushIntent,
+  options: PayloadOptions,
+): { body: Record<string, unknown>; headers: Record<string, string> } {
   return {
     body: {
       aps: { alert: alertText(intent, options), sound: "default", "thread-id": intent.threadId, "mutable-content": 1 },

@@ -76,7 +76,9 @@ export class PushSender {
       throw error;
     }
     this.inFlight.add(event.id);
-    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, intent, log))).finally(() => this.inFlight.delete(event.id));
+    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, intent, log))).finally(() =>
+      this.inFlight.delete(event.id),
+    );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
     if (failures.some((f) => f instanceof TransientSendError)) {
       // Retry the whole event: a platform that already succeeded may notify twice, which beats not at all.
@@ -124,7 +126,11 @@ export class PushSender {
   }
 
   private fcm(intent: PushIntent): HubNotification {
-    return { platform: "fcmv1", body: JSON.stringify(fcmV1Payload(intent, this.options)), contentType: "application/json;charset=utf-8" };
+    return {
+      platform: "fcmv1",
+      body: JSON.stringify(fcmV1Payload(intent, this.options)),
+      contentType: "application/json;charset=utf-8",
+    };
   }
 
   /** Permanent failure: logged once, recorded in the dead-letter container, not retried. */
@@ -133,7 +139,12 @@ export class PushSender {
     log.error(`event ${event.id}: not deliverable, not retried: ${reason}`);
     if (this.deadLetter) {
       try {
-        await this.deadLetter.write(event.id, { eventId: event.id, eventType: event.eventType, reason, at: new Date().toISOString() });
+        await this.deadLetter.write(event.id, {
+          eventId: event.id,
+          eventType: event.eventType,
+          reason,
+          at: new Date().toISOString(),
+        });
       } catch (error) {
         log.error(`event ${event.id}: could not record the failure in the dead-letter container: ${(error as Error).message}`);
       }

@@ -13,7 +13,11 @@ export function classifySendError(error: unknown, platform: string): TransientSe
   const e = (error ?? {}) as { statusCode?: number; code?: string; name?: string };
   const status = e.statusCode;
   const what = `${platform} send failed${status ? ` with HTTP ${status}` : e.code ? ` (${e.code})` : ""}`;
-  if (status === 429 || (status !== undefined && status >= 500) || (status === undefined && (NETWORK_CODES.includes(e.code ?? "") || e.name === "AbortError"))) {
+  if (
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    (status === undefined && (NETWORK_CODES.includes(e.code ?? "") || e.name === "AbortError"))
+  ) {
     return new TransientSendError(what);
   }
   if (status !== undefined && status >= 400) return new PermanentSendError(what);

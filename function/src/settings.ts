@@ -26,15 +26,22 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
   const problems: string[] = [];
   const connectionString = env[SETTINGS.connectionString] ?? "";
   if (!/Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i.test(connectionString)) {
-    problems.push(`${SETTINGS.connectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`);
+    problems.push(
+      `${SETTINGS.connectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`,
+    );
   }
   const hubName = env[SETTINGS.hubName] ?? "";
   if (!hubName) problems.push(`${SETTINGS.hubName} must name the notification hub`);
-  const platforms = (env[SETTINGS.platforms] ?? "apple,fcmv1").split(",").map((p) => p.trim()).filter(Boolean);
+  const platforms = (env[SETTINGS.platforms] ?? "apple,fcmv1")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const unknown = platforms.filter((p) => p !== "apple" && p !== "fcmv1");
-  if (platforms.length === 0 || unknown.length > 0) problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1; got '${env[SETTINGS.platforms]}'`);
+  if (platforms.length === 0 || unknown.length > 0)
+    problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1; got '${env[SETTINGS.platforms]}'`);
   const concurrency = Number(env[SETTINGS.concurrency] ?? "16");
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) problems.push(`${SETTINGS.concurrency} must be an integer from 1 to 256`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    problems.push(`${SETTINGS.concurrency} must be an integer from 1 to 256`);
   if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
   return {
     connectionString,

@@ -45,7 +45,8 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
   },
   (resources, config) => {
     const graph = new StackGraph(resources);
-    const path = config.chatPushPath && config.chatPushPath !== "unspecified" ? config.chatPushPath : (declaredPath(graph) ?? "unspecified");
+    const path =
+      config.chatPushPath && config.chatPushPath !== "unspecified" ? config.chatPushPath : (declaredPath(graph) ?? "unspecified");
     if (path === "function" || graph.links().length === 0) return [];
     const findings: StackFinding[] = [];
     for (const sub of acsEventSubscriptions(graph)) {

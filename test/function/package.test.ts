@@ -16,7 +16,9 @@ describe("the push sender package", () => {
     const files = unzipSync(fs.readFileSync(first.path));
     expect(Object.keys(files).sort()).toEqual(["dist/index.js", "host.json", "package.json"]);
     expect(JSON.parse(Buffer.from(files["package.json"]).toString())).toMatchObject({ main: "dist/index.js" });
-    expect(JSON.parse(Buffer.from(files["host.json"]).toString()).extensionBundle.id).toBe("Microsoft.Azure.Functions.ExtensionBundle");
+    expect(JSON.parse(Buffer.from(files["host.json"]).toString()).extensionBundle.id).toBe(
+      "Microsoft.Azure.Functions.ExtensionBundle",
+    );
   });
 
   it("registers the Event Grid function `sendPush` when the Functions host loads it", () => {
@@ -39,7 +41,11 @@ describe("the push sender package", () => {
       process.stdout.write(JSON.stringify(registered));
     `;
     const stdout = execFileSync(process.execPath, ["-e", host], {
-      env: { PATH: process.env.PATH, NOTIFICATION_HUB_CONNECTION_STRING: "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k", NOTIFICATION_HUB_NAME: "hub" },
+      env: {
+        PATH: process.env.PATH,
+        NOTIFICATION_HUB_CONNECTION_STRING: "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
+        NOTIFICATION_HUB_NAME: "hub",
+      },
       encoding: "utf8",
     });
     expect(JSON.parse(stdout)).toEqual([{ name: "sendPush", trigger: "eventGridTrigger" }]);

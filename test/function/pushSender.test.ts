@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { NotificationHubsClient } from "@azure/notification-hubs";
-import { HubClient, PushSender, SenderLog, SenderOptions, TransientSendError, DeadLetterSink } from "../../function/src/pushSender";
+import {
+  HubClient,
+  PushSender,
+  SenderLog,
+  SenderOptions,
+  TransientSendError,
+  DeadLetterSink,
+} from "../../function/src/pushSender";
 import { userTag } from "../../function/src/tags";
 import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
 
@@ -73,8 +80,18 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     await sender().handle(chatEvent("e2"), log);
     const apple = hub.sends.find((s) => s.format === "apple")!;
     expect(apple.body).toEqual({
-      aps: { alert: { title: "Dr. Rivera", body: "New message" }, sound: "default", "thread-id": "19:thread@thread.v2", "mutable-content": 1 },
-      acs: { eventType: "Microsoft.Communication.ChatMessageReceived", threadId: "19:thread@thread.v2", messageId: "msg-e2", senderDisplayName: "Dr. Rivera" },
+      aps: {
+        alert: { title: "Dr. Rivera", body: "New message" },
+        sound: "default",
+        "thread-id": "19:thread@thread.v2",
+        "mutable-content": 1,
+      },
+      acs: {
+        eventType: "Microsoft.Communication.ChatMessageReceived",
+        threadId: "19:thread@thread.v2",
+        messageId: "msg-e2",
+        senderDisplayName: "Dr. Rivera",
+      },
     });
     expect(apple.headers["apns-push-type"]).toBe("alert");
     expect(apple.headers["apns-priority"]).toBe("10");
@@ -87,7 +104,12 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     expect(fcm.body).toEqual({
       message: {
         notification: { title: "Dr. Rivera", body: "New message" },
-        data: { eventType: "Microsoft.Communication.ChatMessageReceived", threadId: "19:thread@thread.v2", messageId: "msg-e3", senderDisplayName: "Dr. Rivera" },
+        data: {
+          eventType: "Microsoft.Communication.ChatMessageReceived",
+          threadId: "19:thread@thread.v2",
+          messageId: "msg-e3",
+          senderDisplayName: "Dr. Rivera",
+        },
         android: { priority: "high", collapse_key: "msg-e3" },
       },
     });
@@ -103,7 +125,7 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
 
   it("truncates long previews to fit a lock screen", async () => {
     await sender({ includePreview: true }).handle(chatEvent("e6", { messageBody: "x".repeat(1000) }), log);
-    const body = (hub.sends[0].body as { aps?: { alert: { body: string } }; message?: { notification: { body: string } } });
+    const body = hub.sends[0].body as { aps?: { alert: { body: string } }; message?: { notification: { body: string } } };
     const text = body.aps?.alert.body ?? body.message!.notification.body;
     expect([...text]).toHaveLength(180);
     expect(text.endsWith("…")).toBe(true);
@@ -124,23 +146,34 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     expect(hub.sends).toHaveLength(4);
   });
 
-  it.each([429, 500, 503])("fails the invocation on HTTP %i so Event Grid retries, and lets the retry through", async (status) => {
-    const s = sender({ platforms: ["apple"] });
-    hub.failNext(status, status);
-    await expect(s.handle(chatEvent(`t${status}`), log)).rejects.toBeInstanceOf(TransientSendError);
-    expect(deadLetters).toHaveLength(0);
-    expect(await s.handle(chatEvent(`t${status}`), log)).toBe("sent");
-  });
+  it.each([429, 500, 503])(
+    "fails the invocation on HTTP %i so Event Grid retries, and lets the retry through",
+    async (status) => {
+      const s = sender({ platforms: ["apple"] });
+      hub.failNext(status, status);
+      await expect(s.handle(chatEvent(`t${status}`), log)).rejects.toBeInstanceOf(TransientSendError);
+      expect(deadLetters).toHaveLength(0);
+      expect(await s.handle(chatEvent(`t${status}`), log)).toBe("sent");
+    },
+  );
 
-  it.each([400, 401, 403, 404, 413])("logs a permanent HTTP %i once, dead-letters it and does not ask for a retry", async (status) => {
-    hub.failNext(status);
-    const s = sender({ platforms: ["apple"] });
-    expect(await s.handle(chatEvent(`p${status}`), log)).toBe("dead-lettered");
-    expect(log.lines.filter((l) => l.startsWith("error"))).toHaveLength(1);
-    expect(deadLetters).toEqual([{ id: `p${status}`, record: expect.objectContaining({ eventId: `p${status}`, reason: expect.stringMatching(new RegExp(`HTTP ${status}`)) }) }]);
-    // Event Grid delivering it again changes nothing and sends nothing.
-    expect(await s.handle(chatEvent(`p${status}`), log)).toBe("duplicate");
-  });
+  it.each([400, 401, 403, 404, 413])(
+    "logs a permanent HTTP %i once, dead-letters it and does not ask for a retry",
+    async (status) => {
+      hub.failNext(status);
+      const s = sender({ platforms: ["apple"] });
+      expect(await s.handle(chatEvent(`p${status}`), log)).toBe("dead-lettered");
+      expect(log.lines.filter((l) => l.startsWith("error"))).toHaveLength(1);
+      expect(deadLetters).toEqual([
+        {
+          id: `p${status}`,
+          record: expect.objectContaining({ eventId: `p${status}`, reason: expect.stringMatching(new RegExp(`HTTP ${status}`)) }),
+        },
+      ]);
+      // Event Grid delivering it again changes nothing and sends nothing.
+      expect(await s.handle(chatEvent(`p${status}`), log)).toBe("duplicate");
+    },
+  );
 
   it("dead-letters a malformed event without sending", async () => {
     const outcome = await sender().handle(chatEvent("bad", { recipientCommunicationIdentifier: undefined }), log);
@@ -150,7 +183,9 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
   });
 
   it("ignores event types it does not push, and chat messages when they are pushed natively", async () => {
-    expect(await sender().handle({ id: "call", eventType: "Microsoft.Communication.IncomingCall", data: {} }, log)).toBe("ignored");
+    expect(await sender().handle({ id: "call", eventType: "Microsoft.Communication.IncomingCall", data: {} }, log)).toBe(
+      "ignored",
+    );
     expect(await sender({ sendChatMessages: false }).handle(chatEvent("native"), log)).toBe("ignored");
     expect(hub.sends).toHaveLength(0);
     expect(log.lines.join("\n")).toMatch(/type Microsoft.Communication.IncomingCall is not pushed by this function, ignored/);
@@ -161,11 +196,18 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
       {
         id: "thread",
         eventType: "Microsoft.Communication.ChatThreadCreatedWithUser",
-        data: { recipientCommunicationIdentifier: { rawId: RECIPIENT }, threadId: "19:new@thread.v2", createdBy: { displayName: "Ana" } },
+        data: {
+          recipientCommunicationIdentifier: { rawId: RECIPIENT },
+          threadId: "19:new@thread.v2",
+          createdBy: { displayName: "Ana" },
+        },
       },
       log,
     );
-    expect((hub.sends.find((s) => s.format === "apple")!.body as { aps: { alert: unknown } }).aps.alert).toEqual({ title: "Ana", body: "Started a conversation with you" });
+    expect((hub.sends.find((s) => s.format === "apple")!.body as { aps: { alert: unknown } }).aps.alert).toEqual({
+      title: "Ana",
+      body: "Started a conversation with you",
+    });
   });
 
   it("handles a batch with at most `concurrency` events in flight", async () => {

@@ -65,7 +65,10 @@ export class FakeNotificationHubs {
               body: JSON.parse(raw),
             });
             const id = `${this.sends.length}`.padStart(6, "0");
-            res.writeHead(201, { location: `https://127.0.0.1:${this.port}/${match[1]}/messages/${id}?api-version=2020-06`, "trackingid": id });
+            res.writeHead(201, {
+              location: `https://127.0.0.1:${this.port}/${match[1]}/messages/${id}?api-version=2020-06`,
+              trackingid: id,
+            });
             res.end();
           } else {
             res.writeHead(status, status === 429 ? { "retry-after": "0" } : {});

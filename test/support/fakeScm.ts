@@ -49,18 +49,28 @@ export class FakeScm {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const url = new URL(req.url ?? "/", "https://x");
-        this.requests.push({ method: req.method ?? "", path: url.pathname, query: url.search, authorization: req.headers.authorization, contentType: req.headers["content-type"], body: Buffer.concat(chunks) });
+        this.requests.push({
+          method: req.method ?? "",
+          path: url.pathname,
+          query: url.search,
+          authorization: req.headers.authorization,
+          contentType: req.headers["content-type"],
+          body: Buffer.concat(chunks),
+        });
         const forced = this.queued.shift();
         if (forced) return void res.writeHead(forced, forced === 429 ? { "retry-after": "0" } : {}).end("fake failure");
         if (!req.headers.authorization?.startsWith("Bearer ")) return void res.writeHead(401).end();
         if (req.method === "POST" && url.pathname === "/api/publish") {
-          if (this.publishStatus === 202) return void res.writeHead(202, { location: `${this.endpoint}/api/deployments/latest` }).end();
+          if (this.publishStatus === 202)
+            return void res.writeHead(202, { location: `${this.endpoint}/api/deployments/latest` }).end();
           return void res.writeHead(this.publishStatus).end();
         }
         if (req.method === "GET" && url.pathname === "/api/deployments/latest") {
           this.polls++;
           const status = this.polls >= this.pollsUntilDone ? this.finalStatus : 1;
-          return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status, status_text: status === 3 ? "npm start failed" : "" }));
+          return void res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ status, status_text: status === 3 ? "npm start failed" : "" }));
         }
         res.writeHead(404).end();
       });
