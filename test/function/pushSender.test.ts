@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { NotificationHubsClient } from "@azure/notification-hubs";
+import { createHubClient } from "../../function/src/hubClient";
 import {
   HubClient,
   PushSender,
@@ -49,10 +49,10 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
 
   beforeAll(async () => {
     await hub.start();
-    client = new NotificationHubsClient(hub.connectionString(), "acs-hub", {
+    client = createHubClient(hub.connectionString(), "acs-hub", {
       tlsOptions: { ca: fakeHubCa },
       retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
-    }) as unknown as HubClient;
+    });
   });
   afterAll(() => hub.stop());
   beforeEach(() => {
@@ -74,6 +74,15 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
       expect(send.hub).toBe("acs-hub");
       expect(send.tags).toBe(tag);
     }
+  });
+
+  it("signs one SAS token and reuses it, instead of signing every request", async () => {
+    await sender().handle(chatEvent("sas1"), log);
+    await sender().handle(chatEvent("sas2"), log);
+    const tokens = new Set(hub.sends.map((s) => s.headers.authorization));
+    expect(hub.sends).toHaveLength(4);
+    expect(tokens.size).toBe(1);
+    expect([...tokens][0]).toMatch(/^SharedAccessSignature sr=.+&sig=.+&se=\d+&skn=acs-send$/);
   });
 
   it("sends an APNs alert with deep-link data and the headers APNs needs", async () => {
