@@ -5,6 +5,17 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    // GitHub's workflow parser ships as ES modules only; jest runs CommonJS, so swc converts it.
+    "^.+/node_modules/@actions/.+\\.js$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "ecmascript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@actions/)"],
+  // …and its package.json exports only an "import" condition, which jest's resolver does not pick.
+  moduleNameMapper: {
+    "^@actions/(workflow-parser|expressions)$": "<rootDir>/node_modules/@actions/$1/dist/index.js",
+    "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
   testTimeout: 30000,
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],

@@ -1,0 +1,185 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { committedStacks } from "../../tools/stackFiles";
+import { SECRET_KEYS } from "../../config/stackConfig";
+import { projectRoot, runTool } from "../support/runTool";
+
+const workflowsDir = path.join(projectRoot, ".github", "workflows");
+const workflowFiles = fs.readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"));
+const stacks = committedStacks(projectRoot);
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; id?: string };
+type Job = {
+  uses?: string;
+  permissions?: Record<string, string> | string;
+  steps?: Step[];
+  strategy?: { matrix?: { stack?: string[] } };
+  needs?: string | string[];
+  with?: Record<string, unknown>;
+  environment?: string;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+};
+type Workflow = { permissions?: unknown; jobs: Record<string, Job> };
+const load = (file: string) => parse(fs.readFileSync(path.join(workflowsDir, file), "utf8")) as Workflow;
+
+/** The permissions a job's steps need, derived from what they do. */
+function requiredPermissions(job: Job): Record<string, string> {
+  const needed: Record<string, string> = {};
+  for (const step of job.steps ?? []) {
+    const uses = step.uses ?? "";
+    if (uses.startsWith("actions/checkout@")) needed.contents = "read";
+    if (uses.startsWith("azure/login@")) needed["id-token"] = "write";
+    if (uses.startsWith("github/codeql-action/upload-sarif@"))
+      Object.assign(needed, { "security-events": "write", actions: "read" });
+    const script = String(step.with?.script ?? "");
+    if (uses.startsWith("actions/github-script@") && /issues\.(create|update|listForRepo)\b/.test(script))
+      needed.issues = "write";
+    if (uses.startsWith("actions/github-script@") && /pull_request/.test(script)) needed["pull-requests"] = "write";
+  }
+  return needed;
+}
+
+describe("GitHub workflows", () => {
+  it("has the pull-request, deploy, per-stack deploy and drift workflows", () => {
+    expect(workflowFiles.sort()).toEqual(["deploy-stack.yml", "deploy.yml", "drift.yml", "pull-request.yml"]);
+  });
+
+  it.each(workflowFiles)("%s parses without error with GitHub's own parser", async (file) => {
+    const content = fs.readFileSync(path.join(workflowsDir, file), "utf8");
+    const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    const template = await convertWorkflowTemplate(result.context, result.value!);
+    expect(template.errors ?? []).toEqual([]);
+    expect(template.jobs.length).toBeGreaterThan(0);
+  });
+
+  it("the parser does reject a broken workflow (so the check above can fail)", () => {
+    const result = parseWorkflow(
+      { name: "broken.yml", content: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n" },
+      new NoOperationTraceWriter(),
+    );
+    expect(result.context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
+  it("stack matrices list exactly the committed Pulumi.<stack>.yaml stacks", () => {
+    expect(stacks).toEqual(["dev", "prod", "staging"]);
+    const matrices = workflowFiles.flatMap((f) =>
+      Object.values(load(f).jobs).flatMap((j) => (j.strategy?.matrix?.stack ? [j.strategy.matrix.stack] : [])),
+    );
+    expect(matrices.length).toBeGreaterThanOrEqual(3);
+    for (const matrix of matrices) expect([...matrix].sort()).toEqual(stacks);
+  });
+
+  it("deploys every committed stack, in order dev → staging → prod", () => {
+    const jobs = load("deploy.yml").jobs;
+    const calls = Object.entries(jobs).filter(([, j]) => j.uses === "./.github/workflows/deploy-stack.yml");
+    expect(calls.map(([, j]) => j.with?.stack)).toEqual(["dev", "staging", "prod"]);
+    expect([...calls.map(([, j]) => String(j.with?.stack))].sort()).toEqual(stacks);
+    expect(jobs.dev.needs).toBe("test");
+    expect(jobs.staging.needs).toBe("dev");
+    expect(jobs.prod.needs).toBe("staging");
+  });
+
+  it("pins every action by full commit SHA", () => {
+    const uses = workflowFiles.flatMap((f) =>
+      Object.values(load(f).jobs)
+        .flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)])
+        .filter((u): u is string => !!u),
+    );
+    expect(uses.length).toBeGreaterThan(10);
+    for (const u of uses) expect(u).toMatch(/^(\.\/\.github\/workflows\/[\w-]+\.yml|[\w-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40})$/);
+  });
+
+  it("grants no job more permissions than its steps need, and nothing by default", () => {
+    for (const file of workflowFiles) {
+      const workflow = load(file);
+      expect(workflow.permissions).toEqual({});
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        const granted = job.permissions as Record<string, string>;
+        expect({ file, id, granted: typeof granted }).toEqual({ file, id, granted: "object" });
+        const needed = job.uses
+          ? Object.values(load(path.basename(job.uses)).jobs).reduce((acc, j) => ({ ...acc, ...(j.permissions as object) }), {})
+          : requiredPermissions(job);
+        expect({ file, id, permissions: granted }).toEqual({ file, id, permissions: needed });
+      }
+    }
+  });
+
+  it("runs each stack's deployment in its GitHub environment, one at a time, and proves idempotency", () => {
+    const up = load("deploy-stack.yml").jobs.up;
+    expect(up.environment).toBe("${{ inputs.stack }}");
+    expect(up.concurrency).toEqual({ group: "stack-${{ inputs.stack }}", "cancel-in-progress": false });
+    const pulumiSteps = (up.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumiSteps.map((s) => [s.with?.command, s.with?.["expect-no-changes"] ?? false])).toEqual([
+      ["up", false],
+      ["preview", true],
+    ]);
+    for (const s of pulumiSteps)
+      expect(s.with).toMatchObject({ policyPacks: "policies", policyPackConfigs: "policies/config/${{ inputs.stack }}.json" });
+    // The drift check shares the group, so it never overlaps a deployment of the same stack.
+    expect(load("drift.yml").jobs.detect.concurrency?.group).toBe("stack-${{ matrix.stack }}");
+  });
+
+  it("uses Azure OIDC from repository variables, never a client secret", () => {
+    for (const file of workflowFiles) {
+      const text = fs.readFileSync(path.join(workflowsDir, file), "utf8");
+      expect(text).not.toMatch(/ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|creds:/);
+      if (text.includes("azure/login@")) {
+        expect(text).toContain('ARM_USE_OIDC: "true"');
+        expect(text).toContain("client-id: ${{ vars.AZURE_CLIENT_ID }}");
+      }
+    }
+  });
+
+  it("previews every stack on pull requests with the policy pack, after posting the offline policy report", () => {
+    const jobs = load("pull-request.yml").jobs;
+    const preview = (jobs.preview.steps ?? []).find((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(preview?.with).toMatchObject({ command: "preview", policyPacks: "policies" });
+    expect(jobs.preview.needs).toBe("policy-report");
+    const report = (jobs["policy-report"].steps ?? []).map((s) => s.uses ?? s.run ?? "");
+    expect(report.some((s) => s.includes("npm run plan -- --stack ${{ matrix.stack }} --report markdown="))).toBe(true);
+    expect(report.some((s) => s.startsWith("github/codeql-action/upload-sarif@"))).toBe(true);
+  });
+});
+
+describe("committed stacks", () => {
+  it.each(stacks)("Pulumi.%s.yaml holds no plaintext secret and imports its example ESC environment", (stack) => {
+    const doc = parse(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
+      config: Record<string, unknown>;
+      environment: string[];
+    };
+    for (const key of SECRET_KEYS) {
+      const value = doc.config[`acs-notifications:${key}`];
+      if (value !== undefined) expect(value).toEqual({ secure: expect.any(String) });
+    }
+    expect(doc.environment).toEqual([`acs-notifications/${stack}`]);
+    const esc = parse(fs.readFileSync(path.join(projectRoot, "esc", `${stack}.yaml`), "utf8")) as {
+      values: Record<string, unknown>;
+    };
+    expect(esc.values).toHaveProperty("azure.login.fn::open::azure-login.oidc", true);
+    expect(Object.keys(esc.values.pulumiConfig as object)).toEqual([
+      "acs-notifications:apnsToken",
+      "acs-notifications:fcmPrivateKey",
+    ]);
+  });
+
+  it("differ where environments should: APNs gateway, hub tier, previews", () => {
+    const config = (stack: string) =>
+      (parse(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> })
+        .config;
+    expect(
+      ["dev", "staging", "prod"].map((s) => (config(s)["acs-notifications:apns"] as { environment: string }).environment),
+    ).toEqual(["sandbox", "production", "production"]);
+    expect(["dev", "staging", "prod"].map((s) => config(s)["acs-notifications:hubSku"])).toEqual(["Free", "Basic", "Standard"]);
+    expect(config("prod")["acs-notifications:messagePreview"]).toBe(false);
+  });
+
+  it.each(stacks)("`npm run plan -- --stack %s` succeeds, with its policy config", async (stack) => {
+    expect(fs.existsSync(path.join(projectRoot, "policies", "config", `${stack}.json`))).toBe(true);
+    const { code, stdout, stderr } = await runTool("plan.ts", "--stack", stack);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toMatch(new RegExp(`on stack '${stack}'.*\\n  no violations\\.`));
+  });
+});
