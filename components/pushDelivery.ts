@@ -77,6 +77,8 @@ export class PushDelivery extends pulumi.ComponentResource {
   public readonly codeDeployment?: FunctionCodeDeployment;
   public readonly keyVault?: keyvault.Vault;
   public readonly functionAppName?: pulumi.Output<string>;
+  /** Application Insights of the push sender, where its failures are counted. */
+  public readonly applicationInsightsId?: pulumi.Output<string>;
 
   constructor(name: string, args: PushDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     // The delivery choices are registered on the component so policies can see which path pushes chat.
@@ -277,6 +279,7 @@ export class PushDelivery extends pulumi.ComponentResource {
         parent,
       );
       this.functionApp = app;
+      this.applicationInsightsId = insights.id;
       this.functionAppName = app.name;
       const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
       const appRoles = [
