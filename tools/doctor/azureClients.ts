@@ -1,0 +1,45 @@
+import type { TokenCredential } from "@azure/identity";
+import type { PipelineOptions } from "@azure/core-rest-pipeline";
+import { armEndpoint } from "../../components/armEndpoint";
+
+/**
+ * The Azure SDK clients the doctor reads with, all pointed at the same ARM endpoint
+ * (ACS_NOTIFICATIONS_ARM_ENDPOINT for sovereign clouds and tests) and the same credential.
+ */
+export interface DoctorClientOptions {
+  /** Default: DefaultAzureCredential. */
+  readonly credential?: TokenCredential;
+  /** TLS trust and retry timings, for tests. */
+  readonly pipelineOptions?: PipelineOptions;
+}
+
+// The SDK's default API version predates FCM v1; this one returns fcmV1Credential in PNS credentials.
+export const NOTIFICATION_HUBS_API_VERSION = "2023-10-01-preview";
+
+export async function createDoctorClients(subscriptionId: string, options: DoctorClientOptions = {}) {
+  const [{ CommunicationServiceManagementClient }, { NotificationHubsManagementClient }, { MonitorClient }] = await Promise.all([
+    import("@azure/arm-communication"),
+    import("@azure/arm-notificationhubs"),
+    import("@azure/arm-monitor"),
+  ]);
+  let credential = options.credential;
+  if (!credential) {
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    credential = new DefaultAzureCredential();
+  }
+  const endpoint = armEndpoint();
+  const common = { retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 }, ...options.pipelineOptions };
+  return {
+    communication: new CommunicationServiceManagementClient(credential, subscriptionId, { endpoint, $host: endpoint, credentialScopes: [`${endpoint}/.default`], ...common }),
+    notificationHubs: new NotificationHubsManagementClient(credential, subscriptionId, {
+      endpoint,
+      $host: endpoint,
+      credentialScopes: [`${endpoint}/.default`],
+      apiVersion: NOTIFICATION_HUBS_API_VERSION,
+      ...common,
+    }),
+    monitor: new MonitorClient(credential, subscriptionId, { endpoint, credentials: { scopes: [`${endpoint}/.default`] }, ...common }),
+  };
+}
+
+export type DoctorClients = Awaited<ReturnType<typeof createDoctorClients>>;

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import type { NotificationHubsClientOptions } from "@azure/notification-hubs";
+
+/** One registration's answer to a test send, with the device handle shortened (it identifies a device). */
+export interface TestSendResult {
+  readonly platform: string;
+  readonly registrationId: string;
+  readonly handle: string;
+  readonly outcome: string;
+}
+
+export interface TestSendSummary {
+  readonly tag: string;
+  readonly platforms: string[];
+  readonly success: number;
+  readonly failure: number;
+  readonly results: TestSendResult[];
+}
+
+/** The push sender's tag for an ACS user (see function/src/tags.ts). */
+export function tagForUser(rawId: string): string {
+  return `user_${createHash("sha256").update(rawId, "utf8").digest("hex")}`;
+}
+
+const shorten = (handle: string) => (handle.length > 12 ? `…${handle.slice(-8)}` : handle);
+
+/**
+ * Sends a test notification (Notification Hubs' test send: delivered, and the per-registration
+ * outcome returned) to a tag, on each platform, with the Send connection string.
+ */
+export async function testSend(
+  connectionString: string,
+  hubName: string,
+  tag: string,
+  platforms: ("apple" | "fcmv1")[],
+  options?: NotificationHubsClientOptions,
+): Promise<TestSendSummary> {
+  const { NotificationHubsClient, createAppleNotification, createFcmV1Notification } = await import("@azure/notification-hubs");
+  const client = new NotificationHubsClient(connectionString, hubName, options);
+  const results: TestSendResult[] = [];
+  let success = 0;
+  let failure = 0;
+  for (const platform of platforms) {
+    const notification =
+      platform === "apple"
+        ? createAppleNotification({ body: { aps: { alert: { title: "acs-notifications", body: "Test push from the doctor" } } } })
+        : // Notification Hubs takes FCM v1 payloads in the `message` envelope, as the push sender sends them.
+          createFcmV1Notification({ body: JSON.stringify({ message: { notification: { title: "acs-notifications", body: "Test push from the doctor" } } }) });
+    const response = await client.sendNotification(notification, { tagExpression: tag, enableTestSend: true });
+    success += response.successCount ?? 0;
+    failure += response.failureCount ?? 0;
+    for (const r of response.results ?? []) {
+      results.push({ platform: r.applicationPlatform, registrationId: r.registrationId, handle: shorten(r.pnsHandle), outcome: r.outcome });
+    }
+  }
+  return { tag, platforms, success, failure, results };
+}
