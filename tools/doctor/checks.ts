@@ -89,7 +89,8 @@ export async function sumMetrics(
   filter?: string,
 ): Promise<Map<string, number>> {
   const start = new Date(now.getTime() - sinceHours * 3_600_000);
-  const response = await clients.monitor.metrics.list(resourceUri, {
+  // The client's URL template adds the leading slash itself.
+  const response = await clients.monitor.metrics.list(resourceUri.replace(/^\//, ""), {
     metricnames: names.join(","),
     timespan: `${start.toISOString()}/${now.toISOString()}`,
     interval: "PT1H",
@@ -157,7 +158,8 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
       await clients.notificationHubs.notificationHubs.getPnsCredentials(hub.resourceGroupName, hub.namespaceName, hub.hubName, {
         // The SDK's model predates FCM v1; read the raw answer so no platform is dropped.
         onResponse: (raw) => {
-          pns = ((raw.parsedBody as { properties?: PnsCredentials } | undefined)?.properties ?? {}) as PnsCredentials;
+          const body = raw.bodyAsText ? (JSON.parse(raw.bodyAsText) as { properties?: PnsCredentials }) : {};
+          pns = body.properties ?? {};
         },
       });
     } catch (error) {

@@ -1,0 +1,101 @@
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+
+const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
+export const fakeAzureCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
+
+export interface FakeRule {
+  rights: string[];
+  primaryConnectionString: string;
+}
+
+/**
+ * ARM and Azure Monitor on 127.0.0.1 over TLS, for the doctor's real SDK clients: the ACS resource
+ * (with its linked hub), the hub, its PNS credentials and access rules, and metrics per resource.
+ * Tests change this state to produce each troubleshooting case.
+ */
+export class FakeAzure {
+  acsExists = true;
+  linkedHubId = "";
+  hubExists = true;
+  pns: Record<string, Record<string, string>> = {};
+  rules: Record<string, FakeRule> = {};
+  /** resource id (lower case) → metric name → total over the window. */
+  metrics: Record<string, Record<string, number>> = {};
+  /** Paths (regex) answered with this status instead. */
+  failures: { path: RegExp; status: number; code: string }[] = [];
+  readonly requests: { method: string; path: string; query: URLSearchParams }[] = [];
+  private server?: https.Server;
+
+  get endpoint(): string {
+    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
+    this.server = https.createServer({ key, cert: fakeAzureCa }, (req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "https://x");
+        this.requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams });
+        const reply = (status: number, body?: unknown) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(body === undefined ? "" : JSON.stringify(body));
+        };
+        const forced = this.failures.find((f) => f.path.test(url.pathname));
+        if (forced) return reply(forced.status, { error: { code: forced.code, message: "RAW-AZURE-TEXT with internal details" } });
+        if (!req.headers.authorization?.startsWith("Bearer ")) return reply(401, { error: { code: "AuthenticationFailed", message: "no token" } });
+        const p = url.pathname;
+        const notFound = () => reply(404, { error: { code: "ResourceNotFound", message: "not found" } });
+        let m: RegExpExecArray | null;
+        if ((m = /\/providers\/Microsoft\.Insights\/metrics$/i.exec(p))) {
+          const resource = p.slice(0, -"/providers/Microsoft.Insights/metrics".length).toLowerCase();
+          const names = (url.searchParams.get("metricnames") ?? "").split(",").filter(Boolean);
+          const values = this.metrics[resource] ?? {};
+          return reply(200, {
+            timespan: url.searchParams.get("timespan"),
+            interval: "PT1H",
+            value: names.map((name) => ({
+              id: `${resource}/providers/Microsoft.Insights/metrics/${name}`,
+              type: "Microsoft.Insights/metrics",
+              name: { value: name, localizedValue: name },
+              unit: "Count",
+              timeseries: [{ metadatavalues: [], data: [{ timeStamp: "2026-11-27T10:00:00Z", total: values[name] ?? 0 }] }],
+            })),
+          });
+        }
+        if (/\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i.test(p)) {
+          if (!this.acsExists) return notFound();
+          return reply(200, { id: p, name: p.split("/").pop(), type: "Microsoft.Communication/CommunicationServices", location: "global", properties: { provisioningState: "Succeeded", dataLocation: "Europe", ...(this.linkedHubId ? { notificationHubId: this.linkedHubId } : {}) } });
+        }
+        const hubMatch = /\/providers\/Microsoft\.NotificationHubs\/namespaces\/[^/]+\/notificationHubs\/[^/]+/i.exec(p);
+        const hubPath = hubMatch ? p.slice(0, hubMatch.index + hubMatch[0].length) : undefined;
+        if (hubPath) {
+          if (!this.hubExists) return notFound();
+          const rest = p.slice(hubPath.length);
+          if (rest === "") return reply(200, { id: hubPath, name: hubPath.split("/").pop(), type: "Microsoft.NotificationHubs/namespaces/notificationHubs", location: "westeurope", properties: {} });
+          if (/^\/pnsCredentials$/i.test(rest)) {
+            return reply(200, { id: `${hubPath}/pnsCredentials`, properties: Object.fromEntries(Object.entries(this.pns).map(([k, v]) => [k, { properties: v }])) });
+          }
+          if (/^\/AuthorizationRules$/i.test(rest)) {
+            return reply(200, { value: Object.entries(this.rules).map(([name, r]) => ({ id: `${hubPath}/AuthorizationRules/${name}`, name, properties: { rights: r.rights } })) });
+          }
+          if ((m = /^\/AuthorizationRules\/([^/]+)(\/listKeys)?$/i.exec(rest))) {
+            const rule = this.rules[m[1]];
+            if (!rule) return notFound();
+            if (m[2]) return reply(200, { keyName: m[1], primaryConnectionString: rule.primaryConnectionString, primaryKey: "k", secondaryKey: "k2" });
+            return reply(200, { id: `${hubPath}/AuthorizationRules/${m[1]}`, name: m[1], properties: { rights: rule.rights } });
+          }
+        }
+        return reply(404, { error: { code: "NoRoute", message: `${req.method} ${p}` } });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
