@@ -79,18 +79,21 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string {
         break;
       }
       case "--apns-environment":
-        if (value !== "production" && value !== "sandbox") return `--apns-environment must be production or sandbox; got '${value}'`;
+        if (value !== "production" && value !== "sandbox")
+          return `--apns-environment must be production or sandbox; got '${value}'`;
         args.apnsEnvironment = value;
         break;
       case "--platform":
-        if (value !== "apple" && value !== "fcmv1" && value !== "all") return `--platform must be apple, fcmv1 or all; got '${value}'`;
+        if (value !== "apple" && value !== "fcmv1" && value !== "all")
+          return `--platform must be apple, fcmv1 or all; got '${value}'`;
         args.platform = value;
         break;
       default:
         return `unknown argument '${flag}'\n${USAGE}`;
     }
   }
-  if (!args.stack && !args.outputsFile && !(args.acsId && args.hubId)) return `say which environment: --stack, --outputs or --acs-id with --hub-id\n${USAGE}`;
+  if (!args.stack && !args.outputsFile && !(args.acsId && args.hubId))
+    return `say which environment: --stack, --outputs or --acs-id with --hub-id\n${USAGE}`;
   if (args.command === "test-send" && !args.user === !args.tag) return `test-send needs exactly one of --user or --tag\n${USAGE}`;
   return args;
 }
@@ -99,7 +102,10 @@ type Outputs = Record<string, unknown>;
 
 function pulumiOutputs(stack: string, ...extra: string[]): string {
   try {
-    return execFileSync("pulumi", ["stack", "output", "--stack", stack, ...extra], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("pulumi", ["stack", "output", "--stack", stack, ...extra], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
     const missing = (error as { code?: string }).code === "ENOENT";
     throw new Error(
@@ -122,7 +128,9 @@ const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== 
 function apnsEnvironmentOfStack(stack: string | undefined): "production" | "sandbox" | undefined {
   const file = stack && path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
   if (!file || !fs.existsSync(file)) return undefined;
-  const apns = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, { environment?: string }> }).config?.["acs-notifications:apns"];
+  const apns = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, { environment?: string }> }).config?.[
+    "acs-notifications:apns"
+  ];
   return apns?.environment === "production" || apns?.environment === "sandbox" ? apns.environment : undefined;
 }
 
@@ -149,10 +157,14 @@ async function main(): Promise<number> {
   try {
     const outputs = readOutputs(args);
     if (args.command === "test-send") {
-      const connectionString = process.env[CONNECTION_STRING_ENV] ?? (args.stack ? pulumiOutputs(args.stack, "hubSendConnectionString", "--show-secrets").trim() : undefined);
+      const connectionString =
+        process.env[CONNECTION_STRING_ENV] ??
+        (args.stack ? pulumiOutputs(args.stack, "hubSendConnectionString", "--show-secrets").trim() : undefined);
       const hubName = str(outputs.hubName);
       if (!connectionString || !hubName) {
-        console.error(`test-send needs the hub name (outputs) and the Send connection string: --stack NAME, or ${CONNECTION_STRING_ENV} with --outputs FILE`);
+        console.error(
+          `test-send needs the hub name (outputs) and the Send connection string: --stack NAME, or ${CONNECTION_STRING_ENV} with --outputs FILE`,
+        );
         return 2;
       }
       const platforms = args.platform === "all" ? (["apple", "fcmv1"] as const) : ([args.platform] as const);

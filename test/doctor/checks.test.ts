@@ -14,7 +14,9 @@ const TOPIC_ID = `${RG}/providers/Microsoft.EventGrid/systemTopics/acs-events`;
 const AI_ID = `${RG}/providers/Microsoft.Insights/components/push-insights`;
 const KEY = "cHJpbWFyeS1rZXktbmV2ZXItcHJpbnRlZC0wMTIzNDU2Nzg5";
 const CS = `Endpoint=sb://nh-prod.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
-const credential: TokenCredential = { getToken: async () => ({ token: "doctor-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential: TokenCredential = {
+  getToken: async () => ({ token: "doctor-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 const target: DoctorTarget = {
   acsId: ACS_ID,
@@ -35,7 +37,10 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
   beforeAll(async () => {
     await azure.start();
     process.env[ARM_ENDPOINT_ENV] = azure.endpoint;
-    clients = await createDoctorClients(SUB, { credential, pipelineOptions: { tlsOptions: { ca: fakeAzureCa }, retryOptions: { maxRetries: 0 } } });
+    clients = await createDoctorClients(SUB, {
+      credential,
+      pipelineOptions: { tlsOptions: { ca: fakeAzureCa }, retryOptions: { maxRetries: 0 } },
+    });
   });
   afterAll(async () => {
     delete process.env[ARM_ENDPOINT_ENV];
@@ -48,7 +53,13 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     azure.linkedHubId = HUB_ID;
     azure.hubExists = true;
     azure.pns = {
-      apnsCredential: { keyId: "ABCDE12345", appId: "TEAM123456", appName: "com.contoso.chat", token: "p8", endpoint: "https://api.push.apple.com:443/3/device" },
+      apnsCredential: {
+        keyId: "ABCDE12345",
+        appId: "TEAM123456",
+        appName: "com.contoso.chat",
+        token: "p8",
+        endpoint: "https://api.push.apple.com:443/3/device",
+      },
       fcmV1Credential: { projectId: "contoso-chat", clientEmail: "push@contoso-chat.iam.gserviceaccount.com", privateKey: "pem" },
     };
     azure.rules = { "acs-send": { rights: ["Send"], primaryConnectionString: CS } };
@@ -87,31 +98,51 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
 
   it("case 1: ACS not linked, or linked to another hub", async () => {
     azure.linkedHubId = "";
-    expect(byId(await run(), "acs-linked")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/no linked notification hub/), fix: expect.stringMatching(/pulumi up/) });
+    expect(byId(await run(), "acs-linked")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/no linked notification hub/),
+      fix: expect.stringMatching(/pulumi up/),
+    });
     azure.linkedHubId = HUB_ID.replace("hub-prod", "hub-old");
-    expect(byId(await run(), "acs-linked")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/linked to .*hub-old, not to/) });
+    expect(byId(await run(), "acs-linked")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/linked to .*hub-old, not to/),
+    });
   });
 
   it("case 3: the linked hub no longer exists", async () => {
     azure.hubExists = false;
     const results = await run();
-    expect(byId(results, "hub-exists")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/does not exist \(HTTP 404\)/), fix: expect.stringMatching(/recreates and re-links/) });
+    expect(byId(results, "hub-exists")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/does not exist \(HTTP 404\)/),
+      fix: expect.stringMatching(/recreates and re-links/),
+    });
     expect(byId(results, "hub-credentials").status).toBe("skip");
   });
 
   it("case 2: the hub has no platform credentials", async () => {
     azure.pns = {};
-    expect(byId(await run(), "hub-credentials")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/accepted and never delivered/) });
+    expect(byId(await run(), "hub-credentials")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/accepted and never delivered/),
+    });
   });
 
   it("case 4: APNs in certificate mode", async () => {
     azure.pns.apnsCredential = { apnsCertificate: "MIIC", certificateKey: "pw", endpoint: "gateway.push.apple.com" };
-    expect(byId(await run(), "apns-token-mode")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/certificate mode \(apnsCertificate, certificateKey set\)/) });
+    expect(byId(await run(), "apns-token-mode")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/certificate mode \(apnsCertificate, certificateKey set\)/),
+    });
   });
 
   it("flags the sandbox gateway in a production environment", async () => {
     azure.pns.apnsCredential.endpoint = "https://api.development.push.apple.com:443/3/device";
-    expect(byId(await run(), "apns-endpoint")).toMatchObject({ status: "fail", fix: expect.stringMatching(/apns.environment: production/) });
+    expect(byId(await run(), "apns-endpoint")).toMatchObject({
+      status: "fail",
+      fix: expect.stringMatching(/apns.environment: production/),
+    });
   });
 
   it("flags a legacy GCM key without FCM v1, and warns when Android is not configured", async () => {
@@ -125,42 +156,82 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     azure.rules["acs-send"].rights = ["Listen"];
     expect(byId(await run(), "send-rule")).toMatchObject({ status: "fail", evidence: "rule acs-send grants Listen, not Send" });
     azure.rules["acs-send"].rights = ["Send", "Manage"];
-    expect(byId(await run(), "send-rule")).toMatchObject({ status: "warn", evidence: "rule acs-send grants Send and also Manage" });
+    expect(byId(await run(), "send-rule")).toMatchObject({
+      status: "warn",
+      evidence: "rule acs-send grants Send and also Manage",
+    });
     azure.rules = {};
     expect(byId(await run(), "send-rule")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/does not exist/) });
   });
 
   it("finds the Send rule when the outputs do not name it", async () => {
-    azure.rules = { "admin": { rights: ["Manage", "Send", "Listen"], primaryConnectionString: "x" }, "acs-send": { rights: ["Send"], primaryConnectionString: CS } };
-    expect(byId(await run({ sendRuleName: undefined }), "send-rule")).toMatchObject({ status: "pass", evidence: "rule acs-send: Send only" });
+    azure.rules = {
+      admin: { rights: ["Manage", "Send", "Listen"], primaryConnectionString: "x" },
+      "acs-send": { rights: ["Send"], primaryConnectionString: CS },
+    };
+    expect(byId(await run({ sendRuleName: undefined }), "send-rule")).toMatchObject({
+      status: "pass",
+      evidence: "rule acs-send: Send only",
+    });
   });
 
   it("case 7: the key was regenerated after the link", async () => {
     azure.rules["acs-send"].primaryConnectionString = CS.replace(KEY, "cmVnZW5lcmF0ZWQta2V5LTAxMjM0NTY3ODk=");
-    expect(byId(await run(), "link-current")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/regenerated/), fix: expect.stringMatching(/re-links/) });
+    expect(byId(await run(), "link-current")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(/regenerated/),
+      fix: expect.stringMatching(/re-links/),
+    });
     expect(byId(await run({ linkedFingerprint: undefined }), "link-current").status).toBe("skip");
   });
 
   it("flags a hub in another subscription", async () => {
     const other = HUB_ID.replace(SUB, "22222222-2222-2222-2222-222222222222");
-    expect(byId(await run({ hubId: other }), "same-subscription")).toMatchObject({ status: "fail", fix: expect.stringMatching(/own subscription/) });
+    expect(byId(await run({ hubId: other }), "same-subscription")).toMatchObject({
+      status: "fail",
+      fix: expect.stringMatching(/own subscription/),
+    });
   });
 
   it("reads the hub's failure categories: nothing arriving, nothing delivered, some failing", async () => {
     const hub = HUB_ID.toLowerCase();
     azure.metrics[hub] = { incoming: 0 };
-    expect(byId(await run(), "hub-metrics")).toMatchObject({ status: "warn", fix: expect.stringMatching(/nothing reached the hub/) });
-    azure.metrics[hub] = { incoming: 50, "outgoing.allpns.success": 0, "outgoing.apns.invalidcredentials": 40, "outgoing.gcm.authenticationerror": 10 };
-    expect(byId(await run(), "hub-metrics")).toMatchObject({ status: "fail", evidence: "last 24h: 50 incoming, 0 delivered; failed: authentication errors 50", fix: expect.stringMatching(/reject the hub's credentials/) });
-    azure.metrics[hub] = { incoming: 50, "outgoing.allpns.success": 45, "outgoing.allpns.badorexpiredchannel": 3, "outgoing.gcm.throttled": 2, "outgoing.allpns.invalidpayload": 1 };
-    expect(byId(await run(), "hub-metrics")).toMatchObject({ status: "warn", evidence: expect.stringMatching(/failed: bad or expired channel 3, throttled \(FCM\) 2, invalid payload 1/) });
+    expect(byId(await run(), "hub-metrics")).toMatchObject({
+      status: "warn",
+      fix: expect.stringMatching(/nothing reached the hub/),
+    });
+    azure.metrics[hub] = {
+      incoming: 50,
+      "outgoing.allpns.success": 0,
+      "outgoing.apns.invalidcredentials": 40,
+      "outgoing.gcm.authenticationerror": 10,
+    };
+    expect(byId(await run(), "hub-metrics")).toMatchObject({
+      status: "fail",
+      evidence: "last 24h: 50 incoming, 0 delivered; failed: authentication errors 50",
+      fix: expect.stringMatching(/reject the hub's credentials/),
+    });
+    azure.metrics[hub] = {
+      incoming: 50,
+      "outgoing.allpns.success": 45,
+      "outgoing.allpns.badorexpiredchannel": 3,
+      "outgoing.gcm.throttled": 2,
+      "outgoing.allpns.invalidpayload": 1,
+    };
+    expect(byId(await run(), "hub-metrics")).toMatchObject({
+      status: "warn",
+      evidence: expect.stringMatching(/failed: bad or expired channel 3, throttled \(FCM\) 2, invalid payload 1/),
+    });
   });
 
   it("reads Event Grid delivery for the subscription, and the function's failures", async () => {
     azure.metrics[TOPIC_ID.toLowerCase()] = { DeliverySuccessCount: 10, DeliveryAttemptFailCount: 4, DeadLetteredCount: 2 };
     azure.metrics[AI_ID.toLowerCase()] = { "requests/count": 14, "requests/failed": 4 };
     const results = await run();
-    expect(byId(results, "event-delivery")).toMatchObject({ status: "fail", evidence: "last 24h: 10 delivered, 4 failed attempts, 2 dead-lettered, 0 dropped" });
+    expect(byId(results, "event-delivery")).toMatchObject({
+      status: "fail",
+      evidence: "last 24h: 10 delivered, 4 failed attempts, 2 dead-lettered, 0 dropped",
+    });
     expect(byId(results, "function-failures")).toMatchObject({ status: "warn", evidence: "last 24h: 14 invocations, 4 failed" });
     const eg = azure.requests.find((r) => r.path.startsWith(TOPIC_ID));
     expect(eg?.query.get("$filter")).toBe("EventSubscriptionName eq 'ACS-PUSH'");
@@ -169,7 +240,12 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
   it("explains Azure's refusals instead of dumping them, and never prints a key", async () => {
     azure.failures = [{ path: /communicationServices\/acs-prod$/i, status: 403, code: "AuthorizationFailed" }];
     const results = await run();
-    expect(byId(results, "acs-linked")).toMatchObject({ status: "fail", evidence: expect.stringMatching(/not allowed to read the ACS resource acs-prod \(HTTP 403 AuthorizationFailed\): the identity needs Reader/) });
+    expect(byId(results, "acs-linked")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringMatching(
+        /not allowed to read the ACS resource acs-prod \(HTTP 403 AuthorizationFailed\): the identity needs Reader/,
+      ),
+    });
     const text = renderChecks(results) + JSON.stringify(results);
     expect(text).not.toContain("RAW-AZURE-TEXT");
     expect(text).not.toContain(KEY);

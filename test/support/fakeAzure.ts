@@ -45,8 +45,10 @@ export class FakeAzure {
           res.end(body === undefined ? "" : JSON.stringify(body));
         };
         const forced = this.failures.find((f) => f.path.test(url.pathname));
-        if (forced) return reply(forced.status, { error: { code: forced.code, message: "RAW-AZURE-TEXT with internal details" } });
-        if (!req.headers.authorization?.startsWith("Bearer ")) return reply(401, { error: { code: "AuthenticationFailed", message: "no token" } });
+        if (forced)
+          return reply(forced.status, { error: { code: forced.code, message: "RAW-AZURE-TEXT with internal details" } });
+        if (!req.headers.authorization?.startsWith("Bearer "))
+          return reply(401, { error: { code: "AuthenticationFailed", message: "no token" } });
         const p = url.pathname;
         const notFound = () => reply(404, { error: { code: "ResourceNotFound", message: "not found" } });
         let m: RegExpExecArray | null;
@@ -68,24 +70,56 @@ export class FakeAzure {
         }
         if (/\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i.test(p)) {
           if (!this.acsExists) return notFound();
-          return reply(200, { id: p, name: p.split("/").pop(), type: "Microsoft.Communication/CommunicationServices", location: "global", properties: { provisioningState: "Succeeded", dataLocation: "Europe", ...(this.linkedHubId ? { notificationHubId: this.linkedHubId } : {}) } });
+          return reply(200, {
+            id: p,
+            name: p.split("/").pop(),
+            type: "Microsoft.Communication/CommunicationServices",
+            location: "global",
+            properties: {
+              provisioningState: "Succeeded",
+              dataLocation: "Europe",
+              ...(this.linkedHubId ? { notificationHubId: this.linkedHubId } : {}),
+            },
+          });
         }
         const hubMatch = /\/providers\/Microsoft\.NotificationHubs\/namespaces\/[^/]+\/notificationHubs\/[^/]+/i.exec(p);
         const hubPath = hubMatch ? p.slice(0, hubMatch.index + hubMatch[0].length) : undefined;
         if (hubPath) {
           if (!this.hubExists) return notFound();
           const rest = p.slice(hubPath.length);
-          if (rest === "") return reply(200, { id: hubPath, name: hubPath.split("/").pop(), type: "Microsoft.NotificationHubs/namespaces/notificationHubs", location: "westeurope", properties: {} });
+          if (rest === "")
+            return reply(200, {
+              id: hubPath,
+              name: hubPath.split("/").pop(),
+              type: "Microsoft.NotificationHubs/namespaces/notificationHubs",
+              location: "westeurope",
+              properties: {},
+            });
           if (/^\/pnsCredentials$/i.test(rest)) {
-            return reply(200, { id: `${hubPath}/pnsCredentials`, properties: Object.fromEntries(Object.entries(this.pns).map(([k, v]) => [k, { properties: v }])) });
+            return reply(200, {
+              id: `${hubPath}/pnsCredentials`,
+              properties: Object.fromEntries(Object.entries(this.pns).map(([k, v]) => [k, { properties: v }])),
+            });
           }
           if (/^\/AuthorizationRules$/i.test(rest)) {
-            return reply(200, { value: Object.entries(this.rules).map(([name, r]) => ({ id: `${hubPath}/AuthorizationRules/${name}`, name, properties: { rights: r.rights } })) });
+            return reply(200, {
+              value: Object.entries(this.rules).map(([name, r]) => ({
+                id: `${hubPath}/AuthorizationRules/${name}`,
+                name,
+                properties: { rights: r.rights },
+              })),
+            });
           }
           if ((m = /^\/AuthorizationRules\/([^/]+)(\/listKeys)?$/i.exec(rest))) {
             const rule = this.rules[m[1]];
             if (!rule) return notFound();
-            if (m[2]) return reply(200, { keyName: m[1], primaryConnectionString: rule.primaryConnectionString, primaryKey: "k", secondaryKey: "k2" });
+            if (m[2])
+              return reply(200, {
+                keyName: m[1],
+                primaryConnectionString: rule.primaryConnectionString,
+                primaryKey: "k",
+                secondaryKey: "k2",
+              });
             return reply(200, { id: `${hubPath}/AuthorizationRules/${m[1]}`, name: m[1], properties: { rights: rule.rights } });
           }
         }

@@ -26,6 +26,8 @@ export class FakeNotificationHubs {
   maxInFlight = 0;
   /** Delay before answering, to observe concurrency. */
   delayMs = 0;
+  /** What a test send (`?test`) reports per registration. */
+  testResults: { platform: string; handle: string; registrationId: string; outcome: string }[] = [];
 
   failNext(...statuses: number[]): void {
     this.queued.push(...statuses);
@@ -56,7 +58,29 @@ export class FakeNotificationHubs {
             return;
           }
           const raw = Buffer.concat(chunks).toString("utf8");
-          if (status === 201) {
+          if (status === 201 && new URL(req.url ?? "/", "https://x").searchParams.has("test")) {
+            this.sends.push({
+              hub: match[1],
+              format: String(req.headers["servicebusnotification-format"]),
+              tags: String(req.headers["servicebusnotification-tags"] ?? ""),
+              headers: req.headers,
+              body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+            });
+            const mine = this.testResults.filter((r) => r.platform === String(req.headers["servicebusnotification-format"]));
+            const ok = mine.filter(
+              (r) => r.outcome === "The Notification was successfully sent to the Push Notification System",
+            ).length;
+            const results = mine
+              .map(
+                (r) =>
+                  `<RegistrationResult><ApplicationPlatform>${r.platform}</ApplicationPlatform><PnsHandle>${r.handle}</PnsHandle><RegistrationId>${r.registrationId}</RegistrationId><Outcome>${r.outcome}</Outcome></RegistrationResult>`,
+              )
+              .join("");
+            res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
+            res.end(
+              `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${ok}</Success><Failure>${mine.length - ok}</Failure><Results>${results}</Results></NotificationOutcome>`,
+            );
+          } else if (status === 201) {
             this.sends.push({
               hub: match[1],
               format: String(req.headers["servicebusnotification-format"]),

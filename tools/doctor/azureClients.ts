@@ -28,9 +28,17 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
     credential = new DefaultAzureCredential();
   }
   const endpoint = armEndpoint();
-  const common = { retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 }, ...options.pipelineOptions };
+  const common = {
+    retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 },
+    ...options.pipelineOptions,
+  };
   return {
-    communication: new CommunicationServiceManagementClient(credential, subscriptionId, { endpoint, $host: endpoint, credentialScopes: [`${endpoint}/.default`], ...common }),
+    communication: new CommunicationServiceManagementClient(credential, subscriptionId, {
+      endpoint,
+      $host: endpoint,
+      credentialScopes: [`${endpoint}/.default`],
+      ...common,
+    }),
     notificationHubs: new NotificationHubsManagementClient(credential, subscriptionId, {
       endpoint,
       $host: endpoint,
@@ -38,7 +46,11 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
       apiVersion: NOTIFICATION_HUBS_API_VERSION,
       ...common,
     }),
-    monitor: new MonitorClient(credential, subscriptionId, { endpoint, credentials: { scopes: [`${endpoint}/.default`] }, ...common }),
+    monitor: new MonitorClient(credential, subscriptionId, {
+      endpoint,
+      credentials: { scopes: [`${endpoint}/.default`] },
+      ...common,
+    }),
   };
 }
 

@@ -39,11 +39,18 @@ export const HUB_FAILURE_METRICS: Record<string, string[]> = {
   "channel errors": ["outgoing.allpns.channelerror"],
   "throttled (FCM)": ["outgoing.gcm.throttled"],
   "invalid payload": ["outgoing.allpns.invalidpayload"],
-  "authentication errors": ["outgoing.apns.invalidcredentials", "outgoing.gcm.authenticationerror", "outgoing.gcm.invalidcredentials"],
+  "authentication errors": [
+    "outgoing.apns.invalidcredentials",
+    "outgoing.gcm.authenticationerror",
+    "outgoing.gcm.invalidcredentials",
+  ],
   "PNS errors": ["outgoing.allpns.pnserror"],
 };
 
-const APNS_HOSTS = { production: ["api.push.apple.com", "gateway.push.apple.com"], sandbox: ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"] };
+const APNS_HOSTS = {
+  production: ["api.push.apple.com", "gateway.push.apple.com"],
+  sandbox: ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"],
+};
 
 /** Turns an Azure SDK error into a sentence; never the raw response. */
 export function explainAzureError(error: unknown, reading: string): string {
@@ -111,7 +118,13 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   const acs = parseCommunicationServiceId(target.acsId);
   const hub = parseNotificationHubId(target.hubId);
   if (!acs || !hub) {
-    add({ id: "inputs", title: "resource ids", status: "fail", evidence: `${!acs ? "the ACS id" : "the hub id"} is not a valid ARM id`, fix: "pass the ids from `pulumi stack output` (acsId, hubId)" });
+    add({
+      id: "inputs",
+      title: "resource ids",
+      status: "fail",
+      evidence: `${!acs ? "the ACS id" : "the hub id"} is not a valid ARM id`,
+      fix: "pass the ids from `pulumi stack output` (acsId, hubId)",
+    });
     return results;
   }
 
@@ -131,14 +144,32 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
     const service = await clients.communication.communicationServices.get(acs.resourceGroupName, acs.name);
     linkedHubId = service.notificationHubId ?? "";
     if (!linkedHubId) {
-      add({ id: "acs-linked", title: "ACS linked to a hub", status: "fail", evidence: `${acs.name} has no linked notification hub`, fix: "run `pulumi up` (the NotificationHubLink resource links it); after `pulumi refresh` the link shows as drift" });
+      add({
+        id: "acs-linked",
+        title: "ACS linked to a hub",
+        status: "fail",
+        evidence: `${acs.name} has no linked notification hub`,
+        fix: "run `pulumi up` (the NotificationHubLink resource links it); after `pulumi refresh` the link shows as drift",
+      });
     } else if (!sameResourceId(linkedHubId, target.hubId)) {
-      add({ id: "acs-linked", title: "ACS linked to a hub", status: "fail", evidence: `${acs.name} is linked to ${linkedHubId}, not to ${target.hubId}`, fix: "run `pulumi up` to link the expected hub again (someone changed the link outside Pulumi)" });
+      add({
+        id: "acs-linked",
+        title: "ACS linked to a hub",
+        status: "fail",
+        evidence: `${acs.name} is linked to ${linkedHubId}, not to ${target.hubId}`,
+        fix: "run `pulumi up` to link the expected hub again (someone changed the link outside Pulumi)",
+      });
     } else {
       add({ id: "acs-linked", title: "ACS linked to a hub", status: "pass", evidence: `${acs.name} → ${hub.hubName}` });
     }
   } catch (error) {
-    add({ id: "acs-linked", title: "ACS linked to a hub", status: "fail", evidence: explainAzureError(error, `the ACS resource ${acs.name}`), fix: isNotFound(error) ? "the ACS resource is gone: `pulumi refresh` then `pulumi up`" : undefined });
+    add({
+      id: "acs-linked",
+      title: "ACS linked to a hub",
+      status: "fail",
+      evidence: explainAzureError(error, `the ACS resource ${acs.name}`),
+      fix: isNotFound(error) ? "the ACS resource is gone: `pulumi refresh` then `pulumi up`" : undefined,
+    });
   }
 
   // 2. The hub exists.
@@ -148,7 +179,13 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
     hubExists = true;
     add({ id: "hub-exists", title: "linked hub exists", status: "pass", evidence: `${hub.namespaceName}/${hub.hubName} found` });
   } catch (error) {
-    add({ id: "hub-exists", title: "linked hub exists", status: "fail", evidence: explainAzureError(error, `the hub ${hub.namespaceName}/${hub.hubName}`), fix: isNotFound(error) ? "the hub was deleted: `pulumi refresh` then `pulumi up` recreates and re-links it" : undefined });
+    add({
+      id: "hub-exists",
+      title: "linked hub exists",
+      status: "fail",
+      evidence: explainAzureError(error, `the hub ${hub.namespaceName}/${hub.hubName}`),
+      fix: isNotFound(error) ? "the hub was deleted: `pulumi refresh` then `pulumi up` recreates and re-links it" : undefined,
+    });
   }
 
   // 3. Platform credentials.
@@ -163,7 +200,12 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
         },
       });
     } catch (error) {
-      add({ id: "hub-credentials", title: "hub has platform credentials", status: "fail", evidence: explainAzureError(error, "the hub's PNS credentials") });
+      add({
+        id: "hub-credentials",
+        title: "hub has platform credentials",
+        status: "fail",
+        evidence: explainAzureError(error, "the hub's PNS credentials"),
+      });
     }
     if (pns) checkCredentials(pns, target, add);
   } else {
@@ -187,18 +229,46 @@ function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: Ch
   const configured = Object.keys(pns).filter((k) => k.endsWith("Credential") && pns[k]);
   add(
     apns || fcm
-      ? { id: "hub-credentials", title: "hub has platform credentials", status: "pass", evidence: `configured: ${configured.join(", ")}` }
-      : { id: "hub-credentials", title: "hub has platform credentials", status: "fail", evidence: "no APNs or FCM v1 credentials: ACS pushes are accepted and never delivered", fix: "configure apns/apnsToken and/or fcm/fcmPrivateKey in the stack and run `pulumi up`" },
+      ? {
+          id: "hub-credentials",
+          title: "hub has platform credentials",
+          status: "pass",
+          evidence: `configured: ${configured.join(", ")}`,
+        }
+      : {
+          id: "hub-credentials",
+          title: "hub has platform credentials",
+          status: "fail",
+          evidence: "no APNs or FCM v1 credentials: ACS pushes are accepted and never delivered",
+          fix: "configure apns/apnsToken and/or fcm/fcmPrivateKey in the stack and run `pulumi up`",
+        },
   );
   if (apns) {
     const certificate = ["apnsCertificate", "certificateKey", "thumbprint"].filter((f) => apns[f]);
     const token = ["keyId", "appId", "appName", "token"].filter((f) => !apns[f]);
     add(
       certificate.length > 0
-        ? { id: "apns-token-mode", title: "APNs in token mode", status: "fail", evidence: `APNs is in certificate mode (${certificate.join(", ")} set), which ACS does not support`, fix: "switch to a .p8 key: set apns + apnsToken and run `pulumi up`" }
+        ? {
+            id: "apns-token-mode",
+            title: "APNs in token mode",
+            status: "fail",
+            evidence: `APNs is in certificate mode (${certificate.join(", ")} set), which ACS does not support`,
+            fix: "switch to a .p8 key: set apns + apnsToken and run `pulumi up`",
+          }
         : token.length > 0
-          ? { id: "apns-token-mode", title: "APNs in token mode", status: "fail", evidence: `APNs token credential lacks ${token.join(", ")}`, fix: "set every apns field and apnsToken, then `pulumi up`" }
-          : { id: "apns-token-mode", title: "APNs in token mode", status: "pass", evidence: `token mode, key ${apns.keyId}, team ${apns.appId}, bundle ${apns.appName}` },
+          ? {
+              id: "apns-token-mode",
+              title: "APNs in token mode",
+              status: "fail",
+              evidence: `APNs token credential lacks ${token.join(", ")}`,
+              fix: "set every apns field and apnsToken, then `pulumi up`",
+            }
+          : {
+              id: "apns-token-mode",
+              title: "APNs in token mode",
+              status: "pass",
+              evidence: `token mode, key ${apns.keyId}, team ${apns.appId}, bundle ${apns.appName}`,
+            },
     );
     if (target.apnsEnvironment && apns.endpoint) {
       const host = hostOf(apns.endpoint);
@@ -208,18 +278,38 @@ function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: Ch
         title: "APNs gateway matches the environment",
         status: ok ? "pass" : "fail",
         evidence: `${host} for a ${target.apnsEnvironment} environment`,
-        fix: ok ? undefined : `set apns.environment: ${target.apnsEnvironment} and run \`pulumi up\` (development builds need the sandbox, store builds production)`,
+        fix: ok
+          ? undefined
+          : `set apns.environment: ${target.apnsEnvironment} and run \`pulumi up\` (development builds need the sandbox, store builds production)`,
       });
     }
   } else {
-    add({ id: "apns-token-mode", title: "APNs in token mode", status: "warn", evidence: "no APNs credential: iOS devices get no pushes", fix: "configure apns + apnsToken if the app ships on iOS" });
+    add({
+      id: "apns-token-mode",
+      title: "APNs in token mode",
+      status: "warn",
+      evidence: "no APNs credential: iOS devices get no pushes",
+      fix: "configure apns + apnsToken if the app ships on iOS",
+    });
   }
   if (fcm) {
     add({ id: "fcm-v1", title: "FCM v1 configured", status: "pass", evidence: `project ${fcm.projectId ?? "?"}` });
   } else if (pns.gcmCredential) {
-    add({ id: "fcm-v1", title: "FCM v1 configured", status: "fail", evidence: "only a legacy GCM/FCM server key, which Google no longer accepts", fix: "configure fcm + fcmPrivateKey (FCM v1) and run `pulumi up`" });
+    add({
+      id: "fcm-v1",
+      title: "FCM v1 configured",
+      status: "fail",
+      evidence: "only a legacy GCM/FCM server key, which Google no longer accepts",
+      fix: "configure fcm + fcmPrivateKey (FCM v1) and run `pulumi up`",
+    });
   } else {
-    add({ id: "fcm-v1", title: "FCM v1 configured", status: "warn", evidence: "no FCM v1 credential: Android devices get no pushes", fix: "configure fcm + fcmPrivateKey if the app ships on Android" });
+    add({
+      id: "fcm-v1",
+      title: "FCM v1 configured",
+      status: "warn",
+      evidence: "no FCM v1 credential: Android devices get no pushes",
+      fix: "configure fcm + fcmPrivateKey if the app ships on Android",
+    });
   }
 }
 
@@ -233,48 +323,119 @@ async function checkSendRule(
   try {
     if (!ruleName) {
       const rules: { name?: string; rights?: string[] }[] = [];
-      for await (const rule of clients.notificationHubs.notificationHubs.listAuthorizationRules(hub.resourceGroupName, hub.namespaceName, hub.hubName)) rules.push(rule);
+      for await (const rule of clients.notificationHubs.notificationHubs.listAuthorizationRules(
+        hub.resourceGroupName,
+        hub.namespaceName,
+        hub.hubName,
+      ))
+        rules.push(rule);
       ruleName = rules.find((r) => (r.rights ?? []).includes("Send") && !(r.rights ?? []).includes("Manage"))?.name;
       if (!ruleName) {
-        add({ id: "send-rule", title: "Send rule exists with Send", status: "fail", evidence: "the hub has no rule granting Send without Manage", fix: "`pulumi up` creates the dedicated Send-only rule" });
+        add({
+          id: "send-rule",
+          title: "Send rule exists with Send",
+          status: "fail",
+          evidence: "the hub has no rule granting Send without Manage",
+          fix: "`pulumi up` creates the dedicated Send-only rule",
+        });
         return;
       }
     }
-    const rule = await clients.notificationHubs.notificationHubs.getAuthorizationRule(hub.resourceGroupName, hub.namespaceName, hub.hubName, ruleName);
+    const rule = await clients.notificationHubs.notificationHubs.getAuthorizationRule(
+      hub.resourceGroupName,
+      hub.namespaceName,
+      hub.hubName,
+      ruleName,
+    );
     const rights = rule.rights ?? [];
     const extra = rights.filter((r) => r !== "Send");
     add(
       !rights.includes("Send")
-        ? { id: "send-rule", title: "Send rule exists with Send", status: "fail", evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not Send`, fix: "the linked rule must grant Send: `pulumi up` restores rights [\"Send\"]" }
+        ? {
+            id: "send-rule",
+            title: "Send rule exists with Send",
+            status: "fail",
+            evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not Send`,
+            fix: 'the linked rule must grant Send: `pulumi up` restores rights ["Send"]',
+          }
         : extra.length > 0
-          ? { id: "send-rule", title: "Send rule exists with Send", status: "warn", evidence: `rule ${ruleName} grants Send and also ${extra.join(", ")}`, fix: "keep the linked rule Send-only" }
+          ? {
+              id: "send-rule",
+              title: "Send rule exists with Send",
+              status: "warn",
+              evidence: `rule ${ruleName} grants Send and also ${extra.join(", ")}`,
+              fix: "keep the linked rule Send-only",
+            }
           : { id: "send-rule", title: "Send rule exists with Send", status: "pass", evidence: `rule ${ruleName}: Send only` },
     );
   } catch (error) {
-    add({ id: "send-rule", title: "Send rule exists with Send", status: "fail", evidence: explainAzureError(error, `the rule ${ruleName ?? "(Send rule)"}`), fix: isNotFound(error) ? "`pulumi up` recreates the Send rule and re-links ACS" : undefined });
+    add({
+      id: "send-rule",
+      title: "Send rule exists with Send",
+      status: "fail",
+      evidence: explainAzureError(error, `the rule ${ruleName ?? "(Send rule)"}`),
+      fix: isNotFound(error) ? "`pulumi up` recreates the Send rule and re-links ACS" : undefined,
+    });
     return;
   }
   if (!target.linkedFingerprint) {
-    add({ id: "link-current", title: "linked connection string is current", status: "skip", evidence: "no linkedConnectionStringFingerprint given (pass --outputs or --stack)" });
+    add({
+      id: "link-current",
+      title: "linked connection string is current",
+      status: "skip",
+      evidence: "no linkedConnectionStringFingerprint given (pass --outputs or --stack)",
+    });
     return;
   }
   try {
-    const keys = await clients.notificationHubs.notificationHubs.listKeys(hub.resourceGroupName, hub.namespaceName, hub.hubName, ruleName);
+    const keys = await clients.notificationHubs.notificationHubs.listKeys(
+      hub.resourceGroupName,
+      hub.namespaceName,
+      hub.hubName,
+      ruleName,
+    );
     const current = keys.primaryConnectionString ? connectionStringFingerprint(keys.primaryConnectionString) : "";
     add(
       current === target.linkedFingerprint
-        ? { id: "link-current", title: "linked connection string is current", status: "pass", evidence: `fingerprint ${current} matches the link` }
-        : { id: "link-current", title: "linked connection string is current", status: "fail", evidence: `the rule's key was regenerated: link has ${target.linkedFingerprint}, the rule now ${current || "no key"}`, fix: "run `pulumi up`: the link follows the rule's connection string and re-links" },
+        ? {
+            id: "link-current",
+            title: "linked connection string is current",
+            status: "pass",
+            evidence: `fingerprint ${current} matches the link`,
+          }
+        : {
+            id: "link-current",
+            title: "linked connection string is current",
+            status: "fail",
+            evidence: `the rule's key was regenerated: link has ${target.linkedFingerprint}, the rule now ${current || "no key"}`,
+            fix: "run `pulumi up`: the link follows the rule's connection string and re-links",
+          },
     );
   } catch (error) {
-    add({ id: "link-current", title: "linked connection string is current", status: "fail", evidence: explainAzureError(error, `the keys of rule ${ruleName}`) });
+    add({
+      id: "link-current",
+      title: "linked connection string is current",
+      status: "fail",
+      evidence: explainAzureError(error, `the keys of rule ${ruleName}`),
+    });
   }
 }
 
-async function checkHubMetrics(clients: DoctorClients, target: DoctorTarget, now: Date, add: (r: CheckResult) => void): Promise<void> {
+async function checkHubMetrics(
+  clients: DoctorClients,
+  target: DoctorTarget,
+  now: Date,
+  add: (r: CheckResult) => void,
+): Promise<void> {
   const failureNames = Object.values(HUB_FAILURE_METRICS).flat();
   try {
-    const totals = await sumMetrics(clients, target.hubId, ["incoming", "outgoing.allpns.success", ...failureNames], target.sinceHours, now);
+    const totals = await sumMetrics(
+      clients,
+      target.hubId,
+      ["incoming", "outgoing.allpns.success", ...failureNames],
+      target.sinceHours,
+      now,
+    );
     const incoming = totals.get("incoming") ?? 0;
     const delivered = totals.get("outgoing.allpns.success") ?? 0;
     const failures = Object.entries(HUB_FAILURE_METRICS)
@@ -283,48 +444,118 @@ async function checkHubMetrics(clients: DoctorClients, target: DoctorTarget, now
     const breakdown = failures.map(([label, count]) => `${label} ${count}`).join(", ");
     const evidence = `last ${target.sinceHours}h: ${incoming} incoming, ${delivered} delivered${breakdown ? `; failed: ${breakdown}` : ""}`;
     if (incoming === 0) {
-      add({ id: "hub-metrics", title: "hub traffic", status: "warn", evidence, fix: "nothing reached the hub: check the link (above), the push sender's logs and that apps registered installations" });
+      add({
+        id: "hub-metrics",
+        title: "hub traffic",
+        status: "warn",
+        evidence,
+        fix: "nothing reached the hub: check the link (above), the push sender's logs and that apps registered installations",
+      });
     } else if (delivered === 0) {
-      add({ id: "hub-metrics", title: "hub traffic", status: "fail", evidence, fix: failures.some(([l]) => l === "authentication errors") ? "the platforms reject the hub's credentials: renew the .p8 key / service account and `pulumi up`" : "pushes reach the hub and none is delivered: see the failure categories" });
+      add({
+        id: "hub-metrics",
+        title: "hub traffic",
+        status: "fail",
+        evidence,
+        fix: failures.some(([l]) => l === "authentication errors")
+          ? "the platforms reject the hub's credentials: renew the .p8 key / service account and `pulumi up`"
+          : "pushes reach the hub and none is delivered: see the failure categories",
+      });
     } else {
-      add({ id: "hub-metrics", title: "hub traffic", status: failures.length > 0 ? "warn" : "pass", evidence, fix: failures.length > 0 ? "expired channels are normal churn; authentication or payload errors are not" : undefined });
+      add({
+        id: "hub-metrics",
+        title: "hub traffic",
+        status: failures.length > 0 ? "warn" : "pass",
+        evidence,
+        fix: failures.length > 0 ? "expired channels are normal churn; authentication or payload errors are not" : undefined,
+      });
     }
   } catch (error) {
     add({ id: "hub-metrics", title: "hub traffic", status: "warn", evidence: explainAzureError(error, "the hub's metrics") });
   }
 }
 
-async function checkEventDelivery(clients: DoctorClients, target: DoctorTarget, now: Date, add: (r: CheckResult) => void): Promise<void> {
+async function checkEventDelivery(
+  clients: DoctorClients,
+  target: DoctorTarget,
+  now: Date,
+  add: (r: CheckResult) => void,
+): Promise<void> {
   if (target.eventGridSystemTopicId) {
-    const filter = target.eventSubscriptionName ? `EventSubscriptionName eq '${target.eventSubscriptionName.toUpperCase()}'` : undefined;
+    const filter = target.eventSubscriptionName
+      ? `EventSubscriptionName eq '${target.eventSubscriptionName.toUpperCase()}'`
+      : undefined;
     try {
-      const t = await sumMetrics(clients, target.eventGridSystemTopicId, ["DeliverySuccessCount", "DeliveryAttemptFailCount", "DeadLetteredCount", "DroppedEventCount"], target.sinceHours, now, filter);
-      const [ok, failed, dead, dropped] = ["DeliverySuccessCount", "DeliveryAttemptFailCount", "DeadLetteredCount", "DroppedEventCount"].map((n) => t.get(n) ?? 0);
+      const t = await sumMetrics(
+        clients,
+        target.eventGridSystemTopicId,
+        ["DeliverySuccessCount", "DeliveryAttemptFailCount", "DeadLetteredCount", "DroppedEventCount"],
+        target.sinceHours,
+        now,
+        filter,
+      );
+      const [ok, failed, dead, dropped] = [
+        "DeliverySuccessCount",
+        "DeliveryAttemptFailCount",
+        "DeadLetteredCount",
+        "DroppedEventCount",
+      ].map((n) => t.get(n) ?? 0);
       const evidence = `last ${target.sinceHours}h: ${ok} delivered, ${failed} failed attempts, ${dead} dead-lettered, ${dropped} dropped`;
       add(
         dead + dropped > 0
-          ? { id: "event-delivery", title: "Event Grid delivery to the push sender", status: "fail", evidence, fix: "read the dead-letter container (deadLetterStorageAccount) and the function's logs" }
+          ? {
+              id: "event-delivery",
+              title: "Event Grid delivery to the push sender",
+              status: "fail",
+              evidence,
+              fix: "read the dead-letter container (deadLetterStorageAccount) and the function's logs",
+            }
           : failed > 0
-            ? { id: "event-delivery", title: "Event Grid delivery to the push sender", status: "warn", evidence, fix: "Event Grid is retrying: the function failed or was throttled" }
+            ? {
+                id: "event-delivery",
+                title: "Event Grid delivery to the push sender",
+                status: "warn",
+                evidence,
+                fix: "Event Grid is retrying: the function failed or was throttled",
+              }
             : { id: "event-delivery", title: "Event Grid delivery to the push sender", status: "pass", evidence },
       );
     } catch (error) {
-      add({ id: "event-delivery", title: "Event Grid delivery to the push sender", status: "warn", evidence: explainAzureError(error, "the Event Grid metrics") });
+      add({
+        id: "event-delivery",
+        title: "Event Grid delivery to the push sender",
+        status: "warn",
+        evidence: explainAzureError(error, "the Event Grid metrics"),
+      });
     }
   }
   if (target.applicationInsightsId) {
     try {
-      const t = await sumMetrics(clients, target.applicationInsightsId, ["requests/count", "requests/failed"], target.sinceHours, now);
+      const t = await sumMetrics(
+        clients,
+        target.applicationInsightsId,
+        ["requests/count", "requests/failed"],
+        target.sinceHours,
+        now,
+      );
       const [count, failed] = [t.get("requests/count") ?? 0, t.get("requests/failed") ?? 0];
       add({
         id: "function-failures",
         title: "push sender invocations",
         status: failed > 0 ? "warn" : "pass",
         evidence: `last ${target.sinceHours}h: ${count} invocations, ${failed} failed`,
-        fix: failed > 0 ? "failed invocations are retried by Event Grid; see Application Insights for the event ids and reasons" : undefined,
+        fix:
+          failed > 0
+            ? "failed invocations are retried by Event Grid; see Application Insights for the event ids and reasons"
+            : undefined,
       });
     } catch (error) {
-      add({ id: "function-failures", title: "push sender invocations", status: "warn", evidence: explainAzureError(error, "Application Insights metrics") });
+      add({
+        id: "function-failures",
+        title: "push sender invocations",
+        status: "warn",
+        evidence: explainAzureError(error, "Application Insights metrics"),
+      });
     }
   }
 }

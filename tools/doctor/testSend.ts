@@ -45,12 +45,21 @@ export async function testSend(
       platform === "apple"
         ? createAppleNotification({ body: { aps: { alert: { title: "acs-notifications", body: "Test push from the doctor" } } } })
         : // Notification Hubs takes FCM v1 payloads in the `message` envelope, as the push sender sends them.
-          createFcmV1Notification({ body: JSON.stringify({ message: { notification: { title: "acs-notifications", body: "Test push from the doctor" } } }) });
+          createFcmV1Notification({
+            body: JSON.stringify({
+              message: { notification: { title: "acs-notifications", body: "Test push from the doctor" } },
+            }),
+          });
     const response = await client.sendNotification(notification, { tagExpression: tag, enableTestSend: true });
     success += response.successCount ?? 0;
     failure += response.failureCount ?? 0;
     for (const r of response.results ?? []) {
-      results.push({ platform: r.applicationPlatform, registrationId: r.registrationId, handle: shorten(r.pnsHandle), outcome: r.outcome });
+      results.push({
+        platform: r.applicationPlatform,
+        registrationId: r.registrationId,
+        handle: shorten(r.pnsHandle),
+        outcome: r.outcome,
+      });
     }
   }
   return { tag, platforms, success, failure, results };

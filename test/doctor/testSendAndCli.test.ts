@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { parseDoctorArgs, targetFrom } from "../../tools/doctor";
+import { renderTestSend } from "../../tools/doctor/report";
+import { tagForUser, testSend } from "../../tools/doctor/testSend";
+import { userTag } from "../../function/src/tags";
+import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import * as path from "node:path";
+import { runToolWithEnv } from "../support/runTool";
+
+const RAW_ID = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-1234-5678-90ab-cdef00000000";
+const DELIVERED = "The Notification was successfully sent to the Push Notification System";
+
+describe("doctor test-send against a local Notification Hubs endpoint", () => {
+  const hub = new FakeNotificationHubs();
+  beforeAll(() => hub.start());
+  afterAll(() => hub.stop());
+
+  it("sends a test push per platform to the user's tag and reports each registration's outcome", async () => {
+    hub.testResults = [
+      { platform: "apple", handle: "a1b2c3d4e5f60718293a4b5c6d7e8f90", registrationId: "111", outcome: DELIVERED },
+      {
+        platform: "fcmv1",
+        handle: "fcm-token-0123456789abcdef",
+        registrationId: "222",
+        outcome: "The Push Notification System handle for the registration is invalid",
+      },
+    ];
+    const summary = await testSend(hub.connectionString(), "acs-hub", tagForUser(RAW_ID), ["apple", "fcmv1"], {
+      tlsOptions: { ca: fakeHubCa },
+      retryOptions: { maxRetries: 0 },
+    });
+    expect(summary).toMatchObject({ success: 1, failure: 1 });
+    expect(summary.results).toEqual([
+      { platform: "apple", registrationId: "111", handle: "…6d7e8f90", outcome: DELIVERED },
+      {
+        platform: "fcmv1",
+        registrationId: "222",
+        handle: "…89abcdef",
+        outcome: "The Push Notification System handle for the registration is invalid",
+      },
+    ]);
+    expect(hub.sends.map((s) => s.tags)).toEqual([userTag(RAW_ID), userTag(RAW_ID)]);
+    expect(hub.sends.find((s) => s.format === "fcmv1")!.body).toEqual({
+      message: { notification: { title: "acs-notifications", body: "Test push from the doctor" } },
+    });
+    const text = renderTestSend(summary);
+    expect(text).toMatch(/1 succeeded, 1 failed/);
+    expect(text).not.toContain("a1b2c3d4e5f6");
+  });
+
+  it("says when no registration carries the tag", async () => {
+    hub.testResults = [];
+    const summary = await testSend(hub.connectionString(), "acs-hub", "user_nobody", ["apple"], {
+      tlsOptions: { ca: fakeHubCa },
+    });
+    expect(renderTestSend(summary)).toMatch(/no registration carries this tag/);
+  });
+
+  it("uses the push sender's tag scheme", () => {
+    expect(tagForUser(RAW_ID)).toBe(`user_${createHash("sha256").update(RAW_ID).digest("hex")}`);
+    expect(tagForUser(RAW_ID)).toBe(userTag(RAW_ID));
+  });
+});
+
+describe("doctor command line", () => {
+  it.each([
+    [[], /say which environment/],
+    [["--stack", "prod", "--since", "yesterday"], /--since takes hours or days/],
+    [["--acs-id", "x"], /say which environment/],
+    [["test-send", "--stack", "prod"], /exactly one of --user or --tag/],
+    [["--stack", "prod", "--platform", "ios"], /--platform must be/],
+    [["--stack", "prod", "--bogus", "1"], /unknown argument '--bogus'/],
+  ])("rejects %j with usage", (argv, message) => {
+    expect(parseDoctorArgs(argv as string[])).toMatch(message);
+  });
+
+  it("takes ids from stack outputs, the APNs environment from the committed stack file, and the window from --since", () => {
+    const args = parseDoctorArgs(["--stack", "staging", "--since", "7d"]);
+    if (typeof args === "string") throw new Error(args);
+    const target = targetFrom(args, {
+      acsId: "/a",
+      hubId: "/h",
+      hubSendRuleName: "send",
+      linkedConnectionStringFingerprint: "sha256:abc",
+      hubSendConnectionString: "[secret]",
+    });
+    expect(target).toMatchObject({
+      acsId: "/a",
+      hubId: "/h",
+      sendRuleName: "send",
+      linkedFingerprint: "sha256:abc",
+      apnsEnvironment: "production",
+      sinceHours: 168,
+    });
+  });
+
+  it("without the pulumi CLI, says how to run with --outputs instead", async () => {
+    // A PATH with node alone, so the result does not depend on whether this machine has the CLI.
+    const { code, stderr } = await runToolWithEnv({ PATH: path.dirname(process.execPath) }, "doctor.ts", "--stack", "dev");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/pulumi CLI is not installed here.*--outputs FILE/);
+  });
+});
