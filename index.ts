@@ -7,6 +7,7 @@ import { NotificationHub } from "./components/notificationHub";
 import { NotificationHubLink } from "./components/notificationHubLink";
 import { functionPackage } from "./components/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
+import { PushAlerts } from "./components/pushAlerts";
 
 const config = readStackConfig();
 const name = config.namePrefix;
@@ -76,6 +77,19 @@ const delivery =
               }
             : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl ?? { kind: "opaque" }) },
       });
+
+// Alerts before users notice; off unless the stack enables them (dev does not).
+if (config.alerts.enabled) {
+  new PushAlerts(name, {
+    resourceGroupName,
+    hubId: hub.hubId,
+    eventGridSystemTopicId: delivery?.systemTopic.id,
+    applicationInsightsId: delivery?.applicationInsightsId,
+    emails: config.alerts.emails,
+    webhookUrl: config.alerts.webhookUrl && secretInput(config.alerts.webhookUrl),
+    tags: config.tags,
+  });
+}
 
 export const acsName = acs.name;
 export const acsId = acs.id;

@@ -123,6 +123,12 @@ export interface PushDeliveryConfig {
   readonly instanceMemoryMb: 512 | 2048 | 4096;
 }
 
+export interface AlertsConfig {
+  readonly enabled: boolean;
+  readonly emails: readonly string[];
+  readonly webhookUrl?: SecretValue;
+}
+
 export interface StackConfig {
   readonly location: string;
   /** When set, resources go into this existing group and no group is created. */
@@ -134,6 +140,7 @@ export interface StackConfig {
   readonly apns?: ApnsConfig;
   readonly fcmV1?: FcmV1Config;
   readonly delivery: PushDeliveryConfig;
+  readonly alerts: AlertsConfig;
 }
 
 /** One problem with one key; `key` is the full `namespace:key` a user types. */
@@ -153,7 +160,7 @@ export interface RawStackConfig {
 }
 
 /** Keys that may only hold secrets; anything else is plain configuration. */
-export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl"] as const;
+export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl", "alertWebhookUrl"] as const;
 
 /** Every key this project reads; anything else in the namespace is a typo worth reporting. */
 export const KNOWN_KEYS = [
@@ -172,6 +179,7 @@ export const KNOWN_KEYS = [
   "functionNodeVersion",
   "functionMaxInstances",
   "functionMemoryMb",
+  "alerts",
   ...SECRET_KEYS,
 ] as const;
 
@@ -533,6 +541,34 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
   };
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | undefined {
+  const webhook = raw.secrets.alertWebhookUrl;
+  if (webhook?.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhook.value)) problems.add("alertWebhookUrl", "must be an https URL (the value is not shown).");
+  if (raw.values.alerts === undefined) {
+    if (webhook) problems.add("alertWebhookUrl", "is only used when alerts.enabled is true.");
+    return { enabled: false, emails: [] };
+  }
+  const obj = readObject(problems, "alerts", raw.values.alerts);
+  if (!obj) return undefined;
+  reportUnknownFields(problems, "alerts", obj, ["enabled", "emails"]);
+  const enabled = readBoolean(problems, "alerts.enabled", obj.enabled, false);
+  let emails: string[] = [];
+  if (obj.emails !== undefined) {
+    if (!Array.isArray(obj.emails) || obj.emails.some((e) => typeof e !== "string" || !EMAIL.test(e))) {
+      problems.add("alerts.emails", "must be a list of email addresses.");
+    } else {
+      emails = obj.emails as string[];
+    }
+  }
+  if (enabled && emails.length === 0 && !webhook) {
+    problems.add("alerts", "enables alerts without a receiver: add alerts.emails or set alertWebhookUrl (secret).");
+  }
+  if (enabled === undefined) return undefined;
+  return { enabled, emails, webhookUrl: webhook };
+}
+
 /**
  * Validates everything at once, so a user fixes a stack file in one pass. Throws
  * {@link StackConfigError} listing every problem; messages name the key and the expected
@@ -572,13 +608,14 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
   const apns = readApns(problems, raw);
   const fcmV1 = readFcm(problems, raw);
   const delivery = readDelivery(problems, raw);
+  const alerts = readAlerts(problems, raw);
   const anyPlatform =
     raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
   if (!anyPlatform) {
     problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
   }
-  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku || !delivery) {
+  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku || !delivery || !alerts) {
     throw new StackConfigError(problems.items);
   }
-  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1, delivery };
+  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1, delivery, alerts };
 }

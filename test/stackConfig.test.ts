@@ -347,3 +347,41 @@ describe("push delivery settings", () => {
     expect(JSON.stringify(problems)).not.toContain("zzsecret");
   });
 });
+
+describe("alert settings", () => {
+  it("are off unless enabled, and carry the receivers", () => {
+    expect(validateStackConfig(raw()).alerts).toEqual({ enabled: false, emails: [] });
+    expect(validateStackConfig(raw({ alerts: { enabled: true, emails: ["oncall@contoso.com"] } })).alerts).toEqual({
+      enabled: true,
+      emails: ["oncall@contoso.com"],
+      webhookUrl: undefined,
+    });
+  });
+
+  it.each([
+    ["enabled without receivers", raw({ alerts: { enabled: true } }), "alerts", /without a receiver/],
+    ["a bad email", raw({ alerts: { enabled: true, emails: ["oncall"] } }), "alerts.emails", /email addresses/],
+    ["an unknown field", raw({ alerts: { enabled: true, emails: ["a@b.co"], sms: "1" } }), "alerts.sms", /not a known setting/],
+    [
+      "a plain-http webhook",
+      raw({ alerts: { enabled: true } }, { alertWebhookUrl: { kind: "plain", value: "http://hooks.example/x?k=zzsecret" } }),
+      "alertWebhookUrl",
+      /https URL/,
+    ],
+    [
+      "a webhook without alerts",
+      raw({}, { alertWebhookUrl: { kind: "plain", value: "https://hooks.example/x" } }),
+      "alertWebhookUrl",
+      /only used when alerts.enabled/,
+    ],
+  ] as [string, RawStackConfig, string, RegExp][])("reject %s, naming the key", (_case, input, key, expected) => {
+    let problems: { key: string; message: string }[] = [];
+    try {
+      validateStackConfig(input);
+    } catch (error) {
+      problems = [...(error as StackConfigError).problems];
+    }
+    expect(problems.find((p) => p.key === `acs-notifications:${key}`)?.message).toMatch(expected);
+    expect(JSON.stringify(problems)).not.toContain("zzsecret");
+  });
+});

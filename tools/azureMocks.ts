@@ -151,6 +151,14 @@ const MODELS: Record<string, Model> = {
       outputs: { name: subName },
     };
   },
+  "azure-native:monitor:ActionGroup": (name, inputs) => {
+    const groupName = str(inputs, "actionGroupName") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.Insights/actionGroups/${groupName}`, outputs: { name: groupName } };
+  },
+  "azure-native:monitor:MetricAlert": (name, inputs) => {
+    const ruleName = str(inputs, "ruleName") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.Insights/metricAlerts/${ruleName}`, outputs: { name: ruleName } };
+  },
   "pulumi-nodejs:dynamic:FunctionCodeDeployment": (_name, inputs) => ({
     id: `${str(inputs, "functionAppId")}/deployments/onedeploy`,
     outputs: { deployedAt: "2026-01-01T00:00:00.000Z" },

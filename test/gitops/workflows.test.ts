@@ -174,6 +174,11 @@ describe("committed stacks", () => {
     ).toEqual(["sandbox", "production", "production"]);
     expect(["dev", "staging", "prod"].map((s) => config(s)["acs-notifications:hubSku"])).toEqual(["Free", "Basic", "Standard"]);
     expect(config("prod")["acs-notifications:messagePreview"]).toBe(false);
+    expect(
+      ["dev", "staging", "prod"].map(
+        (s) => (config(s)["acs-notifications:alerts"] as { enabled?: boolean } | undefined)?.enabled ?? false,
+      ),
+    ).toEqual([false, true, true]);
   });
 
   it.each(stacks)("`npm run plan -- --stack %s` succeeds, with its policy config", async (stack) => {
