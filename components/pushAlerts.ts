@@ -52,8 +52,14 @@ export class PushAlerts extends pulumi.ComponentResource {
         // Shown in SMS and email subjects; Azure allows 12 characters.
         groupShortName: "acs-push",
         enabled: true,
-        emailReceivers: (args.emails ?? []).map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress, useCommonAlertSchema: true })),
-        webhookReceivers: args.webhookUrl ? [{ name: "webhook", serviceUri: pulumi.secret(args.webhookUrl), useCommonAlertSchema: true }] : [],
+        emailReceivers: (args.emails ?? []).map((emailAddress, i) => ({
+          name: `email-${i + 1}`,
+          emailAddress,
+          useCommonAlertSchema: true,
+        })),
+        webhookReceivers: args.webhookUrl
+          ? [{ name: "webhook", serviceUri: pulumi.secret(args.webhookUrl), useCommonAlertSchema: true }]
+          : [],
         tags: args.tags,
       },
       { parent: this, additionalSecretOutputs: ["webhookReceivers"] },
@@ -61,20 +67,76 @@ export class PushAlerts extends pulumi.ComponentResource {
 
     const hub = "Microsoft.NotificationHubs/Namespaces/NotificationHubs";
     const specs: AlertSpec[] = [
-      { key: "hub-auth-errors", description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.", scope: args.hubId, namespace: hub, metric: "outgoing.apns.invalidcredentials", threshold: 0, severity: 1 },
-      { key: "hub-pns-errors", description: "The hub failed to deliver pushes to APNs/FCM.", scope: args.hubId, namespace: hub, metric: "outgoing.allpns.pnserror", threshold: 0, severity: 2 },
-      { key: "hub-payload-errors", description: "APNs/FCM rejected push payloads.", scope: args.hubId, namespace: hub, metric: "outgoing.allpns.invalidpayload", threshold: 0, severity: 2 },
-      { key: "hub-rejected-sends", description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.", scope: args.hubId, namespace: hub, metric: "incoming.all.failedrequests", threshold: 0, severity: 2 },
+      {
+        key: "hub-auth-errors",
+        description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.",
+        scope: args.hubId,
+        namespace: hub,
+        metric: "outgoing.apns.invalidcredentials",
+        threshold: 0,
+        severity: 1,
+      },
+      {
+        key: "hub-pns-errors",
+        description: "The hub failed to deliver pushes to APNs/FCM.",
+        scope: args.hubId,
+        namespace: hub,
+        metric: "outgoing.allpns.pnserror",
+        threshold: 0,
+        severity: 2,
+      },
+      {
+        key: "hub-payload-errors",
+        description: "APNs/FCM rejected push payloads.",
+        scope: args.hubId,
+        namespace: hub,
+        metric: "outgoing.allpns.invalidpayload",
+        threshold: 0,
+        severity: 2,
+      },
+      {
+        key: "hub-rejected-sends",
+        description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.",
+        scope: args.hubId,
+        namespace: hub,
+        metric: "incoming.all.failedrequests",
+        threshold: 0,
+        severity: 2,
+      },
     ];
     if (args.eventGridSystemTopicId) {
       const topic = "Microsoft.EventGrid/systemTopics";
       specs.push(
-        { key: "events-dead-lettered", description: "Event Grid gave up on ACS events and dead-lettered them: those pushes were never sent.", scope: args.eventGridSystemTopicId, namespace: topic, metric: "DeadLetteredCount", threshold: 0, severity: 2 },
-        { key: "events-failing", description: "Event Grid keeps failing to deliver ACS events to the push sender.", scope: args.eventGridSystemTopicId, namespace: topic, metric: "DeliveryAttemptFailCount", threshold: 10, severity: 3 },
+        {
+          key: "events-dead-lettered",
+          description: "Event Grid gave up on ACS events and dead-lettered them: those pushes were never sent.",
+          scope: args.eventGridSystemTopicId,
+          namespace: topic,
+          metric: "DeadLetteredCount",
+          threshold: 0,
+          severity: 2,
+        },
+        {
+          key: "events-failing",
+          description: "Event Grid keeps failing to deliver ACS events to the push sender.",
+          scope: args.eventGridSystemTopicId,
+          namespace: topic,
+          metric: "DeliveryAttemptFailCount",
+          threshold: 10,
+          severity: 3,
+        },
       );
     }
     if (args.applicationInsightsId) {
-      specs.push({ key: "sender-failures", description: "The push sender failed invocations (Event Grid retries them).", scope: args.applicationInsightsId, namespace: "microsoft.insights/components", metric: "requests/failed", threshold: 5, severity: 3 });
+      specs.push({
+        key: "sender-failures",
+        description: "The push sender failed invocations (Event Grid retries them).",
+        scope: args.applicationInsightsId,
+        namespace: "microsoft.insights/components",
+        metric: "requests/failed",
+        threshold: 5,
+        severity: 3,
+      });
     }
 
     this.alerts = specs.map(

@@ -545,7 +545,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | undefined {
   const webhook = raw.secrets.alertWebhookUrl;
-  if (webhook?.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhook.value)) problems.add("alertWebhookUrl", "must be an https URL (the value is not shown).");
+  if (webhook?.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhook.value))
+    problems.add("alertWebhookUrl", "must be an https URL (the value is not shown).");
   if (raw.values.alerts === undefined) {
     if (webhook) problems.add("alertWebhookUrl", "is only used when alerts.enabled is true.");
     return { enabled: false, emails: [] };
