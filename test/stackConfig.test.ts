@@ -336,12 +336,7 @@ describe("push delivery settings", () => {
   ];
 
   it.each(bad)("rejects %s, naming the key", (_case, input, key, expected) => {
-    let problems: { key: string; message: string }[] = [];
-    try {
-      validateStackConfig(input);
-    } catch (error) {
-      problems = [...(error as StackConfigError).problems];
-    }
+    const problems = problemsOf(input);
     const problem = problems.find((p) => p.key === `acs-notifications:${key}`);
     expect(problem?.message).toMatch(expected);
     expect(JSON.stringify(problems)).not.toContain("zzsecret");
@@ -375,12 +370,7 @@ describe("alert settings", () => {
       /only used when alerts.enabled/,
     ],
   ] as [string, RawStackConfig, string, RegExp][])("reject %s, naming the key", (_case, input, key, expected) => {
-    let problems: { key: string; message: string }[] = [];
-    try {
-      validateStackConfig(input);
-    } catch (error) {
-      problems = [...(error as StackConfigError).problems];
-    }
+    const problems = problemsOf(input);
     expect(problems.find((p) => p.key === `acs-notifications:${key}`)?.message).toMatch(expected);
     expect(JSON.stringify(problems)).not.toContain("zzsecret");
   });
