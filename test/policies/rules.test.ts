@@ -355,6 +355,22 @@ describe("no-duplicate-chat-push", () => {
       expect.objectContaining({ message: expect.stringMatching(/all ACS events/) }),
     ]);
   });
+  it("reads the chat path the stack's PushDelivery component declares", () => {
+    const component = (chatPush: string): FakeResource => ({
+      type: "acs-notifications:delivery:PushDelivery",
+      name: "push",
+      props: { chatPush, deliveryMode: "function" },
+    });
+    expect(runStackRule(noDuplicateChatPush, [...stackResources(), component("function")])).toEqual([]);
+    expect(runStackRule(noDuplicateChatPush, [...stackResources(), component("native")])).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/chatPushPath: native/) }),
+    ]);
+    // An explicit setting in the pack config wins over the declaration.
+    expect(runStackRule(noDuplicateChatPush, [...stackResources(), component("native")], { chatPushPath: "function" })).toEqual(
+      [],
+    );
+  });
+
   it("is quiet without a link, or when the subscription carries no chat events", () => {
     const { link: _link, ...noLink } = compliantStack();
     expect(runStackRule(noDuplicateChatPush, Object.values(noLink))).toEqual([]);
