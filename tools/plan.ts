@@ -1,8 +1,9 @@
 /**
- * `npm run plan [-- --stack NAME] [-- --json]`: runs index.ts — the program `pulumi up`
- * runs — under Pulumi's mock runtime with the stack's committed configuration, and prints
- * what it would create. No Azure account, no Pulumi CLI. Exit codes: 0 ok, 1 invalid
- * configuration or program error, 2 bad usage.
+ * `npm run plan [-- --stack NAME] [--json] [--report FORMAT=FILE] …`: runs index.ts — the program
+ * `pulumi up` runs — under Pulumi's mock runtime with the stack's committed configuration, prints
+ * what it would create, and evaluates the policy pack on it through the pack's own analyzer server.
+ * No Azure account, no Pulumi CLI. Exit codes: 0 ok, 1 invalid configuration, a mandatory policy
+ * violation or a program error, 2 bad usage.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
