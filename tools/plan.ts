@@ -131,6 +131,7 @@ async function main(): Promise<number> {
       error instanceof PolicyConfigError ||
       (error as { __pulumiRunError?: boolean }).__pulumiRunError;
     const message = error instanceof Error ? error.message : String(error);
+    await analyzer?.then((a) => a.close()).catch(() => undefined);
     console.error(
       known
         ? `plan failed for stack '${args.stack}':\n${message}`
