@@ -7,8 +7,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { parseCommunicationServiceId } from "../components/armResourceId";
+import { committedStacks, readStackFiles } from "./stackFiles";
 import { createDoctorClients } from "./doctor/azureClients";
 import { DoctorTarget, runDoctor } from "./doctor/checks";
 import { renderChecks, renderTestSend } from "./doctor/report";
@@ -126,12 +126,11 @@ const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== 
 
 /** What the committed stack file says about the APNs gateway, when the stack is one of this repository's. */
 function apnsEnvironmentOfStack(stack: string | undefined): "production" | "sandbox" | undefined {
-  const file = stack && path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
-  if (!file || !fs.existsSync(file)) return undefined;
-  const apns = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, { environment?: string }> }).config?.[
-    "acs-notifications:apns"
-  ];
-  return apns?.environment === "production" || apns?.environment === "sandbox" ? apns.environment : undefined;
+  const root = path.resolve(__dirname, "..");
+  if (!stack || !committedStacks(root).includes(stack)) return undefined;
+  const apns = readStackFiles(root, stack).config["acs-notifications:apns"];
+  const environment = apns ? (JSON.parse(apns) as { environment?: string }).environment : undefined;
+  return environment === "production" || environment === "sandbox" ? environment : undefined;
 }
 
 export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {

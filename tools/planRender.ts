@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { mapPropertyValue } from "./propertyValues";
 import type { ProgramRecording, RegisteredResource } from "./mockRuntime";
 
 export interface PlanOutput {
@@ -13,27 +13,9 @@ const HIDDEN_INPUTS = new Set(["__provider"]);
 const SECRET = "[secret]";
 const UNKNOWN = "[unknown until deployed]";
 
-function isUnknown(value: unknown): boolean {
-  return (
-    pulumi.Output.isInstance(value) ||
-    (typeof value === "object" && value !== null && "__pulumiUnknown" in value) ||
-    value === pulumi.runtime.unknownValue
-  );
-}
-
 /** A value as the plan shows it: secrets and unknowns replaced, never revealed. */
 export function displayValue(value: unknown): unknown {
-  if (pulumi.runtime.isRpcSecret(value)) return SECRET;
-  if (isUnknown(value)) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(displayValue);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, displayValue(v)]),
-    );
-  }
-  return value;
+  return mapPropertyValue(value, { secret: () => SECRET, unknown: UNKNOWN });
 }
 
 function visibleInputs(resource: RegisteredResource): Record<string, unknown> {

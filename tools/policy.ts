@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stackOfUrn } from "../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { resourcesFromStackExport, StackExportError } from "./policyResources";
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
       throw new StackExportError(`cannot read ${args.state} as JSON: ${(error as Error).message}`);
     }
     const resources = resourcesFromStackExport(exported);
-    const stack = args.stack ?? /^urn:pulumi:([^:]+)::/.exec(resources[0]?.urn ?? "")?.[1] ?? "unknown";
+    const stack = args.stack ?? (stackOfUrn(resources[0]?.urn ?? "") || "unknown");
     const run = await evaluatePolicies({
       resources,
       stack,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AnalyzerResource } from "./policyAnalyzer";
 import type { ProgramRecording } from "./mockRuntime";
+import { mapPropertyValue } from "./propertyValues";
 
 /** Pulumi's wire-format markers. */
 const SIG = pulumi.runtime.specialSigKey;
@@ -9,18 +10,7 @@ const UNKNOWN = pulumi.runtime.unknownValue;
 
 /** Values as the analyzer expects them: unknowns as the engine's sentinel, secrets as signature objects. */
 function toWire(value: unknown): unknown {
-  if (pulumi.runtime.isRpcSecret(value)) return { [SIG]: SECRET_SIG, value: toWire(pulumi.runtime.unwrapRpcSecret(value)) };
-  if (pulumi.Output.isInstance(value) || (typeof value === "object" && value !== null && "__pulumiUnknown" in value))
-    return UNKNOWN;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, toWire(v)]),
-    );
-  }
-  return value;
+  return mapPropertyValue(value, { secret: (inner) => ({ [SIG]: SECRET_SIG, value: inner }), unknown: UNKNOWN });
 }
 
 // The serialized dynamic provider is code, not configuration; no rule reads it.

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { NotificationHubsClientOptions } from "@azure/notification-hubs";
 
 /** One registration's answer to a test send, with the device handle shortened (it identifies a device). */
@@ -17,10 +16,8 @@ export interface TestSendSummary {
   readonly results: TestSendResult[];
 }
 
-/** The push sender's tag for an ACS user (see function/src/tags.ts). */
-export function tagForUser(rawId: string): string {
-  return `user_${createHash("sha256").update(rawId, "utf8").digest("hex")}`;
-}
+/** The push sender's tag for an ACS user: the same scheme the function addresses. */
+export { userTag as tagForUser } from "../../function/src/tags";
 
 const shorten = (handle: string) => (handle.length > 12 ? `…${handle.slice(-8)}` : handle);
 
