@@ -11,25 +11,36 @@ import { createHubClient } from "../function/src/hubClient";
 import { functionPackage } from "../components/functionPackage";
 import { HubClient, HubNotification, PushSender, SenderLog } from "../function/src/pushSender";
 import { fakeHubCa } from "../test/support/fakeNotificationHubs";
+import { publishedEvent } from "../test/support/azureFixtures";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 4000);
+/** Invocations the Functions host runs at once on one instance; each carries one event (maxEventsPerBatch 1). */
 const CONCURRENCY = 32;
-const RECIPIENT = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-1234-5678-90ab-cdef00000000";
 const quiet: SenderLog = { info() {}, warn() {}, error() {} };
+// Azure's published ChatMessageReceived example, with the id and recipient varied per event.
+const published = publishedEvent("chatMessageReceived");
+const RECIPIENT = (published.data.recipientCommunicationIdentifier as { rawId: string }).rawId;
 
 function event(i: number, run: string) {
+  const rawId = `${RECIPIENT}${i % 50}`;
   return {
+    ...published,
     id: `${run}-${i}`,
-    eventType: "Microsoft.Communication.ChatMessageReceived",
     data: {
-      messageBody: "hello",
+      ...published.data,
       messageId: `m${i}`,
-      senderDisplayName: "Ana",
-      senderCommunicationIdentifier: { rawId: "8:acs:sender" },
-      recipientCommunicationIdentifier: { rawId: `${RECIPIENT}-${i % 50}` },
-      threadId: "19:t@thread.v2",
+      recipientCommunicationIdentifier: { rawId, communicationUser: { id: rawId } },
     },
   };
+}
+
+/** Runs one invocation per event, at most CONCURRENCY at once, as the host does with one-event batches. */
+async function invokeEach(sender: PushSender, events: ReturnType<typeof event>[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < events.length) await sender.handle(events[next++], quiet);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
 interface Result {
@@ -61,7 +72,6 @@ async function main() {
       platforms: ["apple", "fcmv1"] as const,
       includePreview: false,
       sendChatMessages: true,
-      concurrency: CONCURRENCY,
     };
     // Baseline: the SDK client as it ships, sending the same two notifications per event.
     const client = new NotificationHubsClient(connectionString, "bench-hub", {
@@ -84,27 +94,27 @@ async function main() {
     });
 
     // Warm up connections and JIT on both paths before measuring.
-    await sender.handleBatch(
+    await invokeEach(
+      sender,
       Array.from({ length: 200 }, (_, i) => event(i, "warm")),
-      quiet,
     );
     const results: { sender: Result[]; baseline: Result[]; offline: Result[] } = { sender: [], baseline: [], offline: [] };
     for (let round = 0; round < 3; round++) {
       results.offline.push(
         await measure(
           async () =>
-            void (await offline.handleBatch(
+            void (await invokeEach(
+              offline,
               Array.from({ length: EVENTS }, (_, i) => event(i, `o${round}`)),
-              quiet,
             )),
         ),
       );
       results.sender.push(
         await measure(
           async () =>
-            void (await sender.handleBatch(
+            void (await invokeEach(
+              sender,
               Array.from({ length: EVENTS }, (_, i) => event(i, `r${round}`)),
-              quiet,
             )),
         ),
       );
@@ -144,7 +154,7 @@ async function main() {
       zipBytes: pkg.bytes,
     };
     console.log(
-      `push sender, ${EVENTS} chat events × 2 platforms, ${CONCURRENCY} in flight, median of 3 rounds (fake hub in its own process)`,
+      `push sender, ${EVENTS} chat events (published example) × 2 platforms, one event per invocation, ${CONCURRENCY} invocations in flight, median of 3 rounds (fake hub in its own process)`,
     );
     console.log(
       `sender (SDK, SAS token reused): ${summary.senderEventsPerSecond.toFixed(0)} events/s wall, ${summary.senderCpuMsPerEvent.toFixed(3)} CPU-ms/event → ${summary.senderEventsPerCpuSecond.toFixed(0)} events per CPU-second`,

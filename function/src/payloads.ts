@@ -1,5 +1,5 @@
 import type { PushIntent } from "./events";
-import { CHAT_MESSAGE_RECEIVED, CHAT_THREAD_CREATED_WITH_USER } from "./events";
+import { CHAT_MESSAGE_RECEIVED, CHAT_PARTICIPANT_ADDED_WITH_USER, CHAT_THREAD_CREATED_WITH_USER } from "./events";
 
 export interface PayloadOptions {
   /** Put the message text in the notification (personal data: off unless the stack enables it). */
@@ -10,15 +10,20 @@ export interface PayloadOptions {
 const PREVIEW_LIMIT = 180;
 
 function alertText(intent: PushIntent, options: PayloadOptions): { title: string; body: string } {
-  const title = intent.senderDisplayName ?? "New message";
-  if (intent.eventType === CHAT_MESSAGE_RECEIVED) {
-    const preview = options.includePreview && intent.messageBody ? intent.messageBody : undefined;
-    return { title, body: preview ? truncate(preview, PREVIEW_LIMIT) : "New message" };
+  switch (intent.eventType) {
+    case CHAT_MESSAGE_RECEIVED: {
+      const preview = options.includePreview && intent.messageBody ? intent.messageBody : undefined;
+      return {
+        title: intent.actorDisplayName ?? "New message",
+        body: preview ? truncate(preview, PREVIEW_LIMIT) : "New message",
+      };
+    }
+    case CHAT_THREAD_CREATED_WITH_USER:
+      return { title: intent.actorDisplayName ?? "New conversation", body: "Started a conversation with you" };
+    case CHAT_PARTICIPANT_ADDED_WITH_USER:
+      // The event names who was added, not the adder's display name.
+      return { title: "New conversation", body: "You were added to a conversation" };
   }
-  return {
-    title,
-    body: intent.eventType === CHAT_THREAD_CREATED_WITH_USER ? "Started a conversation with you" : "Added you to a conversation",
-  };
 }
 
 function truncate(text: string, limit: number): string {
@@ -30,7 +35,8 @@ function truncate(text: string, limit: number): string {
 function deepLink(intent: PushIntent): Record<string, string> {
   const data: Record<string, string> = { eventType: intent.eventType, threadId: intent.threadId };
   if (intent.messageId) data.messageId = intent.messageId;
-  if (intent.senderDisplayName) data.senderDisplayName = intent.senderDisplayName;
+  // `senderDisplayName` names whoever caused the push (sender or thread creator).
+  if (intent.actorDisplayName) data.senderDisplayName = intent.actorDisplayName;
   return data;
 }
 

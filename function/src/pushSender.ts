@@ -1,7 +1,16 @@
-import { CHAT_MESSAGE_RECEIVED, IncomingEvent, isSupported, MalformedEventError, PushIntent, toPushIntent } from "./events";
+import {
+  CHAT_MESSAGE_RECEIVED,
+  eventTypeOf,
+  IncomingEvent,
+  isSkip,
+  isSupported,
+  MalformedEventError,
+  PushIntent,
+  toPushIntent,
+} from "./events";
 import { applePayload, fcmV1Payload, PayloadOptions } from "./payloads";
 import { RecentEvents } from "./recentEvents";
-import { classifySendError, PermanentSendError, TransientSendError } from "./sendErrors";
+import { classifySendError, CredentialRefusedError, PermanentSendError, TransientSendError } from "./sendErrors";
 import { userTag } from "./tags";
 
 export type Platform = "apple" | "fcmv1";
@@ -34,8 +43,6 @@ export interface SenderOptions extends PayloadOptions {
   readonly platforms: readonly Platform[];
   /** False when apps push chat natively through the linked hub: sending too would duplicate every message. */
   readonly sendChatMessages: boolean;
-  /** Events handled at once within a batch. */
-  readonly concurrency: number;
 }
 
 export type Outcome = "sent" | "duplicate" | "ignored" | "dead-lettered";
@@ -54,25 +61,48 @@ export class PushSender {
     private readonly deadLetter?: DeadLetterSink,
   ) {}
 
-  /** Handles one event. Throws TransientSendError when Event Grid should deliver it again. */
+  /**
+   * Handles one event. Throws TransientSendError when Event Grid should deliver it again. The
+   * subscription delivers one event per batch: the Functions Event Grid extension fails a whole
+   * batch when one event fails, and Event Grid would then re-send (and re-push) the others.
+   */
   async handle(event: IncomingEvent, log: SenderLog): Promise<Outcome> {
     if (this.recent.has(event.id) || this.inFlight.has(event.id)) {
       log.info(`event ${event.id}: already pushed by this instance, skipped`);
       return "duplicate";
     }
-    if (!isSupported(event.eventType)) {
-      log.info(`event ${event.id}: type ${event.eventType} is not pushed by this function, ignored`);
+    const typed = eventTypeOf(event);
+    if (!typed) {
+      return this.giveUp(
+        event,
+        "unknown",
+        `event ${event.id} has neither eventType (Event Grid schema) nor type (CloudEvents schema)`,
+        log,
+      );
+    }
+    const { eventType, schema } = typed;
+    if (schema === "CloudEvents")
+      log.warn(
+        `event ${event.id}: delivered in the CloudEvents 1.0 schema (type ${eventType}); read as its Event Grid equivalent`,
+      );
+    if (!isSupported(eventType)) {
+      log.info(`event ${event.id}: type ${eventType} is not pushed by this function, ignored`);
       return "ignored";
     }
-    if (event.eventType === CHAT_MESSAGE_RECEIVED && !this.options.sendChatMessages) {
+    if (eventType === CHAT_MESSAGE_RECEIVED && !this.options.sendChatMessages) {
       log.info(`event ${event.id}: chat messages are pushed natively by the ACS SDK, ignored`);
       return "ignored";
     }
     let intent: PushIntent;
     try {
-      intent = toPushIntent({ ...event, eventType: event.eventType });
+      const read = toPushIntent(event, eventType);
+      if (isSkip(read)) {
+        log.info(`event ${event.id}: not pushed: ${read.skip}`);
+        return "ignored";
+      }
+      intent = read;
     } catch (error) {
-      if (error instanceof MalformedEventError) return this.giveUp(event, error.message, log);
+      if (error instanceof MalformedEventError) return this.giveUp(event, eventType, error.message, log);
       throw error;
     }
     this.inFlight.add(event.id);
@@ -80,34 +110,23 @@ export class PushSender {
       this.inFlight.delete(event.id),
     );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
-    if (failures.some((f) => f instanceof TransientSendError)) {
+    if (failures.some((f) => f instanceof CredentialRefusedError)) {
+      // After a key rotation the app can hold the old key until its Key Vault reference is refreshed:
+      // retrying (Event Grid backs off for up to an hour) delivers once the new key is in place.
+      log.error(
+        `event ${event.id}: the hub refused the function's credential (${failures.map((f) => f.message).join("; ")}); ` +
+          "check NOTIFICATION_HUB_CONNECTION_STRING's Key Vault reference and the Send rule's key; failing so Event Grid retries",
+      );
+    } else if (failures.some((f) => f instanceof TransientSendError)) {
       // Retry the whole event: a platform that already succeeded may notify twice, which beats not at all.
       log.warn(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}; failing so Event Grid retries`);
+    }
+    if (failures.some((f) => f instanceof TransientSendError)) {
       throw new TransientSendError(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}`);
     }
     this.recent.add(event.id);
-    if (failures.length > 0) return this.giveUp(event, failures.map((f) => f.message).join("; "), log);
+    if (failures.length > 0) return this.giveUp(event, eventType, failures.map((f) => f.message).join("; "), log);
     return "sent";
-  }
-
-  /** Handles a batch with at most `concurrency` events in flight; rejects if any event must be retried. */
-  async handleBatch(events: readonly IncomingEvent[], log: SenderLog): Promise<Outcome[]> {
-    const outcomes: Outcome[] = new Array(events.length);
-    const errors: unknown[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < events.length) {
-        const index = next++;
-        try {
-          outcomes[index] = await this.handle(events[index], log);
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, events.length) }, worker));
-    if (errors.length > 0) throw errors[0];
-    return outcomes;
   }
 
   private async send(platform: Platform, intent: PushIntent, log: SenderLog): Promise<void> {
@@ -134,14 +153,14 @@ export class PushSender {
   }
 
   /** Permanent failure: logged once, recorded in the dead-letter container, not retried. */
-  private async giveUp(event: IncomingEvent, reason: string, log: SenderLog): Promise<Outcome> {
+  private async giveUp(event: IncomingEvent, eventType: string, reason: string, log: SenderLog): Promise<Outcome> {
     this.recent.add(event.id);
     log.error(`event ${event.id}: not deliverable, not retried: ${reason}`);
     if (this.deadLetter) {
       try {
         await this.deadLetter.write(event.id, {
           eventId: event.id,
-          eventType: event.eventType,
+          eventType,
           reason,
           at: new Date().toISOString(),
         });
@@ -153,4 +172,4 @@ export class PushSender {
   }
 }
 
-export { PermanentSendError, TransientSendError };
+export { CredentialRefusedError, PermanentSendError, TransientSendError };

@@ -1,15 +1,22 @@
 /**
  * Which failures to retry. Throttling (429), server errors (5xx) and network failures are
- * transient: the invocation fails and Event Grid delivers again. Other 4xx answers (bad payload,
- * wrong credentials, unknown hub) fail the same way every time and are not retried.
+ * transient: the invocation fails and Event Grid delivers again. A refused credential (401/403)
+ * is retried too: after a key rotation the app may hold the old key until its Key Vault
+ * reference is refreshed, and dead-lettering every push in that window would lose them all.
+ * Other 4xx answers (bad payload, unknown hub) fail the same way every time and are not retried.
  */
 export class TransientSendError extends Error {}
+/** 401/403 from the hub: retried, and logged as a credential problem. */
+export class CredentialRefusedError extends TransientSendError {}
 export class PermanentSendError extends Error {}
 
 const NETWORK_CODES = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EPIPE", "REQUEST_SEND_ERROR"];
 
 /** Classifies an error from the Notification Hubs client; the message carries no secret or payload. */
-export function classifySendError(error: unknown, platform: string): TransientSendError | PermanentSendError {
+export function classifySendError(
+  error: unknown,
+  platform: string,
+): TransientSendError | CredentialRefusedError | PermanentSendError {
   const e = (error ?? {}) as { statusCode?: number; code?: string; name?: string };
   const status = e.statusCode;
   const what = `${platform} send failed${status ? ` with HTTP ${status}` : e.code ? ` (${e.code})` : ""}`;
@@ -20,6 +27,7 @@ export function classifySendError(error: unknown, platform: string): TransientSe
   ) {
     return new TransientSendError(what);
   }
+  if (status === 401 || status === 403) return new CredentialRefusedError(what);
   if (status !== undefined && status >= 400) return new PermanentSendError(what);
   return new TransientSendError(what);
 }

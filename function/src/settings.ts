@@ -1,13 +1,12 @@
 import type { Platform, SenderOptions } from "./pushSender";
 
-/** App settings the function reads once at start-up; the names are set by the PushDelivery component. */
+/** App settings the function reads; the names are set by the PushDelivery component. */
 export const SETTINGS = {
   connectionString: "NOTIFICATION_HUB_CONNECTION_STRING",
   hubName: "NOTIFICATION_HUB_NAME",
   platforms: "PUSH_PLATFORMS",
   messagePreview: "PUSH_MESSAGE_PREVIEW",
   chatMessages: "PUSH_CHAT_MESSAGES",
-  concurrency: "PUSH_CONCURRENCY",
   deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
 } as const;
 
@@ -37,11 +36,7 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
     .map((p) => p.trim())
     .filter(Boolean);
   const unknown = platforms.filter((p) => p !== "apple" && p !== "fcmv1");
-  if (platforms.length === 0 || unknown.length > 0)
-    problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1; got '${env[SETTINGS.platforms]}'`);
-  const concurrency = Number(env[SETTINGS.concurrency] ?? "16");
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
-    problems.push(`${SETTINGS.concurrency} must be an integer from 1 to 256`);
+  if (platforms.length === 0 || unknown.length > 0) problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1`);
   if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
   return {
     connectionString,
@@ -49,7 +44,6 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
     platforms: platforms as Platform[],
     includePreview: bool(env[SETTINGS.messagePreview], false),
     sendChatMessages: bool(env[SETTINGS.chatMessages], true),
-    concurrency,
     deadLetterUrl: env[SETTINGS.deadLetterUrl] || undefined,
   };
 }

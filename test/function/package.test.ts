@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionPackage, functionPackage } from "../../components/functionPackage";
+import { PUSH_FUNCTION_NAME } from "../../function/src/contract";
 
 describe("the push sender package", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "acs-pkg-"));
@@ -21,34 +22,63 @@ describe("the push sender package", () => {
     );
   });
 
-  it("registers the Event Grid function `sendPush` when the Functions host loads it", () => {
+  // A plain Node process standing in for the Functions host: it provides @azure/functions-core,
+  // records what the app registers, and can invoke the handler as the worker does.
+  function runHost(env: Record<string, string>, invoke: boolean): { registered: unknown[]; invocation?: string } {
     const files = unzipSync(fs.readFileSync(buildFunctionPackage(path.join(out, "c")).path));
     const dir = path.join(out, "site");
     fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
     fs.writeFileSync(path.join(dir, "dist", "index.js"), Buffer.from(files["dist/index.js"]));
-    // A plain Node process standing in for the Functions host: it provides @azure/functions-core and the app settings.
     const host = `
       const Module = require("node:module");
       const registered = [];
+      const handlers = [];
       const core = {
         version: "4.5.0",
-        registerFunction: (m) => { registered.push({ name: m.name, trigger: Object.values(m.bindings).find((b) => b.type.endsWith("Trigger")).type }); return { dispose() {} }; },
+        registerFunction: (m, callback) => {
+          registered.push({ name: m.name, trigger: Object.values(m.bindings).find((b) => b.type.endsWith("Trigger")).type });
+          handlers.push(callback);
+          return { dispose() {} };
+        },
         setProgrammingModel() {}, getProgrammingModel: () => ({}), registerHook: () => ({ dispose() {} }), log() {},
       };
       const load = Module._load;
       Module._load = function (request, ...rest) { return request === "@azure/functions-core" ? core : load.call(this, request, ...rest); };
       require(${JSON.stringify(path.join(dir, "dist", "index.js"))});
-      process.stdout.write(JSON.stringify(registered));
+      (async () => {
+        let invocation;
+        if (${invoke}) {
+          // The worker calls a v4 handler with the trigger value, then the invocation context.
+          const context = { log() {}, warn() {}, error() {} };
+          try { await handlers[0]({ id: "e1", eventType: "Microsoft.Communication.ChatMessageReceived", data: {} }, context); invocation = "ok"; }
+          catch (e) { invocation = e.message; }
+        }
+        process.stdout.write(JSON.stringify({ registered, invocation }));
+      })();
     `;
-    const stdout = execFileSync(process.execPath, ["-e", host], {
-      env: {
-        PATH: process.env.PATH,
+    return JSON.parse(
+      execFileSync(process.execPath, ["-e", host], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" }),
+    );
+  }
+
+  it("registers the Event Grid function `sendPush` when the Functions host loads it", () => {
+    const { registered } = runHost(
+      {
         NOTIFICATION_HUB_CONNECTION_STRING: "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
         NOTIFICATION_HUB_NAME: "hub",
       },
-      encoding: "utf8",
-    });
-    expect(JSON.parse(stdout)).toEqual([{ name: "sendPush", trigger: "eventGridTrigger" }]);
+      false,
+    );
+    expect(registered).toEqual([{ name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" }]);
+  });
+
+  it("still registers `sendPush` when its settings are missing or unresolved, and fails each invocation naming the setting", () => {
+    const unresolved = "@Microsoft.KeyVault(SecretUri=https://kv-secret-host.vault.azure.net/secrets/notification-hub-send/abc)";
+    const { registered, invocation } = runHost({ NOTIFICATION_HUB_CONNECTION_STRING: unresolved }, true);
+    expect(registered).toEqual([{ name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" }]);
+    expect(invocation).toMatch(/NOTIFICATION_HUB_CONNECTION_STRING must be a Notification Hubs connection string/);
+    expect(invocation).toMatch(/NOTIFICATION_HUB_NAME must name the notification hub/);
+    expect(invocation).not.toContain("kv-secret-host");
   });
 
   it("reuses a package built from the same sources", () => {

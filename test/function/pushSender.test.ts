@@ -6,30 +6,26 @@ import {
   SenderLog,
   SenderOptions,
   TransientSendError,
+  CredentialRefusedError,
   DeadLetterSink,
 } from "../../function/src/pushSender";
 import { userTag } from "../../function/src/tags";
+import { classifySendError, PermanentSendError } from "../../function/src/sendErrors";
 import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import { publishedEvent } from "../support/azureFixtures";
 
-const RECIPIENT = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-1234-5678-90ab-cdef00000000";
-const SENDER = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-aaaa-bbbb-cccc-dddd00000000";
+// Azure's published ChatMessageReceived example; tests change only what they name.
+const published = publishedEvent("chatMessageReceived");
+const RECIPIENT = (published.data.recipientCommunicationIdentifier as { rawId: string }).rawId;
+const SENDER = (published.data.senderCommunicationIdentifier as { rawId: string }).rawId;
+const SENDER_NAME = published.data.senderDisplayName as string;
+const THREAD = published.data.threadId as string;
+// A body with personal data in it, to prove it never reaches a log or a push without previews.
 const BODY = "Meet me at the clinic at 5, room 12 — bring the test results";
 
 function chatEvent(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    eventType: "Microsoft.Communication.ChatMessageReceived",
-    data: {
-      messageBody: BODY,
-      messageId: `msg-${id}`,
-      senderCommunicationIdentifier: { rawId: SENDER },
-      senderDisplayName: "Dr. Rivera",
-      recipientCommunicationIdentifier: { rawId: RECIPIENT, communicationUser: { id: RECIPIENT } },
-      threadId: "19:thread@thread.v2",
-      type: "Text",
-      ...overrides,
-    },
-  };
+  const event = publishedEvent("chatMessageReceived");
+  return { ...event, id, data: { ...event.data, messageBody: BODY, messageId: `msg-${id}`, ...overrides } };
 }
 
 class RecordingLog implements SenderLog {
@@ -42,7 +38,7 @@ class RecordingLog implements SenderLog {
 describe("push sender against a local Notification Hubs endpoint (real @azure/notification-hubs client)", () => {
   const hub = new FakeNotificationHubs();
   let client: HubClient;
-  const options: SenderOptions = { platforms: ["apple", "fcmv1"], includePreview: false, sendChatMessages: true, concurrency: 4 };
+  const options: SenderOptions = { platforms: ["apple", "fcmv1"], includePreview: false, sendChatMessages: true };
   const deadLetters: { id: string; record: Record<string, unknown> }[] = [];
   const deadLetter: DeadLetterSink = { write: async (id, record) => void deadLetters.push({ id, record }) };
   let log: RecordingLog;
@@ -90,16 +86,16 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     const apple = hub.sends.find((s) => s.format === "apple")!;
     expect(apple.body).toEqual({
       aps: {
-        alert: { title: "Dr. Rivera", body: "New message" },
+        alert: { title: SENDER_NAME, body: "New message" },
         sound: "default",
-        "thread-id": "19:thread@thread.v2",
+        "thread-id": THREAD,
         "mutable-content": 1,
       },
       acs: {
         eventType: "Microsoft.Communication.ChatMessageReceived",
-        threadId: "19:thread@thread.v2",
+        threadId: THREAD,
         messageId: "msg-e2",
-        senderDisplayName: "Dr. Rivera",
+        senderDisplayName: SENDER_NAME,
       },
     });
     expect(apple.headers["apns-push-type"]).toBe("alert");
@@ -112,12 +108,12 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     const fcm = hub.sends.find((s) => s.format === "fcmv1")!;
     expect(fcm.body).toEqual({
       message: {
-        notification: { title: "Dr. Rivera", body: "New message" },
+        notification: { title: SENDER_NAME, body: "New message" },
         data: {
           eventType: "Microsoft.Communication.ChatMessageReceived",
-          threadId: "19:thread@thread.v2",
+          threadId: THREAD,
           messageId: "msg-e3",
-          senderDisplayName: "Dr. Rivera",
+          senderDisplayName: SENDER_NAME,
         },
         android: { priority: "high", collapse_key: "msg-e3" },
       },
@@ -150,7 +146,7 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     expect(await s.handle(chatEvent("dup"), log)).toBe("sent");
     expect(await s.handle(chatEvent("dup"), log)).toBe("duplicate");
     hub.delayMs = 20;
-    const outcomes = await s.handleBatch([chatEvent("twin"), chatEvent("twin")], log);
+    const outcomes = await Promise.all([s.handle(chatEvent("twin"), log), s.handle(chatEvent("twin"), log)]);
     expect(outcomes.sort()).toEqual(["duplicate", "sent"]);
     expect(hub.sends).toHaveLength(4);
   });
@@ -166,23 +162,43 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     },
   );
 
-  it.each([400, 401, 403, 404, 413])(
-    "logs a permanent HTTP %i once, dead-letters it and does not ask for a retry",
+  it.each([401, 403])(
+    "retries HTTP %i (a refused credential, e.g. the old key after a rotation) and says so, without dead-lettering",
     async (status) => {
-      hub.failNext(status);
       const s = sender({ platforms: ["apple"] });
-      expect(await s.handle(chatEvent(`p${status}`), log)).toBe("dead-lettered");
-      expect(log.lines.filter((l) => l.startsWith("error"))).toHaveLength(1);
-      expect(deadLetters).toEqual([
-        {
-          id: `p${status}`,
-          record: expect.objectContaining({ eventId: `p${status}`, reason: expect.stringMatching(new RegExp(`HTTP ${status}`)) }),
-        },
-      ]);
-      // Event Grid delivering it again changes nothing and sends nothing.
-      expect(await s.handle(chatEvent(`p${status}`), log)).toBe("duplicate");
+      hub.failNext(status);
+      const error = await s.handle(chatEvent(`c${status}`), log).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientSendError);
+      expect(deadLetters).toHaveLength(0);
+      expect(log.lines.join("\n")).toMatch(
+        new RegExp(
+          `error event c${status}: the hub refused the function's credential \\(apple send failed with HTTP ${status}\\).*Key Vault reference.*Event Grid retries`,
+        ),
+      );
+      expect(await s.handle(chatEvent(`c${status}`), log)).toBe("sent");
     },
   );
+
+  it("classifies 401 and 403 as refused credentials", () => {
+    expect(classifySendError({ statusCode: 401 }, "apple")).toBeInstanceOf(CredentialRefusedError);
+    expect(classifySendError({ statusCode: 403 }, "fcmv1")).toBeInstanceOf(CredentialRefusedError);
+    expect(classifySendError({ statusCode: 404 }, "fcmv1")).toBeInstanceOf(PermanentSendError);
+  });
+
+  it.each([400, 404, 413])("logs a permanent HTTP %i once, dead-letters it and does not ask for a retry", async (status) => {
+    hub.failNext(status);
+    const s = sender({ platforms: ["apple"] });
+    expect(await s.handle(chatEvent(`p${status}`), log)).toBe("dead-lettered");
+    expect(log.lines.filter((l) => l.startsWith("error"))).toHaveLength(1);
+    expect(deadLetters).toEqual([
+      {
+        id: `p${status}`,
+        record: expect.objectContaining({ eventId: `p${status}`, reason: expect.stringMatching(new RegExp(`HTTP ${status}`)) }),
+      },
+    ]);
+    // Event Grid delivering it again changes nothing and sends nothing.
+    expect(await s.handle(chatEvent(`p${status}`), log)).toBe("duplicate");
+  });
 
   it("dead-letters a malformed event without sending", async () => {
     const outcome = await sender().handle(chatEvent("bad", { recipientCommunicationIdentifier: undefined }), log);
@@ -200,32 +216,99 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     expect(log.lines.join("\n")).toMatch(/type Microsoft.Communication.IncomingCall is not pushed by this function, ignored/);
   });
 
-  it("pushes thread invitations with their own text", async () => {
-    await sender().handle(
-      {
-        id: "thread",
-        eventType: "Microsoft.Communication.ChatThreadCreatedWithUser",
-        data: {
-          recipientCommunicationIdentifier: { rawId: RECIPIENT },
-          threadId: "19:new@thread.v2",
-          createdBy: { displayName: "Ana" },
-        },
-      },
-      log,
-    );
-    expect((hub.sends.find((s) => s.format === "apple")!.body as { aps: { alert: unknown } }).aps.alert).toEqual({
-      title: "Ana",
+  it("titles a thread invitation with the creator's display name, found in participants[] (published example)", async () => {
+    const event = publishedEvent("chatThreadCreatedWithUser");
+    expect(await sender().handle(event, log)).toBe("sent");
+    const apple = hub.sends.find((s) => s.format === "apple")!;
+    expect((apple.body as { aps: { alert: unknown } }).aps.alert).toEqual({
+      title: "Bob",
       body: "Started a conversation with you",
+    });
+    const recipient = (event.data.recipientCommunicationIdentifier as { rawId: string }).rawId;
+    expect(apple.tags).toBe(userTag(recipient));
+  });
+
+  it("does not tell a thread's creator about the thread they created", async () => {
+    const event = publishedEvent("chatThreadCreatedWithUser");
+    event.data.recipientCommunicationIdentifier = event.data.createdByCommunicationIdentifier;
+    expect(await sender().handle(event, log)).toBe("ignored");
+    expect(hub.sends).toHaveLength(0);
+  });
+
+  it("pushes nothing to the other members when someone joins a thread (published example)", async () => {
+    const event = publishedEvent("chatParticipantAddedToThreadWithUser");
+    expect(await sender().handle(event, log)).toBe("ignored");
+    expect(hub.sends).toHaveLength(0);
+    expect(deadLetters).toHaveLength(0);
+    expect(log.lines.filter((l) => l.startsWith("error"))).toEqual([]);
+    expect(log.lines.join("\n")).toMatch(/not pushed: addressed to a member other than the participant added/);
+  });
+
+  it("tells the participant who was added, and only them", async () => {
+    const event = publishedEvent("chatParticipantAddedToThreadWithUser");
+    const added = (event.data.participantAdded as { participantCommunicationIdentifier: { rawId: string } })
+      .participantCommunicationIdentifier;
+    event.data.recipientCommunicationIdentifier = added;
+    expect(await sender().handle(event, log)).toBe("sent");
+    expect(hub.sends.every((s) => s.tags === userTag(added.rawId))).toBe(true);
+    expect((hub.sends.find((s) => s.format === "apple")!.body as { aps: { alert: unknown } }).aps.alert).toEqual({
+      title: "New conversation",
+      body: "You were added to a conversation",
     });
   });
 
-  it("handles a batch with at most `concurrency` events in flight", async () => {
-    hub.delayMs = 15;
-    const events = Array.from({ length: 12 }, (_, i) => chatEvent(`batch-${i}`));
-    const outcomes = await sender({ platforms: ["apple"], concurrency: 3 }).handleBatch(events, log);
-    expect(outcomes).toEqual(Array(12).fill("sent"));
-    expect(hub.maxInFlight).toBeLessThanOrEqual(3);
-    expect(hub.maxInFlight).toBeGreaterThan(1);
+  it("ignores quietly a message addressed to its own sender: no error, no dead-letter record", async () => {
+    const outcome = await sender().handle(
+      chatEvent("self", { recipientCommunicationIdentifier: { rawId: SENDER, communicationUser: { id: SENDER } } }),
+      log,
+    );
+    expect(outcome).toBe("ignored");
+    expect(hub.sends).toHaveLength(0);
+    expect(deadLetters).toHaveLength(0);
+    expect(log.lines.filter((l) => !l.startsWith("info"))).toEqual([]);
+  });
+
+  it("reads an event delivered in the CloudEvents schema (published example) and says so", async () => {
+    const event = publishedEvent("chatMessageReceivedCloudEvent");
+    expect(event.eventType).toBeUndefined();
+    expect(await sender().handle({ ...event, id: "cloud-1" }, log)).toBe("sent");
+    expect(hub.sends).toHaveLength(2);
+    expect(log.lines.join("\n")).toMatch(
+      /warn event cloud-1: delivered in the CloudEvents 1.0 schema \(type Microsoft.Communication.ChatMessageReceived\)/,
+    );
+    expect(log.lines.join("\n")).not.toMatch(/undefined/);
+  });
+
+  it("dead-letters an event with neither eventType nor type, naming both schemas", async () => {
+    expect(await sender().handle({ id: "typeless", data: {} }, log)).toBe("dead-lettered");
+    expect(deadLetters[0].record.reason).toMatch(/neither eventType \(Event Grid schema\) nor type \(CloudEvents schema\)/);
+  });
+
+  it.each([
+    [
+      "a Teams user",
+      {
+        rawId: "8:orgid:45ab2481-1c1c-4005-be24-0ffb879b1130",
+        microsoftTeamsUser: { userId: "45ab2481-1c1c-4005-be24-0ffb879b1130" },
+      },
+      /Teams notifies its own users/,
+    ],
+    ["a Teams user (raw id only)", { rawId: "8:orgid:45ab2481-1c1c-4005-be24-0ffb879b1130" }, /Teams notifies its own users/],
+    ["a phone number", { rawId: "4:+14255550123", phoneNumber: { value: "+14255550123" } }, /phone number/],
+    ["an unknown kind", { rawId: "99:something-new" }, /of a kind this function does not know/],
+  ])("does not push to %s, and says why", async (_kind, identifier, why) => {
+    expect(await sender().handle(chatEvent(`kind-${_kind}`, { recipientCommunicationIdentifier: identifier }), log)).toBe(
+      "ignored",
+    );
+    expect(hub.sends).toHaveLength(0);
+    expect(deadLetters).toHaveLength(0);
+    expect(log.lines.join("\n")).toMatch(why);
+  });
+
+  it("pushes to ACS users of sovereign clouds, whose raw ids have their own prefix", async () => {
+    expect(
+      await sender().handle(chatEvent("gcch", { recipientCommunicationIdentifier: { rawId: "8:gcch-acs:abc_123" } }), log),
+    ).toBe("sent");
   });
 
   it("never logs message text, the connection string or its key", async () => {

@@ -6,12 +6,11 @@ const CS = "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=acs-sen
 describe("push sender settings", () => {
   const good = { [SETTINGS.connectionString]: CS, [SETTINGS.hubName]: "hub" };
 
-  it("reads defaults: both platforms, no previews, chat pushed, 16 at once", () => {
+  it("reads defaults: both platforms, no previews, chat pushed", () => {
     expect(readSettings(good)).toMatchObject({
       platforms: ["apple", "fcmv1"],
       includePreview: false,
       sendChatMessages: true,
-      concurrency: 16,
       hubName: "hub",
     });
   });
@@ -22,21 +21,19 @@ describe("push sender settings", () => {
       [SETTINGS.platforms]: "fcmv1",
       [SETTINGS.messagePreview]: "true",
       [SETTINGS.chatMessages]: "false",
-      [SETTINGS.concurrency]: "8",
     });
-    expect(s).toMatchObject({ platforms: ["fcmv1"], includePreview: true, sendChatMessages: false, concurrency: 8 });
+    expect(s).toMatchObject({ platforms: ["fcmv1"], includePreview: true, sendChatMessages: false });
   });
 
   it("lists every bad setting by name and never shows the connection string", () => {
     const unresolved = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/hub)";
     let message = "";
     try {
-      readSettings({ [SETTINGS.connectionString]: unresolved, [SETTINGS.platforms]: "apns", [SETTINGS.concurrency]: "0" });
+      readSettings({ [SETTINGS.connectionString]: unresolved, [SETTINGS.platforms]: "apns" });
     } catch (e) {
       message = (e as Error).message;
     }
-    for (const name of [SETTINGS.connectionString, SETTINGS.hubName, SETTINGS.platforms, SETTINGS.concurrency])
-      expect(message).toContain(name);
+    for (const name of [SETTINGS.connectionString, SETTINGS.hubName, SETTINGS.platforms]) expect(message).toContain(name);
     expect(message).toMatch(/is the Key Vault reference resolved/);
     expect(message).not.toContain("kv.vault.azure.net");
   });

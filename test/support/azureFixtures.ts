@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * Azure's own published material, copied unchanged under test/fixtures/azure (SOURCES.md names
+ * the repository, path and commit of each). Tests take their Azure shapes from here; a test that
+ * needs a variant derives it in code from the published one, so the difference is visible.
+ */
+const ROOT = path.join(__dirname, "..", "fixtures", "azure");
+
+function readJson<T>(relative: string): T {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, relative), "utf8")) as T;
+}
+
+/** A deep copy, so a test's changes never leak into another test. */
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+export interface PublishedEvent {
+  id: string;
+  eventType: string;
+  subject: string;
+  data: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+const events = {
+  chatMessageReceived: "events/chat_message_received.json",
+  chatMessageReceivedCloudEvent: "events/chat_message_received.cloudevents.json",
+  chatThreadCreatedWithUser: "events/chat_thread_created_with_user.json",
+  chatParticipantAddedToThreadWithUser: "events/chat_participant_added_to_thread_with_user.json",
+} as const;
+
+/** An ACS event exactly as Azure's published example shows it. */
+export function publishedEvent(name: keyof typeof events): PublishedEvent {
+  return copy(readJson<PublishedEvent>(events[name]));
+}
+
+/** An ARM example (azure-rest-api-specs x-ms-examples format): its parameters and responses by status. */
+export interface ArmExample {
+  parameters: Record<string, unknown>;
+  responses: Record<string, { body?: unknown; headers?: Record<string, string> }>;
+}
+
+export function armExample(relative: string): ArmExample {
+  return copy(readJson<ArmExample>(path.join("arm", relative)));
+}
