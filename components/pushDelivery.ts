@@ -11,9 +11,10 @@ import { FunctionCodeDeployment } from "./functionCodeDeployment";
 import type { FunctionPackage } from "./functionPackage";
 import { keyVaultName, scmHostOf, storageAccountName } from "./globalNames";
 
+import { PUSH_FUNCTION_NAME } from "../function/src/contract";
+import { SETTINGS } from "../function/src/settings";
+
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
-/** The Event Grid-triggered function inside the push sender package. */
-export const PUSH_FUNCTION_NAME = "sendPush";
 const DEPLOYMENT_CONTAINER = "deployment-package";
 const DEAD_LETTER_CONTAINER = "dead-letter";
 
@@ -74,6 +75,8 @@ export class PushDelivery extends pulumi.ComponentResource {
   public readonly systemTopic: eventgrid.SystemTopic;
   public readonly subscription: eventgrid.SystemTopicEventSubscription;
   public readonly functionApp?: web.WebApp;
+  /** The app's settings, applied once its roles exist. */
+  public readonly appSettings?: web.WebAppApplicationSettings;
   public readonly codeDeployment?: FunctionCodeDeployment;
   public readonly keyVault?: keyvault.Vault;
   public readonly functionAppName?: pulumi.Output<string>;
@@ -127,7 +130,8 @@ export class PushDelivery extends pulumi.ComponentResource {
         enableHttpsTrafficOnly: true,
         tags: args.tags,
       },
-      parent,
+      // Its name is derived, not random: a replacement must free the name before taking it again.
+      { parent: this, deleteBeforeReplace: true },
     );
     const container = (childName: string, containerName: string) =>
       new storage.BlobContainer(
@@ -138,7 +142,8 @@ export class PushDelivery extends pulumi.ComponentResource {
           containerName,
           publicAccess: storage.PublicAccess.None,
         },
-        parent,
+        // Fixed names inside the account: the old container must go before the new one is made.
+        { parent: this, deleteBeforeReplace: true },
       );
     this.deadLetterContainer = container("dead-letter", DEAD_LETTER_CONTAINER);
 
@@ -161,9 +166,10 @@ export class PushDelivery extends pulumi.ComponentResource {
 
     let destination: eventgrid.SystemTopicEventSubscriptionArgs["destination"];
     const subscriptionDependsOn: pulumi.Resource[] = [deadLetterRole];
-    // Up to 10 events or 64 KB per delivery: fewer round trips at chat bursts, and still small
-    // enough that one failing event delays few others when Event Grid retries a batch.
-    const batching = { maxEventsPerBatch: 10, preferredBatchSizeInKilobytes: 64 };
+    // One event per delivery. The Functions Event Grid extension fails a whole batch when one event
+    // fails, and Event Grid then re-sends every event in it: the ones already pushed would push
+    // again, often on another instance whose de-duplication memory has never seen them.
+    const batching = { maxEventsPerBatch: 1, preferredBatchSizeInKilobytes: 64 };
 
     if (args.delivery.mode === "function") {
       const delivery = args.delivery;
@@ -206,7 +212,8 @@ export class PushDelivery extends pulumi.ComponentResource {
           },
           tags: args.tags,
         },
-        parent,
+        // The name is derived from the resource group: a replacement must free it first.
+        { parent: this, deleteBeforeReplace: true },
       );
       const hubSecret = new keyvault.Secret(
         `${name}-hub-send`,
@@ -216,7 +223,7 @@ export class PushDelivery extends pulumi.ComponentResource {
           secretName: "notification-hub-send",
           properties: { value: pulumi.secret(args.hubConnectionString) },
         },
-        { parent: this, additionalSecretOutputs: ["properties"] },
+        { parent: this, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
       );
       const plan = new web.AppServicePlan(
         `${name}-plan`,
@@ -244,21 +251,6 @@ export class PushDelivery extends pulumi.ComponentResource {
             minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
             ftpsState: web.FtpsState.Disabled,
             http20Enabled: true,
-            appSettings: [
-              { name: "AzureWebJobsStorage__accountName", value: this.storageAccount.name },
-              { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: insights.connectionString },
-              { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
-              // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-              {
-                name: "NOTIFICATION_HUB_CONNECTION_STRING",
-                value: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUri})`,
-              },
-              { name: "NOTIFICATION_HUB_NAME", value: args.hubName },
-              { name: "PUSH_PLATFORMS", value: delivery.platforms.join(",") },
-              { name: "PUSH_MESSAGE_PREVIEW", value: String(delivery.messagePreview ?? false) },
-              { name: "PUSH_CHAT_MESSAGES", value: String(delivery.sendChatMessages ?? true) },
-              { name: "PUSH_DEAD_LETTER_CONTAINER_URL", value: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}` },
-            ],
           },
           functionAppConfig: {
             deployment: {
@@ -287,7 +279,31 @@ export class PushDelivery extends pulumi.ComponentResource {
         role("func-secrets", this.keyVault.id, appPrincipal, "keyVaultSecretsUser"),
         role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
       ];
-      // Deploying restarts the app, which then reads its package and Key Vault reference with the roles in place.
+      // Settings are applied after the app's roles exist: App Service resolves a Key Vault reference
+      // when settings change and caches the result (for up to 24 h), so a reference set before the
+      // role is granted stays unresolved. The reference names the secret's *version*: a rotated key
+      // is a new version, which changes the setting and makes the app fetch it at once.
+      this.appSettings = new web.WebAppApplicationSettings(
+        `${name}-func-settings`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          name: app.name,
+          properties: {
+            AzureWebJobsStorage__accountName: this.storageAccount.name,
+            APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
+            APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+            // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
+            [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUriWithVersion})`,
+            [SETTINGS.hubName]: args.hubName,
+            [SETTINGS.platforms]: delivery.platforms.join(","),
+            [SETTINGS.messagePreview]: String(delivery.messagePreview ?? false),
+            [SETTINGS.chatMessages]: String(delivery.sendChatMessages ?? true),
+            [SETTINGS.deadLetterUrl]: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}`,
+          },
+        },
+        { parent: this, dependsOn: appRoles },
+      );
+      // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
       this.codeDeployment = new FunctionCodeDeployment(
         `${name}-code`,
         {
@@ -296,7 +312,7 @@ export class PushDelivery extends pulumi.ComponentResource {
           packagePath: delivery.functionPackage.path,
           packageSha256: delivery.functionPackage.sha256,
         },
-        { parent: this, dependsOn: appRoles },
+        { parent: this, dependsOn: [...appRoles, this.appSettings] },
       );
       subscriptionDependsOn.push(this.codeDeployment);
       destination = {

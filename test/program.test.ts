@@ -45,6 +45,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:storage:StorageAccount acsnotif-dev-st",
       "azure-native:web:AppServicePlan acsnotif-dev-plan",
       "azure-native:web:WebApp acsnotif-dev-func",
+      "azure-native:web:WebAppApplicationSettings acsnotif-dev-func-settings",
       "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
     ]);

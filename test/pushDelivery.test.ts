@@ -45,7 +45,10 @@ const T = {
   subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
   deployment: "pulumi-nodejs:dynamic:FunctionCodeDeployment",
   insights: "azure-native:applicationinsights:Component",
+  settings: "azure-native:web:WebAppApplicationSettings",
 };
+
+const appSettingsOf = (r: ProgramRecording) => r.one(T.settings).inputs.properties as Record<string, unknown>;
 
 describe("PushDelivery with the push-sender Function", () => {
   let r: ProgramRecording;
@@ -96,16 +99,14 @@ describe("PushDelivery with the push-sender Function", () => {
     );
   });
 
-  it("hands the hub connection string to the app only as a Key Vault reference", () => {
-    const settings = Object.fromEntries(
-      (r.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings.map((s) => [
-        s.name,
-        plain(s.value),
-      ]),
-    );
+  it("hands the hub connection string to the app only as a reference to the secret's current version", () => {
+    const settings = appSettingsOf(r);
+    // Versioned: a rotated key is a new version, so the setting changes and App Service refetches at once
+    // instead of serving its cached value for up to 24 hours.
     expect(settings.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
-      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/notification-hub-send\)$/,
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/notification-hub-send\/[0-9a-f]{32}\)$/,
     );
+    expect((r.one(T.app).inputs.siteConfig as { appSettings?: unknown }).appSettings).toBeUndefined();
     expect(JSON.stringify(settings)).not.toContain("SharedAccessKey");
     expect(settings).toMatchObject({
       NOTIFICATION_HUB_NAME: "hub",
@@ -143,8 +144,21 @@ describe("PushDelivery with the push-sender Function", () => {
     expect(roleOf("push-func-storage").dependencies).toContain(app.urn);
   });
 
-  it("deploys the package by hash, after the app's roles exist", () => {
+  it("applies the app settings only after the app's roles exist, so the Key Vault reference resolves", () => {
+    const settings = r.one(T.settings);
+    expect(settings.dependencies).toContain(r.one(T.app).urn);
+    for (const role of r.byType(T.role).filter((x) => x.name.startsWith("push-func-")))
+      expect(settings.dependencies).toContain(role.urn);
+  });
+
+  it("gives globally named resources delete-before-replace, so a replacement never collides with its own name", () => {
+    for (const type of [T.storage, T.vault, T.secret, T.container])
+      for (const resource of r.byType(type)) expect([resource.name, resource.deleteBeforeReplace]).toEqual([resource.name, true]);
+  });
+
+  it("deploys the package by hash, after the app's roles and settings exist", () => {
     const deployment = r.one(T.deployment);
+    expect(deployment.dependencies).toContain(r.one(T.settings).urn);
     expect(deployment.inputs).toMatchObject({ packageSha256: "a".repeat(64), packagePath: "/tmp/push-sender.zip" });
     expect(deployment.inputs.scmHost).toMatch(/^push-func[0-9a-f]{7}\.scm\.azurewebsites\.net$/);
     for (const role of r.byType(T.role).filter((x) => x.name.startsWith("push-func-")))
@@ -163,8 +177,8 @@ describe("PushDelivery with the push-sender Function", () => {
     expect(plain(sub.inputs.destination)).toMatchObject({
       endpointType: "AzureFunction",
       resourceId: expect.stringMatching(/\/providers\/Microsoft\.Web\/sites\/push-func[0-9a-f]{7}\/functions\/sendPush$/),
-      maxEventsPerBatch: 10,
-      preferredBatchSizeInKilobytes: 64,
+      // One event per delivery: a failed batch would re-push every event in it.
+      maxEventsPerBatch: 1,
     });
     expect(sub.inputs).toMatchObject({
       filter: { includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"] },
@@ -195,12 +209,7 @@ describe("PushDelivery with the push-sender Function", () => {
         nodeVersion: "20",
       } as PushDeliveryArgs["delivery"],
     });
-    const settings = Object.fromEntries(
-      (native.one(T.app).inputs.siteConfig as { appSettings: { name: string; value: unknown }[] }).appSettings.map((s) => [
-        s.name,
-        s.value,
-      ]),
-    );
+    const settings = appSettingsOf(native);
     expect(settings).toMatchObject({ PUSH_MESSAGE_PREVIEW: "true", PUSH_CHAT_MESSAGES: "false" });
     expect(native.one("acs-notifications:delivery:PushDelivery").inputs.chatPush).toBe("native");
   });

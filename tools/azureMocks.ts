@@ -115,7 +115,14 @@ const MODELS: Record<string, Model> = {
     const secretName = str(inputs, "secretName");
     return {
       id: `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${secretName}`,
-      outputs: { name: secretName, properties: { secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}` } },
+      outputs: {
+        name: secretName,
+        properties: {
+          secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}`,
+          // Key Vault gives every write a new 32-hex-digit version.
+          secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${secretName}/${fakeGuid(`${vault}/${secretName}/version`).replace(/-/g, "")}`,
+        },
+      },
     };
   },
   "azure-native:web:AppServicePlan": (name, inputs) => {
@@ -133,6 +140,10 @@ const MODELS: Record<string, Model> = {
       },
     };
   },
+  "azure-native:web:WebAppApplicationSettings": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/appsettings`,
+    outputs: { name: "appsettings" },
+  }),
   "azure-native:authorization:RoleAssignment": (name, inputs) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
     outputs: { name: fakeGuid(name) },

@@ -16,6 +16,8 @@ export interface RegisteredResource {
   /** For each input, the URNs of the resources its value came from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly additionalSecretOutputs: readonly string[];
+  /** Whether a replacement deletes this resource before creating its successor. */
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface RegisteredInvoke {
@@ -53,6 +55,7 @@ interface MonitorRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getAdditionalsecretoutputsList(): string[];
+  getDeletebeforereplace(): boolean;
   getTok(): string;
   getArgs(): unknown;
 }
@@ -103,6 +106,7 @@ export function startMockRuntime(options: MockRuntimeOptions = {}): ProgramRecor
           dependencies: req.getDependenciesList(),
           propertyDependencies: propertyDependenciesOf(req),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
         });
       }
       callback(err, response);
