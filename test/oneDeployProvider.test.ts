@@ -7,8 +7,10 @@ import {
   CodeDeploymentInputs,
   CodeDeploymentOutputs,
   createOneDeployProvider,
-  DeploymentError,
+  isDeploymentError,
+  KUDU_STATUS,
   SCM_ENDPOINT_ENV,
+  scmTokenScope,
 } from "../components/oneDeployProvider";
 import { scmHostOf } from "../components/globalNames";
 import { FakeScm, fakeScmCa } from "./support/fakeScm";
@@ -35,6 +37,7 @@ describe("OneDeploy provider against a local SCM site", () => {
     pipelineOptions: { tlsOptions: { ca: fakeScmCa }, retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10 } },
     pollIntervalMs: 5,
     pollTimeoutMs: 2_000,
+    forbiddenRetryDelaysMs: [5, 5, 5],
   });
 
   beforeAll(async () => {
@@ -62,17 +65,60 @@ describe("OneDeploy provider against a local SCM site", () => {
     expect(publish.body.equals(fs.readFileSync(zip))).toBe(true);
   });
 
-  it("waits for an accepted (202) deployment to finish", async () => {
+  it.each(["body", "quoted-body", "location"] as const)(
+    "follows the deployment the 202 named (%s) until it finishes, never deployments/latest",
+    async (acceptedWith) => {
+      scm.publishStatus = 202;
+      scm.acceptedWith = acceptedWith;
+      scm.pollsUntilDone = 3;
+      await provider.create!(inputs);
+      expect(scm.requests.filter((r) => r.path === `/api/deployments/${scm.deploymentId}`)).toHaveLength(3);
+      expect(scm.requests.filter((r) => r.path === "/api/deployments/latest")).toHaveLength(0);
+    },
+  );
+
+  it("refuses to guess when a 202 names no deployment", async () => {
     scm.publishStatus = 202;
-    scm.pollsUntilDone = 3;
-    await provider.create!(inputs);
-    expect(scm.requests.filter((r) => r.path === "/api/deployments/latest")).toHaveLength(3);
+    scm.acceptedWith = "nothing";
+    await expect(provider.create!(inputs)).rejects.toThrow(/named no deployment to follow/);
   });
 
-  it("reports a deployment that failed on the site", async () => {
+  it.each([
+    [KUDU_STATUS.failed, /failed on the site: npm start failed.*Deployment Center/],
+    [KUDU_STATUS.cancelled, /was cancelled on the site/],
+    [KUDU_STATUS.conflict, /stopped by a conflicting deployment/],
+    [KUDU_STATUS.partialSuccess, /only partly succeeded.*syncing triggers/],
+  ])("reports terminal state %i as a failure, with what happened", async (state, message) => {
     scm.publishStatus = 202;
-    scm.finalStatus = 3;
-    await expect(provider.create!(inputs)).rejects.toThrow(/failed on the site: npm start failed.*Deployment Center/);
+    scm.finalStatus = state;
+    const error = await provider.create!(inputs).catch((e: unknown) => e);
+    expect(isDeploymentError(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+    // Terminal: no more polling after it.
+    expect(scm.requests.filter((r) => r.method === "GET")).toHaveLength(2);
+  });
+
+  it("retries a publish refused while new roles propagate, then deploys", async () => {
+    scm.forbiddenPublishes = 2;
+    await provider.create!(inputs);
+    expect(scm.requests.map((r) => r.path)).toEqual(["/api/publish", "/api/publish", "/api/publish"]);
+  });
+
+  it("gives up on a lasting 403 with a message saying what to grant", async () => {
+    scm.forbiddenPublishes = 10;
+    const error = await provider.create!(inputs).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/still refused \(HTTP 403\) after 3 retries.*Website Contributor/);
+    expect(scm.requests).toHaveLength(4);
+  });
+
+  it("asks for a token for the classic management audience of the cloud, as the Azure CLI does", () => {
+    expect(scmTokenScope({})).toBe("https://management.core.windows.net/.default");
+    expect(scmTokenScope({ ACS_NOTIFICATIONS_ARM_ENDPOINT: "https://management.chinacloudapi.cn" })).toBe(
+      "https://management.core.chinacloudapi.cn/.default",
+    );
+    expect(scmTokenScope({ ACS_NOTIFICATIONS_ARM_ENDPOINT: "https://management.usgovcloudapi.net/" })).toBe(
+      "https://management.core.usgovcloudapi.net/.default",
+    );
   });
 
   it("does not deploy when the package hash is unchanged, and does when it changed", async () => {
@@ -106,7 +152,6 @@ describe("OneDeploy provider against a local SCM site", () => {
 
   it.each([
     [401, /grant it Website Contributor/],
-    [403, /Microsoft.Web\/sites\/publish\/Action/],
     [404, /finished provisioning/],
     [409, /another deployment is in progress/],
     [400, /rebuild it/],
@@ -116,7 +161,7 @@ describe("OneDeploy provider against a local SCM site", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(DeploymentError);
+    expect(isDeploymentError(error)).toBe(true);
     expect((error as Error).message).toMatch(advice);
     expect((error as Error).message).not.toContain("scm-test-token");
   });

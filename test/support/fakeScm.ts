@@ -17,15 +17,23 @@ export interface ScmRequest {
 
 /**
  * A Function App's SCM (Kudu) site on 127.0.0.1 over TLS: OneDeploy's `POST /api/publish` and
- * the deployment status it can be polled for. `publishStatus` picks how publish answers.
+ * the deployment status it can be polled for, as Azure/functions-action's Kudu client expects
+ * them: a 202 carries the new deployment's id in its body, polled at `/api/deployments/{id}`.
+ * `/api/deployments/latest` answers with the *previous* deployment, already successful, as it
+ * can on a real site right after a publish. `publishStatus` picks how publish answers.
  */
 export class FakeScm {
   readonly requests: ScmRequest[] = [];
   readonly queued: number[] = [];
-  /** 200: done at once; 202: accepted, then `pollsUntilDone` polls before `finalStatus` (4 success, 3 failed). */
+  /** 200: done at once; 202: accepted, then `pollsUntilDone` polls before `finalStatus` (Kudu states: 4 success, 3 failed, -1 cancelled, 5 conflict, 6 partial success). */
   publishStatus = 200;
   pollsUntilDone = 2;
   finalStatus = 4;
+  /** How the 202 names the deployment: its id in the body (Kudu's way), a Location header, or nothing. */
+  acceptedWith: "body" | "quoted-body" | "location" | "nothing" = "body";
+  /** Publishes answered 403 before one is allowed, as while a new role assignment propagates. */
+  forbiddenPublishes = 0;
+  readonly deploymentId = "c2f1b0a4-7d8e-4b1a-9a55-0e6d2b0f3c11";
   private polls = 0;
   private server?: https.Server;
 
@@ -39,6 +47,8 @@ export class FakeScm {
     this.publishStatus = 200;
     this.pollsUntilDone = 2;
     this.finalStatus = 4;
+    this.acceptedWith = "body";
+    this.forbiddenPublishes = 0;
     this.polls = 0;
   }
 
@@ -61,16 +71,31 @@ export class FakeScm {
         if (forced) return void res.writeHead(forced, forced === 429 ? { "retry-after": "0" } : {}).end("fake failure");
         if (!req.headers.authorization?.startsWith("Bearer ")) return void res.writeHead(401).end();
         if (req.method === "POST" && url.pathname === "/api/publish") {
-          if (this.publishStatus === 202)
-            return void res.writeHead(202, { location: `${this.endpoint}/api/deployments/latest` }).end();
+          if (this.forbiddenPublishes > 0) {
+            this.forbiddenPublishes--;
+            return void res.writeHead(403).end("Forbidden");
+          }
+          if (this.publishStatus === 202) {
+            const byId = `${this.endpoint}/api/deployments/${this.deploymentId}`;
+            if (this.acceptedWith === "body") return void res.writeHead(202).end(this.deploymentId);
+            if (this.acceptedWith === "quoted-body") return void res.writeHead(202).end(JSON.stringify(this.deploymentId));
+            if (this.acceptedWith === "location") return void res.writeHead(202, { location: byId }).end();
+            return void res.writeHead(202).end();
+          }
           return void res.writeHead(this.publishStatus).end();
         }
         if (req.method === "GET" && url.pathname === "/api/deployments/latest") {
+          // The previous deployment: finished long ago.
+          return void res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ id: "previous", status: 4, status_text: "" }));
+        }
+        if (req.method === "GET" && url.pathname === `/api/deployments/${this.deploymentId}`) {
           this.polls++;
           const status = this.polls >= this.pollsUntilDone ? this.finalStatus : 1;
           return void res
             .writeHead(200, { "content-type": "application/json" })
-            .end(JSON.stringify({ status, status_text: status === 3 ? "npm start failed" : "" }));
+            .end(JSON.stringify({ id: this.deploymentId, status, status_text: status === 4 ? "" : "npm start failed" }));
         }
         res.writeHead(404).end();
       });
