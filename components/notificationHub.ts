@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { normalizePemPrivateKey } from "./fcmPrivateKey";
 import * as notificationhubs from "@pulumi/azure-native/notificationhubs";
 
 /** APNs in token (.p8) mode: the only APNs mode ACS can push through. */
@@ -140,6 +141,7 @@ function fcmV1Credential(fcm: FcmV1CredentialArgs): notificationhubs.Notificatio
   return {
     projectId: fcm.projectId,
     clientEmail: fcm.clientEmail,
-    privateKey: pulumi.secret(fcm.privateKey),
+    // Normalized here too, so a key pasted with `\n` escapes never reaches the hub in that form.
+    privateKey: pulumi.secret(pulumi.output(fcm.privateKey).apply(normalizePemPrivateKey)),
   };
 }

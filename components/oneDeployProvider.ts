@@ -166,7 +166,12 @@ async function deploy(options: OneDeployOptions, inputs: CodeDeploymentInputs): 
     }
     if (res.status !== 200 && res.status !== 202) throw explain(res.status, inputs.functionAppId, res.bodyAsText ?? "");
     if (res.status === 202)
-      await waitForDeployment(options, http, statusUrlOf(base, res.bodyAsText ?? undefined, res.headers.get("location") ?? undefined), inputs);
+      await waitForDeployment(
+        options,
+        http,
+        statusUrlOf(base, res.bodyAsText ?? undefined, res.headers.get("location") ?? undefined),
+        inputs,
+      );
     return { ...inputs, deployedAt: new Date().toISOString() };
   }
 }

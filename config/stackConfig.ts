@@ -3,6 +3,7 @@
  * `Pulumi.<stack>.yaml` values into them. Nothing here talks to Pulumi: the edge reader
  * (`readStackConfig.ts`) hands in what it read, so every rule is testable on its own.
  */
+import { normalizePemPrivateKey } from "../components/fcmPrivateKey";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
@@ -224,7 +225,7 @@ export function normalizeApnsToken(raw: string): string | undefined {
 }
 
 function isPemPrivateKey(raw: string): boolean {
-  const pem = PEM_PRIVATE_KEY.exec(raw.replace(/\\n/g, "\n").trim());
+  const pem = PEM_PRIVATE_KEY.exec(normalizePemPrivateKey(raw).trim());
   return pem !== null && pem[1].replace(/\s+/g, "").length >= 64;
 }
 
@@ -436,7 +437,11 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
     return undefined;
   }
   if (!projectId || !clientEmail) return undefined;
-  return { projectId, clientEmail, privateKey: source.privateKey };
+  const privateKey: SecretValue =
+    source.privateKey.kind === "plain"
+      ? { kind: "plain", value: normalizePemPrivateKey(source.privateKey.value) }
+      : source.privateKey;
+  return { projectId, clientEmail, privateKey };
 }
 
 function readBoolean(problems: ProblemList, name: string, value: unknown, fallback: boolean): boolean | undefined {
@@ -507,6 +512,8 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
     ["20", "22"] as const,
     "22",
   );
+  // Flex Consumption accepts a maximum instance count from 1 to 1000 (MicrosoftDocs/azure-docs,
+  // articles/azure-functions/event-driven-scaling.md, "Limit scale-out"; Azure's own default is 100).
   const maxInstances = readInteger(problems, "functionMaxInstances", raw.values.functionMaxInstances, 40, 1, 1000);
   const memory = readChoice(
     problems,

@@ -73,9 +73,17 @@ describe("NotificationHub", () => {
     expect(plain(inputs.fcmV1Credential)).toEqual({
       projectId: "contoso-chat",
       clientEmail: "push@contoso-chat.iam.gserviceaccount.com",
-      privateKey: "pem-key",
+      privateKey: "pem-key\n",
     });
     expect(inputs.gcmCredential).toBeUndefined();
+  });
+
+  it("hands the hub an FCM key pasted with literal \\n escapes as real PEM lines", async () => {
+    const pasted = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\nhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n";
+    const { recording } = await build({ ...happyArgs, fcmV1: { ...happyArgs.fcmV1!, privateKey: pasted } });
+    const key = (plain(recording.one(HUB).inputs.fcmV1Credential) as { privateKey: string }).privateKey;
+    expect(key).toBe("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\nhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n");
+    expect(key).not.toContain("\\n");
   });
 
   it("keeps credentials secret in inputs and in state", async () => {

@@ -76,6 +76,13 @@ describe("validateStackConfig", () => {
     expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
   });
 
+  it("normalizes an FCM key pasted with literal \\n escapes (the service-account JSON's string form)", () => {
+    const escaped = fcmPrivateKeyPem.trim().replace(/\n/g, "\\n");
+    expect(escaped).not.toContain("\n");
+    const config = validateStackConfig(raw({}, { fcmPrivateKey: { kind: "plain", value: `  ${escaped}  ` } }));
+    expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
+  });
+
   it("accepts only one platform (APNs or FCM)", () => {
     expect(validateStackConfig(raw({ fcm: undefined }, { fcmPrivateKey: undefined })).fcmV1).toBeUndefined();
     expect(validateStackConfig(raw({ apns: undefined }, { apnsToken: undefined })).apns).toBeUndefined();
