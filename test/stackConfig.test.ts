@@ -83,6 +83,10 @@ describe("validateStackConfig", () => {
     expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
   });
 
+  it.each([1, 1000])("accepts %i instances, an end of the range Flex Consumption documents", (n) => {
+    expect(validateStackConfig(raw({ functionMaxInstances: n })).delivery).toMatchObject({ maxInstances: n });
+  });
+
   it("accepts only one platform (APNs or FCM)", () => {
     expect(validateStackConfig(raw({ fcm: undefined }, { fcmPrivateKey: undefined })).fcmV1).toBeUndefined();
     expect(validateStackConfig(raw({ apns: undefined }, { apnsToken: undefined })).apns).toBeUndefined();
@@ -339,6 +343,8 @@ describe("push delivery settings", () => {
     ["a non-boolean preview flag", raw({ messagePreview: "yes" }), "messagePreview", /true or false/],
     ["an unsupported Node version", raw({ functionNodeVersion: "18" }), "functionNodeVersion", /20 \| 22/],
     ["too many instances", raw({ functionMaxInstances: 5000 }), "functionMaxInstances", /1 to 1000/],
+    ["one instance over Flex Consumption's limit", raw({ functionMaxInstances: 1001 }), "functionMaxInstances", /1 to 1000/],
+    ["no instances at all", raw({ functionMaxInstances: 0 }), "functionMaxInstances", /1 to 1000/],
     ["an unsupported instance size", raw({ functionMemoryMb: 1024 }), "functionMemoryMb", /512 \| 2048 \| 4096/],
   ];
 

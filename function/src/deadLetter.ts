@@ -1,4 +1,16 @@
+import { createHash } from "node:crypto";
 import type { DeadLetterSink } from "./pushSender";
+
+/**
+ * The blob name for an event id. Event Grid ids are GUIDs, but an id is only a string: Storage
+ * decodes `%2F` back into a folder separator, so anything beyond a safe set is hashed instead.
+ * The record itself keeps the id as it came.
+ */
+export function blobNameFor(eventId: string): string {
+  return /^[A-Za-z0-9._-]{1,200}$/.test(eventId) && !/^\.+$/.test(eventId)
+    ? eventId
+    : `id-${createHash("sha256").update(eventId, "utf8").digest("hex").slice(0, 32)}`;
+}
 
 /**
  * Writes a record of an undeliverable event to the dead-letter blob container with the app's
@@ -12,11 +24,13 @@ export class BlobDeadLetter implements DeadLetterSink {
     private readonly containerUrl: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly fetchImpl: typeof fetch = fetch,
+    /** Per-request limit: a hung storage or identity endpoint must not hold the invocation. */
+    private readonly timeoutMs = 10_000,
   ) {}
 
   async write(eventId: string, record: Record<string, unknown>): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
-    const url = `${this.containerUrl.replace(/\/$/, "")}/push-sender/${day}/${encodeURIComponent(eventId)}.json`;
+    const url = `${this.containerUrl.replace(/\/$/, "")}/push-sender/${day}/${blobNameFor(eventId)}.json`;
     const res = await this.fetchImpl(url, {
       method: "PUT",
       headers: {
@@ -26,6 +40,7 @@ export class BlobDeadLetter implements DeadLetterSink {
         "content-type": "application/json",
       },
       body: JSON.stringify(record),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!res.ok) throw new Error(`dead-letter write returned HTTP ${res.status}`);
   }
@@ -39,9 +54,7 @@ export class BlobDeadLetter implements DeadLetterSink {
       throw new Error("no managed identity endpoint (IDENTITY_ENDPOINT / IDENTITY_HEADER) in this environment");
     const res = await this.fetchImpl(
       `${endpoint}?resource=${encodeURIComponent("https://storage.azure.com/")}&api-version=2019-08-01`,
-      {
-        headers: { "X-IDENTITY-HEADER": header },
-      },
+      { headers: { "X-IDENTITY-HEADER": header }, signal: AbortSignal.timeout(this.timeoutMs) },
     );
     if (!res.ok) throw new Error(`managed identity endpoint returned HTTP ${res.status}`);
     const body = (await res.json()) as { access_token: string; expires_on: string };
