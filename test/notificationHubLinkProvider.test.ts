@@ -8,7 +8,8 @@ import {
   validateLinkInputs,
 } from "../components/notificationHubLinkProvider";
 import { LinkError } from "../components/linkErrors";
-import { armError, FakeArm, fakeArmCa } from "./support/fakeArm";
+import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "./support/fakeArm";
+import { armExample } from "./support/azureFixtures";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-dev`;
@@ -72,6 +73,12 @@ describe("NotificationHubLink provider against a local ARM", () => {
     expect(request.apiVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
     expect(request.authorization).toBe("Bearer test-token");
     expect(request.body).toEqual({ resourceId: HUB_ID, connectionString: CONNECTION_STRING });
+    // The body has exactly the fields of Azure's published linkNotificationHub request, at the API version it documents.
+    const published = armExample("communication/linkNotificationHub.json").parameters;
+    expect(Object.keys(request.body as object).sort()).toEqual(
+      Object.keys(published.linkNotificationHubParameters as object).sort(),
+    );
+    expect(request.apiVersion).toBe(published["api-version"]);
   });
 
   it("the fingerprint never contains the key", async () => {
@@ -174,7 +181,8 @@ describe("NotificationHubLink provider against a local ARM", () => {
   const mapped: [string, ReturnType<typeof armError>, LinkError["failureCase"], RegExp][] = [
     [
       "wrong subscription",
-      armError(400, "WrongSubscription", "The notification hub must be in the same subscription as the communication service"),
+      // Azure's published error for this case (linkNotificationHub example, default response).
+      armError(400, PUBLISHED_ARM_ERRORS.wrongSubscription.code, PUBLISHED_ARM_ERRORS.wrongSubscription.message),
       "wrong-subscription",
       /same subscription/,
     ],

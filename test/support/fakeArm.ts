@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
+import { armExample } from "./azureFixtures";
 
 /** A recorded request to the fake ARM endpoint. */
 export interface ArmRequest {
@@ -26,6 +27,17 @@ const LINK =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)\/linkNotificationHub$/i;
 const ACS =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)$/i;
+
+// Azure's published examples for the API version the SDK calls (azure-rest-api-specs,
+// Microsoft.Communication/stable/2025-09-01): every answer below is derived from them.
+const PUBLISHED_GET = armExample("communication/get.json");
+const PUBLISHED_LINK = armExample("communication/linkNotificationHub.json");
+
+/** Azure's published ARM error bodies, for tests that queue them. */
+export const PUBLISHED_ARM_ERRORS = {
+  wrongSubscription: (PUBLISHED_LINK.responses.default.body as { error: { code: string; message: string } }).error,
+  resourceNotFound: (PUBLISHED_GET.responses.default.body as { error: { code: string; message: string } }).error,
+};
 
 /**
  * ARM on 127.0.0.1 over TLS (the Azure SDK refuses bearer tokens over plain HTTP), modelling
@@ -89,25 +101,23 @@ export class FakeArm {
       if (!this.services.has(acsPath)) return armError(404, "ResourceNotFound", "The communication service was not found.");
       const body = request.body as { resourceId: string; connectionString: string };
       this.services.set(acsPath, body.resourceId);
-      return { status: 200, body: { resourceId: body.resourceId } };
+      return { status: 200, body: { ...(PUBLISHED_LINK.responses["200"].body as object), resourceId: body.resourceId } };
     }
     const acs = ACS.exec(request.path);
     if (acs && request.method === "GET") {
       const hubId = this.services.get(request.path.toLowerCase());
-      if (hubId === undefined) return armError(404, "ResourceNotFound", "The Resource was not found.");
+      if (hubId === undefined) {
+        const { code, message } = PUBLISHED_ARM_ERRORS.resourceNotFound;
+        return armError(404, code, message);
+      }
+      const published = PUBLISHED_GET.responses["200"].body as { properties: Record<string, unknown> };
       return {
         status: 200,
         body: {
+          ...published,
           id: request.path,
           name: acs[3],
-          type: "Microsoft.Communication/CommunicationServices",
-          location: "global",
-          properties: {
-            provisioningState: "Succeeded",
-            dataLocation: "Europe",
-            hostName: `${acs[3]}.communication.azure.com`,
-            ...(hubId ? { notificationHubId: hubId } : {}),
-          },
+          properties: { ...published.properties, ...(hubId ? { notificationHubId: hubId } : {}) },
         },
       };
     }
