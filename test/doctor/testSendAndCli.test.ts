@@ -4,6 +4,7 @@ import { renderTestSend } from "../../tools/doctor/report";
 import { tagForUser, testSend } from "../../tools/doctor/testSend";
 import { userTag } from "../../function/src/tags";
 import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import { publishedNotificationOutcome } from "../support/azureFixtures";
 import * as path from "node:path";
 import { runToolWithEnv } from "../support/runTool";
 
@@ -48,11 +49,31 @@ describe("doctor test-send against a local Notification Hubs endpoint", () => {
     expect(text).not.toContain("a1b2c3d4e5f6");
   });
 
-  it("says when no registration carries the tag", async () => {
-    hub.testResults = [];
+  it("reads Notification Hubs' NotificationOutcome as published (Azure SDK for JS serializer test)", async () => {
+    hub.testOutcomeXml = publishedNotificationOutcome("notification-outcome");
+    try {
+      const summary = await testSend(hub.connectionString(), "acs-hub", tagForUser(RAW_ID), ["apple"], {
+        tlsOptions: { ca: fakeHubCa },
+        retryOptions: { maxRetries: 0 },
+      });
+      expect(summary).toMatchObject({ success: 1, failure: 1 });
+      expect(summary.results.map((r) => [r.registrationId, r.outcome])).toEqual([
+        ["849523884231660601-248604613279522266-3", "The Push Notification System handle for the registration is invalid"],
+        ["282625459606590828-2679902039720441464-3", DELIVERED],
+      ]);
+      // Device handles are shortened, never printed whole.
+      expect(JSON.stringify(summary)).not.toContain("00FC13ADFF785122B4AD28809A3420982341241421348097878E577C991DE8F0");
+    } finally {
+      hub.testOutcomeXml = undefined;
+    }
+  });
+
+  it("says when no registration carries the tag (published empty NotificationOutcome)", async () => {
+    hub.testOutcomeXml = publishedNotificationOutcome("notification-outcome-empty");
     const summary = await testSend(hub.connectionString(), "acs-hub", "user_nobody", ["apple"], {
       tlsOptions: { ca: fakeHubCa },
     });
+    hub.testOutcomeXml = undefined;
     expect(renderTestSend(summary)).toMatch(/no registration carries this tag/);
   });
 

@@ -46,3 +46,8 @@ export interface ArmExample {
 export function armExample(relative: string): ArmExample {
   return copy(readJson<ArmExample>(path.join("arm", relative)));
 }
+
+/** A Notification Hubs NotificationOutcome body, as the Azure SDK for JS's serializer tests hold it. */
+export function publishedNotificationOutcome(name: "notification-outcome" | "notification-outcome-empty"): string {
+  return fs.readFileSync(path.join(ROOT, "notificationhubs", `${name}.xml`), "utf8");
+}

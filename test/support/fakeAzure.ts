@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
+import { armExample } from "./azureFixtures";
 
 const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
 export const fakeAzureCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
@@ -10,6 +11,16 @@ export interface FakeRule {
   rights: string[];
   primaryConnectionString: string;
 }
+
+// Every answer is derived from Azure's published examples (test/fixtures/azure, SOURCES.md).
+const published = <T>(file: string) => armExample(file).responses["200"].body as T;
+type Json = Record<string, unknown>;
+const ACS_GET = published<Json & { properties: Json }>("communication/get.json");
+const HUB_GET = published<Json & { properties: Json }>("notificationhubs/Get.json");
+const PNS_GET = published<Json>("notificationhubs/PnsCredentialsGet.json");
+const RULE_ITEM = published<{ value: (Json & { properties: Json })[] }>("notificationhubs/AuthorizationRuleList.json").value[0];
+const LIST_KEYS = published<Json>("notificationhubs/AuthorizationRuleListKeys.json");
+const METRICS = published<Json & { value: (Json & { timeseries: { data: Json[] }[] })[] }>("monitor/GetMetric.trimmed.json");
 
 /**
  * ARM and Azure Monitor on 127.0.0.1 over TLS, for the doctor's real SDK clients: the ACS resource
@@ -56,30 +67,41 @@ export class FakeAzure {
           const resource = p.slice(0, -"/providers/Microsoft.Insights/metrics".length).toLowerCase();
           const names = (url.searchParams.get("metricnames") ?? "").split(",").filter(Boolean);
           const values = this.metrics[resource] ?? {};
+          // Data points carry a value only for the aggregations asked for, as Azure Monitor answers.
+          const aggregations = (url.searchParams.get("aggregation") ?? "average")
+            .split(",")
+            .map((a) => a.trim().toLowerCase())
+            .filter(Boolean);
+          const sample = METRICS.value[0];
           return reply(200, {
+            ...METRICS,
             timespan: url.searchParams.get("timespan"),
-            interval: "PT1H",
+            namespace: url.searchParams.get("metricnamespace") ?? METRICS.namespace,
             value: names.map((name) => ({
+              ...sample,
               id: `${resource}/providers/Microsoft.Insights/metrics/${name}`,
-              type: "Microsoft.Insights/metrics",
               name: { value: name, localizedValue: name },
-              unit: "Count",
-              timeseries: [{ metadatavalues: [], data: [{ timeStamp: "2026-11-27T10:00:00Z", total: values[name] ?? 0 }] }],
+              timeseries: [
+                {
+                  metadatavalues: [],
+                  data: [
+                    {
+                      timeStamp: "2026-11-27T10:00:00Z",
+                      ...Object.fromEntries(aggregations.map((a) => [a, values[name] ?? 0])),
+                    },
+                  ],
+                },
+              ],
             })),
           });
         }
         if (/\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i.test(p)) {
           if (!this.acsExists) return notFound();
           return reply(200, {
+            ...ACS_GET,
             id: p,
             name: p.split("/").pop(),
-            type: "Microsoft.Communication/CommunicationServices",
-            location: "global",
-            properties: {
-              provisioningState: "Succeeded",
-              dataLocation: "Europe",
-              ...(this.linkedHubId ? { notificationHubId: this.linkedHubId } : {}),
-            },
+            properties: { ...ACS_GET.properties, ...(this.linkedHubId ? { notificationHubId: this.linkedHubId } : {}) },
           });
         }
         const hubMatch = /\/providers\/Microsoft\.NotificationHubs\/namespaces\/[^/]+\/notificationHubs\/[^/]+/i.exec(p);
@@ -87,26 +109,25 @@ export class FakeAzure {
         if (hubPath) {
           if (!this.hubExists) return notFound();
           const rest = p.slice(hubPath.length);
+          const hubName = hubPath.split("/").pop();
           if (rest === "")
-            return reply(200, {
-              id: hubPath,
-              name: hubPath.split("/").pop(),
-              type: "Microsoft.NotificationHubs/namespaces/notificationHubs",
-              location: "westeurope",
-              properties: {},
-            });
+            return reply(200, { ...HUB_GET, id: hubPath, name: hubName, properties: { ...HUB_GET.properties, name: hubName } });
           if (/^\/pnsCredentials$/i.test(rest)) {
+            // The published example's envelope, holding the credentials this test configured.
             return reply(200, {
-              id: `${hubPath}/pnsCredentials`,
+              ...PNS_GET,
+              id: hubPath,
+              name: hubName,
               properties: Object.fromEntries(Object.entries(this.pns).map(([k, v]) => [k, { properties: v }])),
             });
           }
           if (/^\/AuthorizationRules$/i.test(rest)) {
             return reply(200, {
               value: Object.entries(this.rules).map(([name, r]) => ({
-                id: `${hubPath}/AuthorizationRules/${name}`,
+                ...RULE_ITEM,
+                id: `${hubPath}/authorizationRules/${name}`,
                 name,
-                properties: { rights: r.rights },
+                properties: { ...RULE_ITEM.properties, rights: r.rights },
               })),
             });
           }
@@ -115,12 +136,17 @@ export class FakeAzure {
             if (!rule) return notFound();
             if (m[2])
               return reply(200, {
+                ...LIST_KEYS,
                 keyName: m[1],
                 primaryConnectionString: rule.primaryConnectionString,
-                primaryKey: "k",
-                secondaryKey: "k2",
+                secondaryConnectionString: rule.primaryConnectionString,
               });
-            return reply(200, { id: `${hubPath}/AuthorizationRules/${m[1]}`, name: m[1], properties: { rights: rule.rights } });
+            return reply(200, {
+              ...RULE_ITEM,
+              id: `${hubPath}/authorizationRules/${m[1]}`,
+              name: m[1],
+              properties: { ...RULE_ITEM.properties, rights: rule.rights },
+            });
           }
         }
         return reply(404, { error: { code: "NoRoute", message: `${req.method} ${p}` } });

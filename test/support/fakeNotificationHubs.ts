@@ -28,6 +28,8 @@ export class FakeNotificationHubs {
   delayMs = 0;
   /** What a test send (`?test`) reports per registration. */
   testResults: { platform: string; handle: string; registrationId: string; outcome: string }[] = [];
+  /** When set, test sends answer with this NotificationOutcome body as is (a published one). */
+  testOutcomeXml?: string;
 
   failNext(...statuses: number[]): void {
     this.queued.push(...statuses);
@@ -66,6 +68,10 @@ export class FakeNotificationHubs {
               headers: req.headers,
               body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
             });
+            if (this.testOutcomeXml !== undefined) {
+              res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
+              return void res.end(this.testOutcomeXml);
+            }
             const mine = this.testResults.filter((r) => r.platform === String(req.headers["servicebusnotification-format"]));
             const ok = mine.filter(
               (r) => r.outcome === "The Notification was successfully sent to the Push Notification System",
