@@ -14,14 +14,21 @@ export type LinkFailureCase =
   | "azure-unavailable"
   | "unexpected";
 
-export class LinkError extends Error {
-  constructor(
-    readonly failureCase: LinkFailureCase,
-    message: string,
-  ) {
-    super(message);
-    this.name = "LinkError";
-  }
+/**
+ * A link failure: a plain Error named "LinkError" carrying its case. Not a subclass: the engine
+ * runs the provider from its closure-serialized text, where a class extending Error becomes a
+ * function calling `Error.call(this, …)`, which never sets the message ("Unknown Error").
+ */
+export type LinkError = Error & { readonly name: "LinkError"; readonly failureCase: LinkFailureCase };
+
+export function linkError(failureCase: LinkFailureCase, message: string): LinkError {
+  return Object.assign(new Error(message), { name: "LinkError" as const, failureCase });
+}
+
+export function isLinkError(error: unknown): error is LinkError {
+  return (
+    error instanceof Error && error.name === "LinkError" && typeof (error as { failureCase?: unknown }).failureCase === "string"
+  );
 }
 
 /** The parts of an Azure SDK RestError or an @azure/identity error that matter here. */
@@ -109,7 +116,7 @@ function advice(failure: LinkFailureCase, ctx: LinkErrorContext): string {
 
 /** Turns any error from the link call into a LinkError whose message has no secret in it. */
 export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkError {
-  if (error instanceof LinkError) return error;
+  if (isLinkError(error)) return error;
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as AzureErrorLike;
   const code = e.code ?? e.details?.error?.code ?? "";
   // Classify the redacted text: an echoed connection string ("SharedAccessKeyName=…send…") must not steer the diagnosis.
@@ -118,5 +125,5 @@ export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkErr
   const status = e.statusCode ? `HTTP ${e.statusCode}` : (e.name ?? "error");
   const azureSaid = text.trim().slice(0, 300);
   const detail = azureSaid ? ` Azure said (${status}${code ? ` ${code}` : ""}): ${azureSaid}` : "";
-  return new LinkError(failure, `${advice(failure, ctx)}${detail}`);
+  return linkError(failure, `${advice(failure, ctx)}${detail}`);
 }

@@ -7,6 +7,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES, roleDefinitionId } from "./azureRoles";
+import { DeletedVaultPurge } from "./deletedVaultPurge";
 import { FunctionCodeDeployment } from "./functionCodeDeployment";
 import type { FunctionPackage } from "./functionPackage";
 import { keyVaultName, scmHostOf, storageAccountName } from "./globalNames";
@@ -199,12 +200,20 @@ export class PushDelivery extends pulumi.ComponentResource {
         },
         parent,
       );
+      const vaultName = resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id));
+      // Soft delete keeps a deleted vault's name taken; this stack's own deleted vault is purged
+      // first, so `pulumi destroy` then `pulumi up` works.
+      const vaultNameRelease = new DeletedVaultPurge(
+        `${name}-kv-name`,
+        { subscriptionId: client.subscriptionId, location: args.location, vaultName, resourceGroupId },
+        parent,
+      );
       this.keyVault = new keyvault.Vault(
         `${name}-kv`,
         {
           resourceGroupName: args.resourceGroupName,
           location: args.location,
-          vaultName: resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id)),
+          vaultName,
           properties: {
             tenantId: client.tenantId,
             sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
@@ -213,7 +222,7 @@ export class PushDelivery extends pulumi.ComponentResource {
           tags: args.tags,
         },
         // The name is derived from the resource group: a replacement must free it first.
-        { parent: this, deleteBeforeReplace: true },
+        { parent: this, deleteBeforeReplace: true, dependsOn: [vaultNameRelease] },
       );
       const hubSecret = new keyvault.Secret(
         `${name}-hub-send`,

@@ -7,7 +7,7 @@ import {
   LinkOutputs,
   validateLinkInputs,
 } from "../components/notificationHubLinkProvider";
-import { LinkError } from "../components/linkErrors";
+import { isLinkError, LinkError } from "../components/linkErrors";
 import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "./support/fakeArm";
 import { armExample } from "./support/azureFixtures";
 
@@ -53,7 +53,7 @@ describe("NotificationHubLink provider against a local ARM", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(LinkError);
+    expect(isLinkError(error)).toBe(true);
     const message = (error as LinkError).message;
     expect(message).not.toContain(KEY);
     expect(message).not.toContain(CONNECTION_STRING);

@@ -46,6 +46,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:web:AppServicePlan acsnotif-dev-plan",
       "azure-native:web:WebApp acsnotif-dev-func",
       "azure-native:web:WebAppApplicationSettings acsnotif-dev-func-settings",
+      "pulumi-nodejs:dynamic:DeletedVaultPurge acsnotif-dev-kv-name",
       "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
     ]);

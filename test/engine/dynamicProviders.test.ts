@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { TokenCredential } from "@azure/identity";
+import { ARM_ENDPOINT_ENV } from "../../components/armEndpoint";
+import { createNotificationHubLinkProvider } from "../../components/notificationHubLinkProvider";
+import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/oneDeployProvider";
+import { createDeletedVaultPurgeProvider } from "../../components/deletedVaultPurgeProvider";
+import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
+import { FakeScm } from "../support/fakeScm";
+import { FakeKeyVaultArm } from "../support/fakeKeyVaultArm";
+
+/**
+ * The engine does not run a dynamic provider from the program's modules: `pulumi.dynamic.Resource`
+ * serializes it with `serializeFunction(() => provider, { allowSecrets: true })`, and the
+ * dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) loads that text in its own
+ * process with `require-from-string` and calls `.handler()`. These tests take the same path and
+ * check that each failure reaches the user with its message and without a key.
+ */
+const HOST_DIR = path.dirname(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
+const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [HOST_DIR] });
+const credential: TokenCredential = {
+  getToken: async () => ({ token: "engine-test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+const fastPipeline = { tlsOptions: { ca: fakeArmCa }, retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 } };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-engine-"));
+
+/** Serializes the provider as the engine does, then runs one operation on it in a fresh process. */
+async function runInFreshHost(
+  provider: pulumi.dynamic.ResourceProvider,
+  operation: "create" | "read",
+  args: unknown[],
+  env: Record<string, string>,
+): Promise<{ ok: boolean; result?: unknown; name?: string; message?: string; failureCase?: string }> {
+  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  const file = path.join(dir, `${createHash("sha256").update(serialized.text).digest("hex").slice(0, 12)}.js`);
+  fs.writeFileSync(file, serialized.text);
+  const script = `
+    const requireFromString = require(${JSON.stringify(REQUIRE_FROM_STRING)});
+    const text = require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8");
+    const provider = requireFromString(text).${serialized.exportName}();
+    provider.${operation}(...${JSON.stringify(args)}).then(
+      (result) => process.stdout.write(JSON.stringify({ ok: true, result })),
+      (e) => process.stdout.write(JSON.stringify({ ok: false, name: e && e.name, message: e && e.message, failureCase: e && e.failureCase })),
+    );
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+    cwd: HOST_DIR,
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  return JSON.parse(stdout);
+}
+
+const SUB = "11111111-1111-1111-1111-111111111111";
+const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs`;
+const HUB_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/nh/notificationHubs/hub`;
+const KEY = "c2VjcmV0LWtleS10aGF0LW11c3QtbmV2ZXItbGVhay0xMjM0NTY3ODkwYWJjZA==";
+const CONNECTION_STRING = `Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
+
+describe("dynamic providers as the engine runs them (closure-serialized, loaded in a fresh process)", () => {
+  const arm = new FakeArm();
+  const scm = new FakeScm();
+  const keyVault = new FakeKeyVaultArm();
+  beforeAll(async () => {
+    await Promise.all([arm.start(), scm.start(), keyVault.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([arm.stop(), scm.stop(), keyVault.stop()]);
+  });
+
+  const linkProvider = createNotificationHubLinkProvider({
+    credential: () => credential,
+    clientOptions: fastPipeline,
+    log: () => {},
+  });
+
+  it("the link succeeds, and its outputs come back", async () => {
+    arm.addService(ACS_ID);
+    const out = await runInFreshHost(
+      linkProvider,
+      "create",
+      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING }],
+      {
+        [ARM_ENDPOINT_ENV]: arm.endpoint,
+      },
+    );
+    expect(out.ok).toBe(true);
+    expect(out.result).toMatchObject({ id: `${ACS_ID}/notificationHubLink`, outs: { linkedNotificationHubId: HUB_ID } });
+  });
+
+  it("a link failure keeps its message, its case and no key (Azure's published WrongSubscription)", async () => {
+    arm.addService(ACS_ID);
+    const { code, message } = PUBLISHED_ARM_ERRORS.wrongSubscription;
+    arm.failNext(armError(400, code, `${message} (${CONNECTION_STRING})`));
+    const out = await runInFreshHost(
+      linkProvider,
+      "create",
+      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING }],
+      {
+        [ARM_ENDPOINT_ENV]: arm.endpoint,
+      },
+    );
+    expect(out).toMatchObject({ ok: false, name: "LinkError", failureCase: "wrong-subscription" });
+    expect(out.message).toMatch(/must be in the same subscription as the Communication Services resource/);
+    expect(out.message).not.toContain(KEY);
+  });
+
+  it("a link read of a vanished ACS resource reports the link gone", async () => {
+    arm.services.clear();
+    const out = await runInFreshHost(
+      linkProvider,
+      "read",
+      [`${ACS_ID}/notificationHubLink`, { communicationServiceId: ACS_ID, notificationHubId: HUB_ID }],
+      {
+        [ARM_ENDPOINT_ENV]: arm.endpoint,
+      },
+    );
+    expect(out).toEqual({ ok: true, result: { id: "", props: {} } });
+  });
+
+  it("a OneDeploy failure keeps its message", async () => {
+    const zip = path.join(dir, "push-sender.zip");
+    fs.writeFileSync(zip, Buffer.from("PK\u0003\u0004 fake zip"));
+    const sha = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
+    scm.reset();
+    scm.publishStatus = 202;
+    scm.finalStatus = 3;
+    const provider = createOneDeployProvider({
+      credential: () => credential,
+      pipelineOptions: fastPipeline,
+      pollIntervalMs: 5,
+      pollTimeoutMs: 5_000,
+    });
+    const out = await runInFreshHost(
+      provider,
+      "create",
+      [
+        {
+          functionAppId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/f",
+          scmHost: "f.scm.azurewebsites.net",
+          packagePath: zip,
+          packageSha256: sha,
+        },
+      ],
+      { [SCM_ENDPOINT_ENV]: scm.endpoint },
+    );
+    expect(out).toMatchObject({ ok: false, name: "DeploymentError" });
+    expect(out.message).toMatch(/failed on the site: npm start failed/);
+    expect(out.message).not.toContain("engine-test-token");
+  });
+
+  it("a refused vault purge keeps its message", async () => {
+    keyVault.reset();
+    keyVault.deleted = { vaultId: `/subscriptions/${SUB}/resourceGroups/other/providers/Microsoft.KeyVault/vaults/kv-name` };
+    const provider = createDeletedVaultPurgeProvider({ credential: () => credential, pipelineOptions: fastPipeline });
+    const out = await runInFreshHost(
+      provider,
+      "create",
+      [
+        {
+          subscriptionId: SUB,
+          location: "westeurope",
+          vaultName: "kv-name",
+          resourceGroupId: `/subscriptions/${SUB}/resourceGroups/mine`,
+        },
+      ],
+      { [ARM_ENDPOINT_ENV]: keyVault.endpoint },
+    );
+    expect(out).toMatchObject({ ok: false, name: "DeletedVaultPurgeError" });
+    expect(out.message).toMatch(/belongs to .*\/resourceGroups\/other\/.*it is not purged/);
+  });
+});
