@@ -62,6 +62,10 @@ const delivery =
         hubName: hub.hubName,
         hubConnectionString: hub.sendConnectionString,
         eventTypes: config.delivery.eventTypes,
+        existingSystemTopic: config.delivery.existingSystemTopic && {
+          name: config.delivery.existingSystemTopic.name,
+          resourceGroupName: config.delivery.existingSystemTopic.resourceGroupName ?? resourceGroupName,
+        },
         tags: config.tags,
         delivery:
           config.delivery.mode === "function"
@@ -83,7 +87,7 @@ if (config.alerts.enabled) {
   new PushAlerts(name, {
     resourceGroupName,
     hubId: hub.hubId,
-    eventGridSystemTopicId: delivery?.systemTopic.id,
+    eventGridSystemTopicId: delivery?.systemTopicId,
     applicationInsightsId: delivery?.applicationInsightsId,
     emails: config.alerts.emails,
     webhookUrl: config.alerts.webhookUrl && secretInput(config.alerts.webhookUrl),
@@ -102,7 +106,7 @@ export const linkedConnectionStringFingerprint = link.connectionStringFingerprin
 export const hubSendConnectionString = hub.sendConnectionString;
 export const hubSendRuleName = hub.sendRule.name;
 export const pushFunctionAppName = delivery?.functionAppName;
-export const eventGridSystemTopicId = delivery?.systemTopic.id;
+export const eventGridSystemTopicId = delivery?.systemTopicId;
 export const applicationInsightsId = delivery?.applicationInsightsId;
 export const eventSubscriptionName = delivery?.subscription.name;
 export const deadLetterStorageAccount = delivery?.storageAccount.name;

@@ -59,8 +59,34 @@ export interface PushDeliveryArgs {
   /** ACS event types to deliver. */
   readonly eventTypes: readonly string[];
   readonly delivery: FunctionDelivery | WebhookDelivery;
+  /**
+   * An Event Grid system topic that already exists on the ACS resource. Azure allows one system
+   * topic per source, so a second one cannot be created; its subscription is added to this one.
+   * It must have a system-assigned identity (dead-lettering authenticates with it). Default: a new topic.
+   */
+  readonly existingSystemTopic?: { readonly name: string; readonly resourceGroupName: pulumi.Input<string> };
   /** Tags applied to every resource. Default: none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Why an existing system topic cannot carry the push events, or undefined when it can: a topic on
+ * another resource would deliver the wrong events, and one without a system identity cannot
+ * dead-letter to a storage account that accepts no keys. ARM ids compare case-insensitively
+ * (Event Grid reports `source` lower-cased).
+ */
+export function existingSystemTopicProblem(
+  name: string,
+  topic: { source?: string; identity?: { principalId?: string } },
+  communicationServiceId: string,
+): string | undefined {
+  if (!topic.source || topic.source.toLowerCase() !== communicationServiceId.toLowerCase()) {
+    return `existingEventGridSystemTopic '${name}' has source ${topic.source || "(none)"}, not the Communication Services resource ${communicationServiceId}: name the topic whose source is the ACS resource.`;
+  }
+  if (!topic.identity?.principalId) {
+    return `existingEventGridSystemTopic '${name}' has no system-assigned identity: enable it (az eventgrid system-topic update --identity systemassigned), so dead-lettering can authenticate.`;
+  }
+  return undefined;
 }
 
 /**
@@ -73,7 +99,10 @@ export interface PushDeliveryArgs {
 export class PushDelivery extends pulumi.ComponentResource {
   public readonly storageAccount: storage.StorageAccount;
   public readonly deadLetterContainer: storage.BlobContainer;
-  public readonly systemTopic: eventgrid.SystemTopic;
+  /** The topic this component created; undefined when it uses an existing one. */
+  public readonly systemTopic?: eventgrid.SystemTopic;
+  public readonly systemTopicId: pulumi.Output<string>;
+  public readonly systemTopicName: pulumi.Output<string>;
   public readonly subscription: eventgrid.SystemTopicEventSubscription;
   public readonly functionApp?: web.WebApp;
   /** The app's settings, applied once its roles exist. */
@@ -148,21 +177,44 @@ export class PushDelivery extends pulumi.ComponentResource {
       );
     this.deadLetterContainer = container("dead-letter", DEAD_LETTER_CONTAINER);
 
-    this.systemTopic = new eventgrid.SystemTopic(
-      `${name}-acs-events`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        // ACS is a global resource, so is its system topic.
-        location: "global",
-        source: args.communicationServiceId,
-        topicType: ACS_TOPIC_TYPE,
-        // Dead-lettering authenticates as the topic, not with a storage key.
-        identity: { type: eventgrid.IdentityType.SystemAssigned },
-        tags: args.tags,
-      },
-      parent,
-    );
-    const topicPrincipal = this.systemTopic.identity.apply((i) => i?.principalId ?? "");
+    let topicPrincipal: pulumi.Output<string>;
+    let topicResourceGroupName: pulumi.Input<string> = args.resourceGroupName;
+    if (args.existingSystemTopic) {
+      const existing = args.existingSystemTopic;
+      topicResourceGroupName = existing.resourceGroupName;
+      const topic = eventgrid.getSystemTopicOutput(
+        { resourceGroupName: existing.resourceGroupName, systemTopicName: existing.name },
+        parent,
+      );
+      // Checked before anything subscribes to it: a topic on another resource would deliver the
+      // wrong events, and one without an identity cannot dead-letter to a key-less account.
+      const checked = pulumi.all([topic, args.communicationServiceId]).apply(([t, acsId]) => {
+        const problem = existingSystemTopicProblem(existing.name, t, acsId);
+        if (problem) throw new pulumi.ResourceError(problem, this);
+        return t;
+      });
+      this.systemTopicId = checked.apply((t) => t.id);
+      this.systemTopicName = checked.apply((t) => t.name);
+      topicPrincipal = checked.apply((t) => t.identity?.principalId ?? "");
+    } else {
+      this.systemTopic = new eventgrid.SystemTopic(
+        `${name}-acs-events`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          // ACS is a global resource, so is its system topic.
+          location: "global",
+          source: args.communicationServiceId,
+          topicType: ACS_TOPIC_TYPE,
+          // Dead-lettering authenticates as the topic, not with a storage key.
+          identity: { type: eventgrid.IdentityType.SystemAssigned },
+          tags: args.tags,
+        },
+        parent,
+      );
+      this.systemTopicId = this.systemTopic.id;
+      this.systemTopicName = this.systemTopic.name;
+      topicPrincipal = this.systemTopic.identity.apply((i) => i?.principalId ?? "");
+    }
     const deadLetterRole = role("topic-dead-letter", this.storageAccount.id, topicPrincipal, "storageBlobDataContributor");
 
     let destination: eventgrid.SystemTopicEventSubscriptionArgs["destination"];
@@ -336,8 +388,8 @@ export class PushDelivery extends pulumi.ComponentResource {
     this.subscription = new eventgrid.SystemTopicEventSubscription(
       `${name}-push`,
       {
-        resourceGroupName: args.resourceGroupName,
-        systemTopicName: this.systemTopic.name,
+        resourceGroupName: topicResourceGroupName,
+        systemTopicName: this.systemTopicName,
         destination,
         eventDeliverySchema: eventgrid.EventDeliverySchema.EventGridSchema,
         filter: { includedEventTypes: [...args.eventTypes] },
@@ -358,7 +410,7 @@ export class PushDelivery extends pulumi.ComponentResource {
 
     this.registerOutputs({
       storageAccountName: this.storageAccount.name,
-      systemTopicName: this.systemTopic.name,
+      systemTopicName: this.systemTopicName,
       subscriptionName: this.subscription.name,
       functionAppName: this.functionAppName,
     });

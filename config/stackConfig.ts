@@ -122,6 +122,8 @@ export interface PushDeliveryConfig {
   readonly nodeVersion: "20" | "22";
   readonly maxInstances: number;
   readonly instanceMemoryMb: 512 | 2048 | 4096;
+  /** An Event Grid system topic already on the ACS resource, used instead of creating one. */
+  readonly existingSystemTopic?: { readonly name: string; readonly resourceGroupName?: string };
 }
 
 export interface AlertsConfig {
@@ -181,6 +183,7 @@ export const KNOWN_KEYS = [
   "functionMaxInstances",
   "functionMemoryMb",
   "alerts",
+  "existingEventGridSystemTopic",
   ...SECRET_KEYS,
 ] as const;
 
@@ -534,6 +537,7 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
   } else if (webhookUrl) {
     problems.add("webhookUrl", `is only used when delivery is webhook; delivery is ${mode}.`);
   }
+  const existingSystemTopic = readExistingSystemTopic(problems, raw.values.existingEventGridSystemTopic, mode);
   if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory)
     return undefined;
   return {
@@ -545,7 +549,39 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
     nodeVersion,
     maxInstances,
     instanceMemoryMb: Number(memory) as 512 | 2048 | 4096,
+    existingSystemTopic,
   };
+}
+
+// Event Grid system topic names: 3-128 letters, digits and hyphens.
+const SYSTEM_TOPIC_NAME = /^[A-Za-z0-9-]{3,128}$/;
+
+/** Azure allows one system topic per source: a stack whose ACS resource already has one names it here. */
+function readExistingSystemTopic(
+  problems: ProblemList,
+  value: unknown,
+  mode: DeliveryMode | undefined,
+): PushDeliveryConfig["existingSystemTopic"] {
+  const name = "existingEventGridSystemTopic";
+  const obj = readObject(problems, name, value);
+  if (!obj) return undefined;
+  if (mode === "none") {
+    problems.add(name, "is only used when delivery is function or webhook; delivery is none.");
+    return undefined;
+  }
+  reportUnknownFields(problems, name, obj, ["name", "resourceGroupName"]);
+  const topic = readString(
+    problems,
+    `${name}.name`,
+    obj.name,
+    SYSTEM_TOPIC_NAME,
+    "the system topic's name (3-128 letters, digits, hyphens)",
+  );
+  const resourceGroupName =
+    obj.resourceGroupName === undefined
+      ? undefined
+      : readString(problems, `${name}.resourceGroupName`, obj.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+  return topic ? { name: topic, resourceGroupName } : undefined;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

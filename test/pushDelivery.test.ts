@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mockRuntime";
-import { PushDelivery, PushDeliveryArgs } from "../components/pushDelivery";
+import { existingSystemTopicProblem, PushDelivery, PushDeliveryArgs } from "../components/pushDelivery";
+import { CommunicationServices } from "../components/communicationServices";
 import { BUILT_IN_ROLES } from "../components/azureRoles";
 import { settleRegistrations } from "./support/settle";
 
@@ -24,8 +25,13 @@ const functionArgs: PushDeliveryArgs = {
   },
 };
 
-async function build(args: PushDeliveryArgs): Promise<ProgramRecording> {
+async function build(args: PushDeliveryArgs, withAcsResource = false): Promise<ProgramRecording> {
   const recording = startMockRuntime({ stack: "dev" });
+  if (withAcsResource) {
+    // An existing topic is modelled offline as this resource's topic.
+    const acs = new CommunicationServices("push", { resourceGroupName: "rg", dataLocation: "Europe" });
+    args = { ...args, communicationServiceId: acs.id };
+  }
   const delivery = new PushDelivery("push", args);
   await resolveOutput(delivery.subscription.id);
   await settleRegistrations();
@@ -230,5 +236,41 @@ describe("PushDelivery to a webhook", () => {
     });
     expect(sub.additionalSecretOutputs).toContain("destination");
     expect(sub.inputs.deadLetterWithResourceIdentity).toBeDefined();
+  });
+});
+
+describe("PushDelivery on an existing Event Grid system topic (one per ACS resource)", () => {
+  it("creates no topic and subscribes on the named one, dead-lettering with its identity", async () => {
+    const r = await build(
+      { ...functionArgs, existingSystemTopic: { name: "acs-events-legacy", resourceGroupName: "shared-rg" } },
+      true,
+    );
+    expect(r.byType(T.topic)).toHaveLength(0);
+    expect(r.invokes.find((i) => i.token === "azure-native:eventgrid:getSystemTopic")?.inputs).toEqual({
+      resourceGroupName: "shared-rg",
+      systemTopicName: "acs-events-legacy",
+    });
+    const sub = r.one(T.subscription);
+    expect(sub.inputs).toMatchObject({ resourceGroupName: "shared-rg", systemTopicName: "acs-events-legacy" });
+    const deadLetterRole = r.byType(T.role).find((x) => x.name === "push-topic-dead-letter")!;
+    expect(deadLetterRole.inputs.principalId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("checking an existing system topic before subscribing to it", () => {
+  const identity = { principalId: "5f0c2b1e-1111-2222-3333-444455556666" };
+  it("accepts the ACS resource's topic, comparing ids as ARM does (Event Grid lower-cases source)", () => {
+    expect(existingSystemTopicProblem("t", { source: ACS_ID.toLowerCase(), identity }, ACS_ID)).toBeUndefined();
+  });
+  it("refuses a topic on another resource, naming both", () => {
+    const other = ACS_ID.replace("/acs", "/other-acs");
+    expect(existingSystemTopicProblem("t", { source: other, identity }, ACS_ID)).toMatch(
+      new RegExp(
+        `existingEventGridSystemTopic 't' has source ${other.replace(/[/.]/g, "\\$&")}, not the Communication Services resource`,
+      ),
+    );
+  });
+  it("refuses a topic without a system identity, saying how to enable it", () => {
+    expect(existingSystemTopicProblem("t", { source: ACS_ID }, ACS_ID)).toMatch(/no system-assigned identity: enable it/);
   });
 });

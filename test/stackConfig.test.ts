@@ -83,6 +83,14 @@ describe("validateStackConfig", () => {
     expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
   });
 
+  it("reads an existing Event Grid system topic to use instead of creating one", () => {
+    const config = validateStackConfig(
+      raw({ existingEventGridSystemTopic: { name: "acs-events", resourceGroupName: "shared-rg" } }),
+    );
+    expect(config.delivery.existingSystemTopic).toEqual({ name: "acs-events", resourceGroupName: "shared-rg" });
+    expect(validateStackConfig(raw({})).delivery.existingSystemTopic).toBeUndefined();
+  });
+
   it.each([1, 1000])("accepts %i instances, an end of the range Flex Consumption documents", (n) => {
     expect(validateStackConfig(raw({ functionMaxInstances: n })).delivery).toMatchObject({ maxInstances: n });
   });
@@ -345,6 +353,24 @@ describe("push delivery settings", () => {
     ["too many instances", raw({ functionMaxInstances: 5000 }), "functionMaxInstances", /1 to 1000/],
     ["one instance over Flex Consumption's limit", raw({ functionMaxInstances: 1001 }), "functionMaxInstances", /1 to 1000/],
     ["no instances at all", raw({ functionMaxInstances: 0 }), "functionMaxInstances", /1 to 1000/],
+    [
+      "an existing system topic with a bad name",
+      raw({ existingEventGridSystemTopic: { name: "a b" } }),
+      "existingEventGridSystemTopic.name",
+      /3-128 letters, digits, hyphens/,
+    ],
+    [
+      "an existing system topic with an unknown field",
+      raw({ existingEventGridSystemTopic: { name: "acs-events", group: "rg" } }),
+      "existingEventGridSystemTopic.group",
+      /expected only name, resourceGroupName/,
+    ],
+    [
+      "an existing system topic without delivery",
+      raw({ delivery: "none", existingEventGridSystemTopic: { name: "acs-events" } }),
+      "existingEventGridSystemTopic",
+      /only used when delivery is function or webhook/,
+    ],
     ["an unsupported instance size", raw({ functionMemoryMb: 1024 }), "functionMemoryMb", /512 \| 2048 \| 4096/],
   ];
 

@@ -215,17 +215,49 @@ const INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
 };
 
 export class AzureMocks implements pulumi.runtime.Mocks {
+  /** The program's Communication Services resource: an existing system topic is modelled as its topic. */
+  private communicationServiceId?: string;
+  private readonly waitingForCommunicationService: ((id: string) => void)[] = [];
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
     if (!args.custom) return { id: undefined, state: args.inputs };
     const model = MODELS[args.type];
     if (!model) throw new Error(`AzureMocks has no model for resource type ${args.type} (${args.name}).`);
     const { id, outputs } = model(args.name, args.inputs);
+    if (args.type === "azure-native:communication:CommunicationService" && !this.communicationServiceId) {
+      this.communicationServiceId = id;
+      for (const resolve of this.waitingForCommunicationService.splice(0)) resolve(id);
+    }
     return { id, state: { ...args.inputs, ...outputs, id } };
   }
 
-  call(args: pulumi.runtime.MockCallArgs): Inputs {
+  call(args: pulumi.runtime.MockCallArgs): Inputs | Promise<Inputs> {
+    if (args.token === "azure-native:eventgrid:getSystemTopic") return this.existingSystemTopic(args.inputs);
     const invoke = INVOKES[args.token];
     if (!invoke) throw new Error(`AzureMocks has no model for invoke ${args.token}.`);
     return invoke(args.inputs);
+  }
+
+  /**
+   * An existing system topic can only be read in Azure; offline it is modelled as the topic of
+   * the stack's ACS resource, with a system identity — what the program then checks for real.
+   */
+  private async existingSystemTopic(inputs: Inputs): Promise<Inputs> {
+    const name = str(inputs, "systemTopicName");
+    // The read can be answered before the ACS resource registers; wait for it (briefly).
+    const source =
+      this.communicationServiceId ??
+      (await new Promise<string>((resolve) => {
+        this.waitingForCommunicationService.push(resolve);
+        setTimeout(() => resolve(""), 5_000).unref();
+      }));
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.EventGrid/systemTopics/${name}`,
+      name,
+      location: "global",
+      source,
+      topicType: "Microsoft.Communication.CommunicationServices",
+      identity: { type: "SystemAssigned", principalId: fakeGuid(`${name}/identity`) },
+    };
   }
 }

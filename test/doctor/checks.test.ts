@@ -69,16 +69,55 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       [AI_ID.toLowerCase()]: { "requests/count": 120, "requests/failed": 0 },
     };
     azure.failures = [];
+    azure.systemTopics = [
+      { id: TOPIC_ID, source: ACS_ID },
+      {
+        id: `${RG}/providers/Microsoft.EventGrid/systemTopics/storage-events`,
+        source: `${RG}/providers/Microsoft.Storage/storageAccounts/st`,
+      },
+    ];
   });
 
   const run = (t: Partial<DoctorTarget> = {}) => runDoctor({ ...target, ...t }, clients, new Date("2026-11-28T00:00:00Z"));
   const byId = (results: CheckResult[], id: string) => results.find((r) => r.id === id)!;
+
+  it("fails when another system topic holds the ACS resource, and names the setting that uses it", async () => {
+    const foreign = `/subscriptions/${SUB}/resourceGroups/shared/providers/Microsoft.EventGrid/systemTopics/made-by-hand`;
+    azure.systemTopics = [{ id: foreign, source: ACS_ID }];
+    const check = byId(await run(), "event-grid-topic");
+    expect(check.status).toBe("fail");
+    expect(check.evidence).toContain(foreign);
+    expect(check.fix).toMatch(/one system topic per ACS resource: set acs-notifications:existingEventGridSystemTopic/);
+  });
+
+  it("fails when the ACS resource has no system topic although the stack expects one", async () => {
+    azure.systemTopics = [];
+    const check = byId(await run(), "event-grid-topic");
+    expect([check.status, check.evidence]).toEqual([
+      "fail",
+      expect.stringMatching(/no system topic has the ACS resource as its source/),
+    ]);
+  });
+
+  it("points at an existing topic a stack without its own could use", async () => {
+    const check = byId(await run({ eventGridSystemTopicId: undefined }), "event-grid-topic");
+    expect(check.status).toBe("pass");
+    expect(check.evidence).toMatch(/existingEventGridSystemTopic/);
+  });
+
+  it("skips the topic check, saying why, when topics cannot be listed", async () => {
+    azure.failures = [{ path: /\/providers\/Microsoft\.EventGrid\/systemTopics$/i, status: 403, code: "AuthorizationFailed" }];
+    const check = byId(await run(), "event-grid-topic");
+    expect(check).toMatchObject({ status: "skip", fix: "the identity needs Reader on the subscription" });
+    expect(check.evidence).not.toContain("RAW-AZURE-TEXT");
+  });
 
   it("passes every check on a healthy environment, reading with a bearer token", async () => {
     const results = await run();
     expect(results.map((r) => [r.id, r.status])).toEqual([
       ["same-subscription", "pass"],
       ["acs-linked", "pass"],
+      ["event-grid-topic", "pass"],
       ["hub-exists", "pass"],
       ["hub-credentials", "pass"],
       ["apns-token-mode", "pass"],

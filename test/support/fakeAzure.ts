@@ -20,6 +20,8 @@ const HUB_GET = published<Json & { properties: Json }>("notificationhubs/Get.jso
 const PNS_GET = published<Json>("notificationhubs/PnsCredentialsGet.json");
 const RULE_ITEM = published<{ value: (Json & { properties: Json })[] }>("notificationhubs/AuthorizationRuleList.json").value[0];
 const LIST_KEYS = published<Json>("notificationhubs/AuthorizationRuleListKeys.json");
+const SYSTEM_TOPIC_ITEM = published<{ value: (Json & { properties: Json })[] }>("eventgrid/SystemTopics_ListBySubscription.json")
+  .value[0];
 const METRICS = published<Json & { value: (Json & { timeseries: { data: Json[] }[] })[] }>("monitor/GetMetric.trimmed.json");
 
 /**
@@ -35,6 +37,8 @@ export class FakeAzure {
   rules: Record<string, FakeRule> = {};
   /** resource id (lower case) → metric name → total over the window. */
   metrics: Record<string, Record<string, number>> = {};
+  /** Event Grid system topics in the subscription: id and source. */
+  systemTopics: { id: string; source: string }[] = [];
   /** Paths (regex) answered with this status instead. */
   failures: { path: RegExp; status: number; code: string }[] = [];
   readonly requests: { method: string; path: string; query: URLSearchParams }[] = [];
@@ -92,6 +96,21 @@ export class FakeAzure {
                   ],
                 },
               ],
+            })),
+          });
+        }
+        if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.EventGrid\/systemTopics$/i.test(p)) {
+          // Published list item per topic; Event Grid reports `source` lower-cased, as its example shows.
+          return reply(200, {
+            value: this.systemTopics.map((t) => ({
+              ...SYSTEM_TOPIC_ITEM,
+              id: t.id,
+              name: t.id.split("/").pop(),
+              properties: {
+                ...SYSTEM_TOPIC_ITEM.properties,
+                source: t.source.toLowerCase(),
+                topicType: "microsoft.communication.communicationservices",
+              },
             })),
           });
         }

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "../../components/armEndpoint";
+import { createArmRestClient } from "../../components/armRestClient";
 
 /**
  * The Azure SDK clients the doctor reads with, all pointed at the same ARM endpoint
@@ -32,7 +33,10 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
     retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 },
     ...options.pipelineOptions,
   };
+  const resolvedCredential = credential;
   return {
+    // For reads no SDK package here models (Event Grid system topics).
+    arm: await createArmRestClient({ credential: () => resolvedCredential, pipelineOptions: common }),
     communication: new CommunicationServiceManagementClient(credential, subscriptionId, {
       endpoint,
       $host: endpoint,

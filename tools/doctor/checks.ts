@@ -1,6 +1,7 @@
 import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../components/armResourceId";
 import { connectionStringFingerprint } from "../../components/hubConnectionString";
 import type { DoctorClients } from "./azureClients";
+import { checkSystemTopic } from "./systemTopicCheck";
 
 /**
  * The ACS push troubleshooting guide as checks against a deployed environment. Each check reads
@@ -171,6 +172,9 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
       fix: isNotFound(error) ? "the ACS resource is gone: `pulumi refresh` then `pulumi up`" : undefined,
     });
   }
+
+  // One system topic per source: a topic made elsewhere blocks the stack's own, or the stack watches the wrong one.
+  await checkSystemTopic(clients, target, acs.subscriptionId, add);
 
   // 2. The hub exists.
   let hubExists = false;
