@@ -28,6 +28,18 @@ describe("npm run plan", () => {
     expect(stdout).not.toMatch(/SharedAccessKey=/);
   });
 
+  it("shows for staging one event per Event Grid delivery and a versioned Key Vault reference", async () => {
+    const { code, stdout } = await plan("--json", "--stack", "staging");
+    expect(code).toBe(0);
+    const resources = JSON.parse(stdout).resources as { type: string; inputs: Record<string, unknown> }[];
+    const subscription = resources.find((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")!;
+    expect(subscription.inputs.destination).toMatchObject({ endpointType: "AzureFunction", maxEventsPerBatch: 1 });
+    const settings = resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")!;
+    expect((settings.inputs.properties as Record<string, string>).NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/notification-hub-send\/[0-9a-f]{32}\)$/,
+    );
+  });
+
   it("prints a machine-readable plan with --json", async () => {
     const { code, stdout } = await plan("--json", "--stack", "dev");
     expect(code).toBe(0);
