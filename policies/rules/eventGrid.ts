@@ -63,3 +63,36 @@ export const eventGridAcsSubscriptionResilient = stackRule(
     return findings;
   },
 );
+
+/**
+ * The Functions Event Grid extension fails a whole batch when one event fails, and Event Grid
+ * re-sends every event in it: the ones already pushed are pushed again, often on an instance that
+ * never saw them. One event per delivery keeps a retry to the event that failed.
+ */
+export const eventGridFunctionOneEventPerBatch = stackRule(
+  {
+    name: "eventgrid-function-one-event-per-batch",
+    description: "Event Grid subscriptions that deliver ACS events to an Azure Function must deliver one event per batch.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps:
+      "Set destination.maxEventsPerBatch (classic: azureFunctionEndpoint.maxEventsPerBatch) to 1, or leave it unset.",
+  },
+  (resources) => {
+    const findings: StackFinding[] = [];
+    for (const sub of acsEventSubscriptions(new StackGraph(resources))) {
+      const classic = isClassicEventSubscription(sub.type);
+      const endpoint = classic ? "azureFunctionEndpoint" : "destination";
+      if (!classic && readString(sub.props, "destination.endpointType") !== "AzureFunction") continue;
+      if (classic && !isSet(read(sub.props, "azureFunctionEndpoint"))) continue;
+      const batch = read(sub.props, `${endpoint}.maxEventsPerBatch`);
+      if (typeof batch === "number" && batch > 1) {
+        findings.push({
+          urn: sub.urn,
+          message: `Event subscription '${sub.name}' delivers up to ${batch} ACS events per batch to a Function: when one fails, Event Grid re-sends them all and users get the others' pushes again. Set ${endpoint}.maxEventsPerBatch to 1.`,
+        });
+      }
+    }
+    return findings;
+  },
+);

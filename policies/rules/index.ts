@@ -1,7 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { apnsEndpointMatchesEnvironment, apnsTokenAuthRequired } from "./apns";
 import { noDuplicateChatPush } from "./chatPush";
-import { eventGridAcsSubscriptionResilient } from "./eventGrid";
+import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "./eventGrid";
 import { fcmV1Required } from "./fcm";
 import { functionAppHardened, functionNoPlaintextHubConnectionString } from "./functionApp";
 import {
@@ -23,6 +23,7 @@ export const allPolicies: Policies = [
   linkSameSubscription,
   linkTracksConnectionString,
   eventGridAcsSubscriptionResilient,
+  eventGridFunctionOneEventPerBatch,
   functionAppHardened,
   functionNoPlaintextHubConnectionString,
   noDuplicateChatPush,

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { apnsEndpointMatchesEnvironment, apnsTokenAuthRequired } from "../../policies/rules/apns";
 import { noDuplicateChatPush } from "../../policies/rules/chatPush";
-import { eventGridAcsSubscriptionResilient } from "../../policies/rules/eventGrid";
+import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "../../policies/rules/eventGrid";
 import { fcmV1Required } from "../../policies/rules/fcm";
 import { functionAppHardened, functionNoPlaintextHubConnectionString } from "../../policies/rules/functionApp";
 import {
@@ -281,6 +281,38 @@ describe("eventgrid-acs-subscription-resilient", () => {
     stack.topic.dependencies = [];
     delete stack.subscription.props.retryPolicy;
     expect(runStackRule(eventGridAcsSubscriptionResilient, Object.values(stack))).toEqual([]);
+  });
+});
+
+describe("eventgrid-function-one-event-per-batch", () => {
+  it("accepts one event per batch, and the default (unset)", () => {
+    expect(runStackRule(eventGridFunctionOneEventPerBatch, Object.values(compliantStack()))).toEqual([]);
+    const one = withProps(
+      compliantStack(),
+      "subscription",
+      (p) => ((p.destination as Record<string, unknown>).maxEventsPerBatch = 1),
+    );
+    expect(runStackRule(eventGridFunctionOneEventPerBatch, one)).toEqual([]);
+  });
+  it("flags batches to a Function, saying what a failed batch does and what to set", () => {
+    const resources = withProps(
+      compliantStack(),
+      "subscription",
+      (p) => ((p.destination as Record<string, unknown>).maxEventsPerBatch = 10),
+    );
+    expect(runStackRule(eventGridFunctionOneEventPerBatch, resources)).toEqual([
+      {
+        urn: urnOf(compliantStack().subscription),
+        message:
+          "Event subscription 'chat-to-function' delivers up to 10 ACS events per batch to a Function: when one fails, Event Grid re-sends them all and users get the others' pushes again. Set destination.maxEventsPerBatch to 1.",
+      },
+    ]);
+  });
+  it("leaves webhooks alone: a webhook answers for the batch itself", () => {
+    const resources = withProps(compliantStack(), "subscription", (p) => {
+      p.destination = { endpointType: "WebHook", endpointUrl: "https://push.contoso.com/acs", maxEventsPerBatch: 10 };
+    });
+    expect(runStackRule(eventGridFunctionOneEventPerBatch, resources)).toEqual([]);
   });
 });
 
