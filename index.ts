@@ -86,6 +86,7 @@ const delivery =
 if (config.alerts.enabled) {
   new PushAlerts(name, {
     resourceGroupName,
+    location: config.location,
     hubId: hub.hubId,
     eventGridSystemTopicId: delivery?.systemTopicId,
     applicationInsightsId: delivery?.applicationInsightsId,

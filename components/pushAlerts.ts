@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
+import { APP_INSIGHTS_METRICS, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "./pushMetrics";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
@@ -10,6 +11,8 @@ export interface PushAlertsArgs {
   readonly eventGridSystemTopicId?: pulumi.Input<string>;
   /** Application Insights of the push sender. Default: no function alerts. */
   readonly applicationInsightsId?: pulumi.Input<string>;
+  /** Region of the log alert rule (Application Insights' region). Default: westeurope. */
+  readonly location?: pulumi.Input<string>;
   /** Who is emailed. Default: nobody. */
   readonly emails?: readonly string[];
   /** A webhook (chat, paging) to call; kept secret. Default: none. */
@@ -18,25 +21,37 @@ export interface PushAlertsArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/**
+ * Rows when, in the window, the sender logged push attempts ("event <id>: pushing …") and the hub
+ * accepted none ("… notification <id> accepted"). Lines come from function/src/pushSender.ts.
+ */
+export const SILENT_PIPELINE_QUERY = [
+  "traces",
+  '| where message startswith "event "',
+  '| summarize attempts = countif(message contains ": pushing "), accepted = countif(message endswith " accepted")',
+  "| where attempts > 0 and accepted == 0",
+].join("\n");
+
 interface AlertSpec {
   readonly key: string;
   readonly description: string;
   readonly scope: pulumi.Input<string>;
-  readonly namespace: string;
-  readonly metric: string;
+  readonly metric: MetricRef;
   readonly threshold: number;
   /** 0 critical … 4 verbose. */
   readonly severity: number;
 }
 
 /**
- * Metric alerts for the ways pushes fail quietly, sent to one action group: the hub rejecting its
- * platform credentials, platform errors and rejected send requests, Event Grid dead-lettering or
+ * Metric alerts for the ways pushes fail quietly, sent to one action group: APNs or FCM v1
+ * rejecting the hub's credentials, platform errors and rejected send requests, Event Grid dead-lettering or
  * failing deliveries, and the push sender failing. Each fires on a 15-minute window, checked every 5.
  */
 export class PushAlerts extends pulumi.ComponentResource {
   public readonly actionGroup: monitor.ActionGroup;
   public readonly alerts: monitor.MetricAlert[];
+  /** Events the sender tried to push while the hub accepted none: the guide's "incoming messages" check. */
+  public readonly silentPipeline?: monitor.ScheduledQueryRule;
 
   constructor(name: string, args: PushAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs-notifications:monitoring:PushAlerts", name, {}, opts);
@@ -65,14 +80,20 @@ export class PushAlerts extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["webhookReceivers"] },
     );
 
-    const hub = "Microsoft.NotificationHubs/Namespaces/NotificationHubs";
     const specs: AlertSpec[] = [
       {
         key: "hub-auth-errors",
         description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.",
         scope: args.hubId,
-        namespace: hub,
-        metric: "outgoing.apns.invalidcredentials",
+        metric: HUB_METRICS.apnsInvalidCredentials,
+        threshold: 0,
+        severity: 1,
+      },
+      {
+        key: "hub-fcm-auth-errors",
+        description: "FCM v1 rejected the hub's service-account credentials: every Android push fails until they are fixed.",
+        scope: args.hubId,
+        metric: HUB_METRICS.fcmV1InvalidCredentials,
         threshold: 0,
         severity: 1,
       },
@@ -80,8 +101,7 @@ export class PushAlerts extends pulumi.ComponentResource {
         key: "hub-pns-errors",
         description: "The hub failed to deliver pushes to APNs/FCM.",
         scope: args.hubId,
-        namespace: hub,
-        metric: "outgoing.allpns.pnserror",
+        metric: HUB_METRICS.pnsErrors,
         threshold: 0,
         severity: 2,
       },
@@ -89,8 +109,7 @@ export class PushAlerts extends pulumi.ComponentResource {
         key: "hub-payload-errors",
         description: "APNs/FCM rejected push payloads.",
         scope: args.hubId,
-        namespace: hub,
-        metric: "outgoing.allpns.invalidpayload",
+        metric: HUB_METRICS.invalidPayload,
         threshold: 0,
         severity: 2,
       },
@@ -98,21 +117,18 @@ export class PushAlerts extends pulumi.ComponentResource {
         key: "hub-rejected-sends",
         description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.",
         scope: args.hubId,
-        namespace: hub,
-        metric: "incoming.all.failedrequests",
+        metric: HUB_METRICS.failedRequests,
         threshold: 0,
         severity: 2,
       },
     ];
     if (args.eventGridSystemTopicId) {
-      const topic = "Microsoft.EventGrid/systemTopics";
       specs.push(
         {
           key: "events-dead-lettered",
           description: "Event Grid gave up on ACS events and dead-lettered them: those pushes were never sent.",
           scope: args.eventGridSystemTopicId,
-          namespace: topic,
-          metric: "DeadLetteredCount",
+          metric: SYSTEM_TOPIC_METRICS.deadLettered,
           threshold: 0,
           severity: 2,
         },
@@ -120,8 +136,7 @@ export class PushAlerts extends pulumi.ComponentResource {
           key: "events-failing",
           description: "Event Grid keeps failing to deliver ACS events to the push sender.",
           scope: args.eventGridSystemTopicId,
-          namespace: topic,
-          metric: "DeliveryAttemptFailCount",
+          metric: SYSTEM_TOPIC_METRICS.failedAttempts,
           threshold: 10,
           severity: 3,
         },
@@ -132,8 +147,7 @@ export class PushAlerts extends pulumi.ComponentResource {
         key: "sender-failures",
         description: "The push sender failed invocations (Event Grid retries them).",
         scope: args.applicationInsightsId,
-        namespace: "microsoft.insights/components",
-        metric: "requests/failed",
+        metric: APP_INSIGHTS_METRICS.failedRequests,
         threshold: 5,
         severity: 3,
       });
@@ -159,11 +173,12 @@ export class PushAlerts extends pulumi.ComponentResource {
                 {
                   criterionType: "StaticThresholdCriterion",
                   name: spec.key,
-                  metricName: spec.metric,
-                  metricNamespace: spec.namespace,
+                  metricName: spec.metric.name,
+                  metricNamespace: spec.metric.namespace,
                   operator: monitor.Operator.GreaterThan,
                   threshold: spec.threshold,
-                  timeAggregation: monitor.AggregationTypeEnum.Total,
+                  // The aggregation Azure supports for this metric (Count for Application Insights requests).
+                  timeAggregation: spec.metric.aggregation,
                 },
               ],
             },
@@ -173,6 +188,42 @@ export class PushAlerts extends pulumi.ComponentResource {
           { parent: this },
         ),
     );
+    if (args.applicationInsightsId) {
+      // Metric alerts watch one resource, and the hub's metrics cannot say that events arrived
+      // upstream. The sender's own telemetry can: it logs "pushing …" before each send and
+      // "… accepted" for each notification the hub took. Attempts with no acceptance in the window
+      // means the pipeline is silent, whatever the reason (credentials, hub, network).
+      this.silentPipeline = new monitor.ScheduledQueryRule(
+        `${name}-silent-pipeline`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location ?? "westeurope",
+          description: "The push sender tried to push events but the hub accepted none: users get no pushes.",
+          severity: 1,
+          enabled: true,
+          scopes: [args.applicationInsightsId],
+          evaluationFrequency: "PT15M",
+          windowSize: "PT30M",
+          autoMitigate: true,
+          criteria: {
+            allOf: [
+              {
+                query: SILENT_PIPELINE_QUERY,
+                timeAggregation: monitor.TimeAggregation.Count,
+                // Log alerts spell operators out ("GreaterThan"); azure-native's ConditionOperator enum
+                // is the classic alerts' one ("gt"), which this API rejects.
+                operator: "GreaterThan",
+                threshold: 0,
+                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+              },
+            ],
+          },
+          actions: { actionGroups: [this.actionGroup.id] },
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ actionGroupId: this.actionGroup.id });
   }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput } from "../tools/mockRuntime";
-import { PushAlerts, PushAlertsArgs } from "../components/pushAlerts";
+import { PushAlerts, PushAlertsArgs, SILENT_PIPELINE_QUERY } from "../components/pushAlerts";
 import { settleRegistrations } from "./support/settle";
+import { armExample } from "./support/azureFixtures";
 
 const HUB_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/hub";
 const TOPIC_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.EventGrid/systemTopics/acs-events";
@@ -43,6 +44,7 @@ describe("PushAlerts", () => {
     });
     expect(summary).toEqual([
       ["push-hub-auth-errors", HUB_ID, "outgoing.apns.invalidcredentials", "GreaterThan", 0, 1],
+      ["push-hub-fcm-auth-errors", HUB_ID, "outgoing.fcmv1.invalidcredentials", "GreaterThan", 0, 1],
       ["push-hub-pns-errors", HUB_ID, "outgoing.allpns.pnserror", "GreaterThan", 0, 2],
       ["push-hub-payload-errors", HUB_ID, "outgoing.allpns.invalidpayload", "GreaterThan", 0, 2],
       ["push-hub-rejected-sends", HUB_ID, "incoming.all.failedrequests", "GreaterThan", 0, 2],
@@ -57,10 +59,43 @@ describe("PushAlerts", () => {
     }
   });
 
+  it("alarms on a silent pipeline: the sender tried to push and the hub accepted nothing", async () => {
+    const r = await build({
+      resourceGroupName: "rg",
+      location: "westeurope",
+      hubId: HUB_ID,
+      applicationInsightsId: AI_ID,
+      emails: ["oncall@contoso.com"],
+    });
+    const rule = r.one("azure-native:monitor:ScheduledQueryRule");
+    expect(rule.inputs).toMatchObject({
+      location: "westeurope",
+      scopes: [AI_ID],
+      severity: 1,
+      windowSize: "PT30M",
+      evaluationFrequency: "PT15M",
+      criteria: { allOf: [{ query: SILENT_PIPELINE_QUERY, timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }] },
+    });
+    // Shaped like Azure's published scheduled query rule request: the same fields and value forms.
+    const published = (
+      armExample("monitor/createOrUpdateScheduledQueryRule.request.json").parameters.parameters as {
+        properties: { criteria: { allOf: Record<string, unknown>[] }; actions: object };
+      }
+    ).properties;
+    const ours = (rule.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0];
+    for (const key of Object.keys(ours)) expect([key, key in published.criteria.allOf[0]]).toEqual([key, true]);
+    expect(ours.operator).toBe(published.criteria.allOf[0].operator);
+    expect(Object.keys(rule.inputs.actions as object)).toEqual(expect.arrayContaining(["actionGroups"]));
+    expect((rule.inputs.actions as { actionGroups: string[] }).actionGroups[0]).toMatch(/actionGroups\/push-action-group/);
+    const without = await build({ resourceGroupName: "rg", hubId: HUB_ID, emails: ["oncall@contoso.com"] });
+    expect(without.byType("azure-native:monitor:ScheduledQueryRule")).toHaveLength(0);
+  });
+
   it("without the Event Grid path, watches the hub only", async () => {
     const r = await build({ resourceGroupName: "rg", hubId: HUB_ID, emails: ["oncall@contoso.com"] });
     expect(r.byType("azure-native:monitor:MetricAlert").map((a) => a.name)).toEqual([
       "push-hub-auth-errors",
+      "push-hub-fcm-auth-errors",
       "push-hub-pns-errors",
       "push-hub-payload-errors",
       "push-hub-rejected-sends",

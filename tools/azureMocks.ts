@@ -170,6 +170,10 @@ const MODELS: Record<string, Model> = {
     const ruleName = str(inputs, "ruleName") || autoName(name);
     return { id: `${rgId(inputs)}/providers/Microsoft.Insights/metricAlerts/${ruleName}`, outputs: { name: ruleName } };
   },
+  "azure-native:monitor:ScheduledQueryRule": (name, inputs) => {
+    const ruleName = str(inputs, "ruleName") || autoName(name);
+    return { id: `${rgId(inputs)}/providers/Microsoft.Insights/scheduledQueryRules/${ruleName}`, outputs: { name: ruleName } };
+  },
   "pulumi-nodejs:dynamic:DeletedVaultPurge": (_name, inputs) => ({
     id: `${str(inputs, "resourceGroupId")}/deletedVaultPurge/${str(inputs, "vaultName")}`,
     outputs: { purged: false },

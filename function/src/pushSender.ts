@@ -105,6 +105,8 @@ export class PushSender {
       if (error instanceof MalformedEventError) return this.giveUp(event, eventType, error.message, log);
       throw error;
     }
+    // The silent-pipeline alert counts these lines against the "accepted" ones.
+    log.info(`event ${event.id}: pushing ${eventType} on ${this.options.platforms.join(",")}`);
     this.inFlight.add(event.id);
     const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, intent, log))).finally(() =>
       this.inFlight.delete(event.id),

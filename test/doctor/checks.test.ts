@@ -259,7 +259,22 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     };
     expect(byId(await run(), "hub-metrics")).toMatchObject({
       status: "warn",
-      evidence: expect.stringMatching(/failed: bad or expired channel 3, throttled \(FCM\) 2, invalid payload 1/),
+      evidence: expect.stringMatching(/failed: bad or expired channel 3, throttled 2, invalid payload 1/),
+    });
+  });
+
+  it("sees FCM v1's own failures: credentials, throttling, tokens of another app", async () => {
+    azure.metrics[HUB_ID.toLowerCase()] = {
+      incoming: 30,
+      "outgoing.allpns.success": 0,
+      "outgoing.fcmv1.invalidcredentials": 25,
+      "outgoing.fcmv1.throttled": 4,
+      "outgoing.fcmv1.wrongchannel": 1,
+    };
+    expect(byId(await run(), "hub-metrics")).toMatchObject({
+      status: "fail",
+      evidence: "last 24h: 30 incoming, 0 delivered; failed: registered for another app 1, throttled 4, authentication errors 25",
+      fix: expect.stringMatching(/reject the hub's credentials/),
     });
   });
 
@@ -271,7 +286,11 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       status: "fail",
       evidence: "last 24h: 10 delivered, 4 failed attempts, 2 dead-lettered, 0 dropped",
     });
+    // Application Insights' request metrics have only the Count aggregation: asking for Total reads zero.
     expect(byId(results, "function-failures")).toMatchObject({ status: "warn", evidence: "last 24h: 14 invocations, 4 failed" });
+    const ai = azure.requests.filter((r) => r.path.startsWith(AI_ID));
+    expect(ai.length).toBeGreaterThan(0);
+    expect(new Set(ai.map((r) => r.query.get("aggregation")))).toEqual(new Set(["Count"]));
     const eg = azure.requests.find((r) => r.path.startsWith(TOPIC_ID));
     expect(eg?.query.get("$filter")).toBe("EventSubscriptionName eq 'ACS-PUSH'");
   });

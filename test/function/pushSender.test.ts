@@ -11,6 +11,7 @@ import {
 } from "../../function/src/pushSender";
 import { userTag } from "../../function/src/tags";
 import { classifySendError, PermanentSendError } from "../../function/src/sendErrors";
+import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
 import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
 import { publishedEvent } from "../support/azureFixtures";
 
@@ -309,6 +310,35 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     expect(
       await sender().handle(chatEvent("gcch", { recipientCommunicationIdentifier: { rawId: "8:gcch-acs:abc_123" } }), log),
     ).toBe("sent");
+  });
+
+  // The silent-pipeline alert's query, evaluated as KQL would (case-insensitive startswith /
+  // contains / endswith) over the lines the sender really logs.
+  function silentPipelineRows(lines: string[]): number {
+    const messages = lines.map((l) => l.replace(/^(info|warn|error) /, "").toLowerCase()).filter((m) => m.startsWith("event "));
+    const attempts = messages.filter((m) => m.includes(": pushing ")).length;
+    const accepted = messages.filter((m) => m.endsWith(" accepted")).length;
+    return attempts > 0 && accepted === 0 ? 1 : 0;
+  }
+
+  it("logs what the silent-pipeline alert needs: quiet when pushes are accepted or nothing was to be pushed", async () => {
+    expect(SILENT_PIPELINE_QUERY).toMatch(/startswith "event "[\s\S]*contains ": pushing "[\s\S]*endswith " accepted"/);
+    await sender().handle(chatEvent("quiet-1"), log);
+    expect(silentPipelineRows(log.lines)).toBe(0);
+    const ignoredOnly = new RecordingLog();
+    await sender().handle(publishedEvent("chatParticipantAddedToThreadWithUser"), ignoredOnly);
+    expect(silentPipelineRows(ignoredOnly.lines)).toBe(0);
+  });
+
+  it("logs what the silent-pipeline alert needs: fires when the hub accepts nothing", async () => {
+    hub.failNext(401, 401);
+    await sender({ platforms: ["apple"] })
+      .handle(chatEvent("silent-1"), log)
+      .catch(() => undefined);
+    await sender({ platforms: ["apple"] })
+      .handle(chatEvent("silent-2"), log)
+      .catch(() => undefined);
+    expect(silentPipelineRows(log.lines)).toBe(1);
   });
 
   it("never logs message text, the connection string or its key", async () => {

@@ -3,6 +3,7 @@ import * as https from "node:https";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { armExample } from "./azureFixtures";
+import { metricNamespaceOf, publishedMetrics } from "./publishedMetrics";
 
 const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
 export const fakeAzureCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
@@ -71,11 +72,20 @@ export class FakeAzure {
           const resource = p.slice(0, -"/providers/Microsoft.Insights/metrics".length).toLowerCase();
           const names = (url.searchParams.get("metricnames") ?? "").split(",").filter(Boolean);
           const values = this.metrics[resource] ?? {};
-          // Data points carry a value only for the aggregations asked for, as Azure Monitor answers.
+          // Azure Monitor knows each resource type's metrics (the published tables): an unknown name is a
+          // 400, and a data point carries a value only for the aggregations asked for that the metric supports.
+          const table = publishedMetrics(metricNamespaceOf(resource) ?? "");
+          const unknownName = table && names.find((n) => !table.has(n));
+          if (unknownName)
+            return reply(400, {
+              error: { code: "BadRequest", message: `Failed to find metric configuration for provider, metric: ${unknownName}` },
+            });
           const aggregations = (url.searchParams.get("aggregation") ?? "average")
             .split(",")
             .map((a) => a.trim().toLowerCase())
             .filter(Boolean);
+          const supported = (name: string) =>
+            aggregations.filter((a) => !table || table.get(name)!.aggregations.some((s) => s.toLowerCase() === a));
           const sample = METRICS.value[0];
           return reply(200, {
             ...METRICS,
@@ -91,7 +101,7 @@ export class FakeAzure {
                   data: [
                     {
                       timeStamp: "2026-11-27T10:00:00Z",
-                      ...Object.fromEntries(aggregations.map((a) => [a, values[name] ?? 0])),
+                      ...Object.fromEntries(supported(name).map((a) => [a, values[name] ?? 0])),
                     },
                   ],
                 },

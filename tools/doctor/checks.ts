@@ -2,6 +2,14 @@ import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } f
 import { connectionStringFingerprint } from "../../components/hubConnectionString";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
+import {
+  APP_INSIGHTS_METRICS,
+  HUB_FAILURE_CATEGORIES,
+  HUB_METRICS,
+  MetricAggregation,
+  MetricRef,
+  SYSTEM_TOPIC_METRICS,
+} from "../../components/pushMetrics";
 
 /**
  * The ACS push troubleshooting guide as checks against a deployed environment. Each check reads
@@ -33,20 +41,6 @@ export interface DoctorTarget {
   /** Metrics window. */
   readonly sinceHours: number;
 }
-
-/** The hub's failure categories and the Azure Monitor metrics behind them. */
-export const HUB_FAILURE_METRICS: Record<string, string[]> = {
-  "bad or expired channel": ["outgoing.allpns.badorexpiredchannel"],
-  "channel errors": ["outgoing.allpns.channelerror"],
-  "throttled (FCM)": ["outgoing.gcm.throttled"],
-  "invalid payload": ["outgoing.allpns.invalidpayload"],
-  "authentication errors": [
-    "outgoing.apns.invalidcredentials",
-    "outgoing.gcm.authenticationerror",
-    "outgoing.gcm.invalidcredentials",
-  ],
-  "PNS errors": ["outgoing.allpns.pnserror"],
-};
 
 const APNS_HOSTS = {
   production: ["api.push.apple.com", "gateway.push.apple.com"],
@@ -88,27 +82,37 @@ interface PnsCredentials {
   [platform: string]: unknown;
 }
 
+/**
+ * Sums metrics of one resource over the window. Each metric is asked for with the aggregation
+ * Azure supports for it (the catalogue says which) and read from that field: Application
+ * Insights' request metrics have only `count`, so asking for `total` reads zero whatever happened.
+ */
 export async function sumMetrics(
   clients: DoctorClients,
   resourceUri: string,
-  names: readonly string[],
+  metrics: readonly MetricRef[],
   sinceHours: number,
   now: Date,
   filter?: string,
 ): Promise<Map<string, number>> {
   const start = new Date(now.getTime() - sinceHours * 3_600_000);
-  // The client's URL template adds the leading slash itself.
-  const response = await clients.monitor.metrics.list(resourceUri.replace(/^\//, ""), {
-    metricnames: names.join(","),
-    timespan: `${start.toISOString()}/${now.toISOString()}`,
-    interval: "PT1H",
-    aggregation: "Total",
-    filter,
-  });
   const totals = new Map<string, number>();
-  for (const metric of response.value) {
-    const total = metric.timeseries.flatMap((t) => t.data ?? []).reduce((sum, point) => sum + (point.total ?? 0), 0);
-    totals.set(metric.name.value, total);
+  const byAggregation = new Map<MetricAggregation, string[]>();
+  for (const m of metrics) byAggregation.set(m.aggregation, [...(byAggregation.get(m.aggregation) ?? []), m.name]);
+  for (const [aggregation, names] of byAggregation) {
+    // The client's URL template adds the leading slash itself.
+    const response = await clients.monitor.metrics.list(resourceUri.replace(/^\//, ""), {
+      metricnames: [...new Set(names)].join(","),
+      timespan: `${start.toISOString()}/${now.toISOString()}`,
+      interval: "PT1H",
+      aggregation,
+      filter,
+    });
+    const field = aggregation.toLowerCase() as "total" | "count" | "average" | "maximum" | "minimum";
+    for (const metric of response.value) {
+      const sum = metric.timeseries.flatMap((t) => t.data ?? []).reduce((acc, point) => acc + (point[field] ?? 0), 0);
+      totals.set(metric.name.value, sum);
+    }
   }
   return totals;
 }
@@ -431,19 +435,19 @@ async function checkHubMetrics(
   now: Date,
   add: (r: CheckResult) => void,
 ): Promise<void> {
-  const failureNames = Object.values(HUB_FAILURE_METRICS).flat();
+  const failureMetrics = Object.values(HUB_FAILURE_CATEGORIES).flat();
   try {
     const totals = await sumMetrics(
       clients,
       target.hubId,
-      ["incoming", "outgoing.allpns.success", ...failureNames],
+      [HUB_METRICS.incoming, HUB_METRICS.delivered, ...failureMetrics],
       target.sinceHours,
       now,
     );
-    const incoming = totals.get("incoming") ?? 0;
-    const delivered = totals.get("outgoing.allpns.success") ?? 0;
-    const failures = Object.entries(HUB_FAILURE_METRICS)
-      .map(([label, names]) => [label, names.reduce((s, n) => s + (totals.get(n) ?? 0), 0)] as const)
+    const incoming = totals.get(HUB_METRICS.incoming.name) ?? 0;
+    const delivered = totals.get(HUB_METRICS.delivered.name) ?? 0;
+    const failures = Object.entries(HUB_FAILURE_CATEGORIES)
+      .map(([label, metrics]) => [label, metrics.reduce((s, m) => s + (totals.get(m.name) ?? 0), 0)] as const)
       .filter(([, count]) => count > 0);
     const breakdown = failures.map(([label, count]) => `${label} ${count}`).join(", ");
     const evidence = `last ${target.sinceHours}h: ${incoming} incoming, ${delivered} delivered${breakdown ? `; failed: ${breakdown}` : ""}`;
@@ -493,17 +497,17 @@ async function checkEventDelivery(
       const t = await sumMetrics(
         clients,
         target.eventGridSystemTopicId,
-        ["DeliverySuccessCount", "DeliveryAttemptFailCount", "DeadLetteredCount", "DroppedEventCount"],
+        Object.values(SYSTEM_TOPIC_METRICS),
         target.sinceHours,
         now,
         filter,
       );
       const [ok, failed, dead, dropped] = [
-        "DeliverySuccessCount",
-        "DeliveryAttemptFailCount",
-        "DeadLetteredCount",
-        "DroppedEventCount",
-      ].map((n) => t.get(n) ?? 0);
+        SYSTEM_TOPIC_METRICS.delivered,
+        SYSTEM_TOPIC_METRICS.failedAttempts,
+        SYSTEM_TOPIC_METRICS.deadLettered,
+        SYSTEM_TOPIC_METRICS.dropped,
+      ].map((m) => t.get(m.name) ?? 0);
       const evidence = `last ${target.sinceHours}h: ${ok} delivered, ${failed} failed attempts, ${dead} dead-lettered, ${dropped} dropped`;
       add(
         dead + dropped > 0
@@ -538,11 +542,14 @@ async function checkEventDelivery(
       const t = await sumMetrics(
         clients,
         target.applicationInsightsId,
-        ["requests/count", "requests/failed"],
+        [APP_INSIGHTS_METRICS.requests, APP_INSIGHTS_METRICS.failedRequests],
         target.sinceHours,
         now,
       );
-      const [count, failed] = [t.get("requests/count") ?? 0, t.get("requests/failed") ?? 0];
+      const [count, failed] = [
+        t.get(APP_INSIGHTS_METRICS.requests.name) ?? 0,
+        t.get(APP_INSIGHTS_METRICS.failedRequests.name) ?? 0,
+      ];
       add({
         id: "function-failures",
         title: "push sender invocations",
