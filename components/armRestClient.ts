@@ -1,14 +1,17 @@
 import type { TokenCredential } from "@azure/identity";
-import type { PipelineOptions, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { PipelineOptions, PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "./armEndpoint";
+import { REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "./requestLimits";
 
 export interface ArmRestOptions {
   /** Default: DefaultAzureCredential. */
   readonly credential?: () => TokenCredential;
   /** TLS trust and retry timings for tests. */
   readonly pipelineOptions?: PipelineOptions;
-  /** Per-request limit. Default: 60 s. */
+  /** Per-request limit. Default: REQUEST_TIMEOUT_MS. */
   readonly requestTimeoutMs?: number;
+  /** The limits policy to use instead of a fresh one (a tool shares one across its clients). */
+  readonly requestLimits?: PipelinePolicy;
 }
 
 export interface ArmRequest {
@@ -37,6 +40,7 @@ export async function createArmRestClient(options: ArmRestOptions = {}) {
     ...options.pipelineOptions,
   });
   pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: `${endpoint}/.default` }));
+  pipeline.addPolicy(options.requestLimits ?? requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
   const client = rest.createDefaultHttpClient();
   return {
     endpoint,
@@ -53,7 +57,7 @@ export async function createArmRestClient(options: ArmRestOptions = {}) {
           method: request.method,
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           headers: rest.createHttpHeaders(request.body === undefined ? {} : { "content-type": "application/json" }),
-          timeout: options.requestTimeoutMs ?? 60_000,
+          timeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
         }),
       );
     },

@@ -117,6 +117,14 @@ function advice(failure: LinkFailureCase, ctx: LinkErrorContext): string {
 /** Turns any error from the link call into a LinkError whose message has no secret in it. */
 export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkError {
   if (isLinkError(error)) return error;
+  // No answer at all (timeout, refused, DNS) or the overall deadline: name the host, nothing was changed.
+  const name = (error as { name?: string })?.name;
+  if (name === "NetworkFailure" || name === "DeadlineExceeded") {
+    return linkError(
+      "azure-unavailable",
+      `Azure Resource Manager could not be reached: ${(error as Error).message}. Nothing was changed; check the network or ACS_NOTIFICATIONS_ARM_ENDPOINT, then run \`pulumi up\` again.`,
+    );
+  }
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as AzureErrorLike;
   const code = e.code ?? e.details?.error?.code ?? "";
   // Classify the redacted text: an echoed connection string ("SharedAccessKeyName=…send…") must not steer the diagnosis.

@@ -5,6 +5,7 @@ import { armEndpoint } from "./armEndpoint";
 import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "./armResourceId";
 import { connectionStringFingerprint, parseHubConnectionString } from "./hubConnectionString";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
+import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "./requestLimits";
 
 /** What the program asks for: link this ACS resource to this hub with this connection string. */
 export interface LinkInputs {
@@ -22,7 +23,14 @@ export interface LinkOutputs extends LinkInputs {
 }
 
 /** Seams for tests and special environments; production uses the defaults. */
+/** How long one link or read may take in all, retries included. */
+export const LINK_DEADLINE_MS = 5 * 60_000;
+
 export interface LinkProviderOptions {
+  /** Per-request timeout. Default: REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
+  /** Overall limit of one operation. Default: LINK_DEADLINE_MS. */
+  readonly deadlineMs?: number;
   /** Credential for ARM. Default: @azure/identity's DefaultAzureCredential. */
   readonly credential?: () => TokenCredential;
   /** Extra client options (TLS trust, retry timings). Default: none. */
@@ -91,14 +99,21 @@ async function armClient(options: LinkProviderOptions, subscriptionId: string) {
     const { DefaultAzureCredential } = await import("@azure/identity");
     credential = new DefaultAzureCredential();
   }
-  return new CommunicationServiceManagementClient(credential, subscriptionId, {
-    endpoint,
-    $host: endpoint,
-    credentialScopes: [`${endpoint}/.default`],
-    // The pipeline retries 429 (honouring Retry-After) and 5xx with exponential backoff.
-    retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
-    ...options.clientOptions,
-  });
+  return new CommunicationServiceManagementClient(
+    credential,
+    subscriptionId,
+    withRequestLimits(
+      {
+        endpoint,
+        $host: endpoint,
+        credentialScopes: [`${endpoint}/.default`],
+        // The pipeline retries 429 (honouring Retry-After) and 5xx with exponential backoff.
+        retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
+        ...options.clientOptions,
+      },
+      options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    ),
+  );
 }
 
 function contextOf(inputs: LinkInputs): LinkErrorContext {
@@ -117,9 +132,14 @@ async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<L
   }
   try {
     const client = await armClient(options, acs.subscriptionId);
-    const linked = await client.communicationServices.linkNotificationHub(acs.resourceGroupName, acs.name, {
-      linkNotificationHubParameters: { resourceId: inputs.notificationHubId, connectionString: inputs.connectionString },
-    });
+    // Each request has its timeout; the deadline bounds them all, retries and back-off included.
+    const linked = await withDeadline(
+      client.communicationServices.linkNotificationHub(acs.resourceGroupName, acs.name, {
+        linkNotificationHubParameters: { resourceId: inputs.notificationHubId, connectionString: inputs.connectionString },
+      }),
+      options.deadlineMs ?? LINK_DEADLINE_MS,
+      `Linking ${acs.name} to the hub`,
+    );
     return {
       ...inputs,
       linkedNotificationHubId: linked.resourceId ?? inputs.notificationHubId,
@@ -171,7 +191,11 @@ export function createNotificationHubLinkProvider(options: LinkProviderOptions =
       if (!acs) return { id, props };
       try {
         const client = await armClient(options, acs.subscriptionId);
-        const service = await client.communicationServices.get(acs.resourceGroupName, acs.name);
+        const service = await withDeadline(
+          client.communicationServices.get(acs.resourceGroupName, acs.name),
+          options.deadlineMs ?? LINK_DEADLINE_MS,
+          `Reading ${acs.name}`,
+        );
         const linkedNotificationHubId = service.notificationHubId ?? "";
         // Reporting the live hub as the input makes the next `up` re-link when someone changed it by hand.
         return { id, props: { ...props, linkedNotificationHubId, notificationHubId: linkedNotificationHubId } };

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "./armEndpoint";
+import { REQUEST_TIMEOUT_MS, requestLimitsPolicy, withDeadline } from "./requestLimits";
 
 /**
  * OneDeploy (`POST https://<app>.scm…/api/publish`) as a resource: the way code reaches a Flex
@@ -49,6 +50,8 @@ export interface OneDeployOptions {
   /** Per-request timeouts: the upload, and each status poll. */
   readonly uploadTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Overall limit of one deployment. Default: 20 minutes. */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -109,6 +112,7 @@ async function pipelineFor(options: OneDeployOptions) {
     ...options.pipelineOptions,
   });
   pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: scmTokenScope() }));
+  pipeline.addPolicy(requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
   const client = rest.createDefaultHttpClient();
   return {
     send: (init: { url: string; method: "GET" | "POST"; body?: Buffer; headers?: Record<string, string>; timeout: number }) =>
@@ -233,6 +237,20 @@ async function waitForDeployment(
   );
 }
 
+/** The whole deployment (upload, role-propagation retries, polling) is bounded too. */
+async function deployWithin(options: OneDeployOptions, inputs: CodeDeploymentInputs): Promise<CodeDeploymentOutputs> {
+  try {
+    return await withDeadline(deploy(options, inputs), options.deadlineMs ?? 20 * 60_000, "Deploying the push sender");
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === "NetworkFailure" || name === "DeadlineExceeded")
+      throw deploymentError(
+        `Deploying the push sender to ${inputs.functionAppId} failed: ${(error as Error).message}. Run \`pulumi up\` again.`,
+      );
+    throw error;
+  }
+}
+
 export function createOneDeployProvider(options: OneDeployOptions = {}): pulumi.dynamic.ResourceProvider {
   return {
     async diff(_id: string, olds: CodeDeploymentOutputs, news: CodeDeploymentInputs) {
@@ -241,11 +259,11 @@ export function createOneDeployProvider(options: OneDeployOptions = {}): pulumi.
       return { changes: replaces.length > 0 || changed, replaces };
     },
     async create(inputs: CodeDeploymentInputs) {
-      const outs = await deploy(options, inputs);
+      const outs = await deployWithin(options, inputs);
       return { id: `${inputs.functionAppId}/deployments/onedeploy`, outs };
     },
     async update(_id: string, _olds: CodeDeploymentOutputs, news: CodeDeploymentInputs) {
-      return { outs: await deploy(options, news) };
+      return { outs: await deployWithin(options, news) };
     },
     // Deleting the record deploys nothing: the code goes away with the Function App.
     async delete() {},

@@ -7,7 +7,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommunicationServiceId } from "../components/armResourceId";
+import { parseCommunicationServiceId, parseNotificationHubId } from "../components/armResourceId";
+import { withDeadline } from "../components/requestLimits";
 import { committedStacks, readStackFiles } from "./stackFiles";
 import { createDoctorClients } from "./doctor/azureClients";
 import { DoctorTarget, runDoctor } from "./doctor/checks";
@@ -15,6 +16,8 @@ import { renderChecks, renderTestSend } from "./doctor/report";
 import { tagForUser, testSend } from "./doctor/testSend";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
+/** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */
+const DOCTOR_DEADLINE_MS = Math.max(1, Number(process.env.ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS) || 180) * 1000;
 const USAGE = [
   "usage: npm run doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h] [--apns-environment production|sandbox] [--json]",
   "       npm run doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG) [--platform apple|fcmv1|all]",
@@ -92,6 +95,10 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string {
         return `unknown argument '${flag}'\n${USAGE}`;
     }
   }
+  if (args.acsId !== undefined && !parseCommunicationServiceId(args.acsId))
+    return `--acs-id is not the ARM id of a Communication Services resource (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Communication/communicationServices/NAME)\n${USAGE}`;
+  if (args.hubId !== undefined && !parseNotificationHubId(args.hubId))
+    return `--hub-id is not the ARM id of a notification hub (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.NotificationHubs/namespaces/NS/notificationHubs/HUB)\n${USAGE}`;
   if (!args.stack && !args.outputsFile && !(args.acsId && args.hubId))
     return `say which environment: --stack, --outputs or --acs-id with --hub-id\n${USAGE}`;
   if (args.command === "test-send" && !args.user === !args.tag) return `test-send needs exactly one of --user or --tag\n${USAGE}`;
@@ -167,17 +174,27 @@ async function main(): Promise<number> {
         return 2;
       }
       const platforms = args.platform === "all" ? (["apple", "fcmv1"] as const) : ([args.platform] as const);
-      const summary = await testSend(connectionString, hubName, args.tag ?? tagForUser(args.user!), [...platforms]);
+      const summary = await withDeadline(
+        testSend(connectionString, hubName, args.tag ?? tagForUser(args.user!), [...platforms]),
+        DOCTOR_DEADLINE_MS,
+        "The test send",
+      );
       console.log(args.json ? JSON.stringify(summary, null, 2) : renderTestSend(summary));
       return summary.failure > 0 || summary.results.length === 0 ? 1 : 0;
     }
     const target = targetFrom(args, outputs);
     const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;
     if (!subscription) {
-      console.error("no valid ACS id: the outputs have no acsId and no --acs-id was given");
+      console.error("no valid ACS id: the outputs have no acsId (pass --acs-id)");
       return 2;
     }
-    const results = await runDoctor(target, await createDoctorClients(subscription));
+    // Each request has a timeout and a host that does not answer fails every check at once;
+    // this bounds the whole run besides.
+    const results = await withDeadline(
+      runDoctor(target, await createDoctorClients(subscription)),
+      DOCTOR_DEADLINE_MS,
+      "The doctor's checks",
+    );
     console.log(args.json ? JSON.stringify({ target, results }, null, 2) : renderChecks(results));
     return results.some((r) => r.status === "fail") ? 1 : 0;
   } catch (error) {

@@ -87,7 +87,20 @@ describe("doctor command line", () => {
   it.each([
     [[], /say which environment/],
     [["--stack", "prod", "--since", "yesterday"], /--since takes hours or days/],
-    [["--acs-id", "x"], /say which environment/],
+    [["--acs-id", "not-an-id"], /--acs-id is not the ARM id of a Communication Services resource/],
+    [
+      [
+        "--acs-id",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs",
+        "--hub-id",
+        "hub",
+      ],
+      /--hub-id is not the ARM id of a notification hub/,
+    ],
+    [
+      ["--acs-id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs"],
+      /say which environment/,
+    ],
     [["test-send", "--stack", "prod"], /exactly one of --user or --tag/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
     [["--stack", "prod", "--bogus", "1"], /unknown argument '--bogus'/],

@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "../../components/armEndpoint";
 import { createArmRestClient } from "../../components/armRestClient";
+import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../components/requestLimits";
 
 /**
  * The Azure SDK clients the doctor reads with, all pointed at the same ARM endpoint
@@ -12,6 +13,8 @@ export interface DoctorClientOptions {
   readonly credential?: TokenCredential;
   /** TLS trust and retry timings, for tests. */
   readonly pipelineOptions?: PipelineOptions;
+  /** Per-request timeout. Default: REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
 }
 
 // The SDK's default API version predates FCM v1; this one returns fcmV1Credential in PNS credentials.
@@ -29,14 +32,22 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
     credential = new DefaultAzureCredential();
   }
   const endpoint = armEndpoint();
-  const common = {
-    retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 },
-    ...options.pipelineOptions,
-  };
+  // One memory of silent hosts for the whole run: a host that did not answer fails every later
+  // check at once with the same message, instead of each check waiting out its own timeout.
+  const silentHosts = new Map<string, NetworkFailure>();
+  const common = withRequestLimits(
+    { retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 }, ...options.pipelineOptions },
+    options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    silentHosts,
+  );
   const resolvedCredential = credential;
   return {
     // For reads no SDK package here models (Event Grid system topics).
-    arm: await createArmRestClient({ credential: () => resolvedCredential, pipelineOptions: common }),
+    arm: await createArmRestClient({
+      credential: () => resolvedCredential,
+      pipelineOptions: options.pipelineOptions,
+      requestLimits: requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, silentHosts),
+    }),
     communication: new CommunicationServiceManagementClient(credential, subscriptionId, {
       endpoint,
       $host: endpoint,

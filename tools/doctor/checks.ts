@@ -2,6 +2,7 @@ import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } f
 import { connectionStringFingerprint } from "../../components/hubConnectionString";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
+import { isNetworkFailure } from "../../components/requestLimits";
 import {
   APP_INSIGHTS_METRICS,
   HUB_FAILURE_CATEGORIES,
@@ -49,6 +50,8 @@ const APNS_HOSTS = {
 
 /** Turns an Azure SDK error into a sentence; never the raw response. */
 export function explainAzureError(error: unknown, reading: string): string {
+  if (isNetworkFailure(error)) return `could not read ${reading}: ${error.message}`;
+  if ((error as { name?: string })?.name === "DeadlineExceeded") return `could not read ${reading}: ${(error as Error).message}`;
   const e = (error ?? {}) as { statusCode?: number; code?: string; name?: string };
   if (e.name === "CredentialUnavailableError" || e.name === "AuthenticationError" || e.name === "AggregateAuthenticationError") {
     return `could not sign in to Azure to read ${reading}: run \`az login\` or set AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret or a federated token`;
@@ -65,6 +68,9 @@ export function explainAzureError(error: unknown, reading: string): string {
       return `reading ${reading} failed${e.statusCode ? ` with HTTP ${e.statusCode}` : ""}${e.code ? ` (${e.code})` : ""}`;
   }
 }
+
+/** A host that did not answer fails every check that needed it, the same way; other read errors keep their check's level. */
+const readFailureStatus = (error: unknown): CheckStatus => (isNetworkFailure(error) ? "fail" : "warn");
 
 const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statusCode === 404;
 const hostOf = (endpoint: string) => {
@@ -216,20 +222,31 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
       });
     }
     if (pns) checkCredentials(pns, target, add);
-  } else {
-    add({ id: "hub-credentials", title: "hub has platform credentials", status: "skip", evidence: "the hub could not be read" });
   }
 
-  // 4 and 5. The Send rule, and whether the link still holds its current key.
-  if (hubExists) await checkSendRule(clients, target, hub, add);
-
-  // 7. Metrics: the guide's first place to look.
-  if (hubExists) await checkHubMetrics(clients, target, now, add);
+  if (hubExists) {
+    // 4 and 5. The Send rule, and whether the link still holds its current key.
+    await checkSendRule(clients, target, hub, add);
+    // 7. Metrics: the guide's first place to look.
+    await checkHubMetrics(clients, target, now, add);
+  } else {
+    // Shown, not dropped: a reader should see what could not be checked and why.
+    for (const [id, title] of HUB_DEPENDENT_CHECKS)
+      add({ id, title, status: "skip", evidence: "not checked: the hub could not be read (see hub-exists)" });
+  }
 
   // 8. The Event Grid path, when deployed.
   await checkEventDelivery(clients, target, now, add);
   return results;
 }
+
+/** The checks that read the hub, shown as SKIP when the hub cannot be read. */
+export const HUB_DEPENDENT_CHECKS: readonly (readonly [string, string])[] = [
+  ["hub-credentials", "hub has platform credentials"],
+  ["send-rule", "Send rule exists with Send"],
+  ["link-current", "linked connection string is current"],
+  ["hub-metrics", "hub traffic"],
+];
 
 function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: CheckResult) => void): void {
   const apns = pns.apnsCredential?.properties;
@@ -479,7 +496,12 @@ async function checkHubMetrics(
       });
     }
   } catch (error) {
-    add({ id: "hub-metrics", title: "hub traffic", status: "warn", evidence: explainAzureError(error, "the hub's metrics") });
+    add({
+      id: "hub-metrics",
+      title: "hub traffic",
+      status: readFailureStatus(error),
+      evidence: explainAzureError(error, "the hub's metrics"),
+    });
   }
 }
 
@@ -532,7 +554,7 @@ async function checkEventDelivery(
       add({
         id: "event-delivery",
         title: "Event Grid delivery to the push sender",
-        status: "warn",
+        status: readFailureStatus(error),
         evidence: explainAzureError(error, "the Event Grid metrics"),
       });
     }
@@ -564,7 +586,7 @@ async function checkEventDelivery(
       add({
         id: "function-failures",
         title: "push sender invocations",
-        status: "warn",
+        status: readFailureStatus(error),
         evidence: explainAzureError(error, "Application Insights metrics"),
       });
     }

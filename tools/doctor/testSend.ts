@@ -1,4 +1,5 @@
 import type { NotificationHubsClientOptions } from "@azure/notification-hubs";
+import { REQUEST_TIMEOUT_MS, withRequestLimits } from "../../components/requestLimits";
 
 /** One registration's answer to a test send, with the device handle shortened (it identifies a device). */
 export interface TestSendResult {
@@ -31,9 +32,10 @@ export async function testSend(
   tag: string,
   platforms: ("apple" | "fcmv1")[],
   options?: NotificationHubsClientOptions,
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<TestSendSummary> {
   const { NotificationHubsClient, createAppleNotification, createFcmV1Notification } = await import("@azure/notification-hubs");
-  const client = new NotificationHubsClient(connectionString, hubName, options);
+  const client = new NotificationHubsClient(connectionString, hubName, withRequestLimits({ ...options }, requestTimeoutMs));
   const results: TestSendResult[] = [];
   let success = 0;
   let failure = 0;
