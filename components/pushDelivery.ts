@@ -99,6 +99,8 @@ export function existingSystemTopicProblem(
 export class PushDelivery extends pulumi.ComponentResource {
   public readonly storageAccount: storage.StorageAccount;
   public readonly deadLetterContainer: storage.BlobContainer;
+  /** The dead-letter container's URL, for the doctor. */
+  public readonly deadLetterContainerUrl: pulumi.Output<string>;
   /** The topic this component created; undefined when it uses an existing one. */
   public readonly systemTopic?: eventgrid.SystemTopic;
   public readonly systemTopicId: pulumi.Output<string>;
@@ -176,6 +178,7 @@ export class PushDelivery extends pulumi.ComponentResource {
         { parent: this, deleteBeforeReplace: true },
       );
     this.deadLetterContainer = container("dead-letter", DEAD_LETTER_CONTAINER);
+    this.deadLetterContainerUrl = pulumi.interpolate`${this.storageAccount.primaryEndpoints.blob}${DEAD_LETTER_CONTAINER}`;
 
     let topicPrincipal: pulumi.Output<string>;
     let topicResourceGroupName: pulumi.Input<string> = args.resourceGroupName;

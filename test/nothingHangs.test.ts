@@ -58,6 +58,7 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
           hubId: HUB_ID,
           eventGridSystemTopicId: `${RG}/providers/Microsoft.EventGrid/systemTopics/t`,
           applicationInsightsId: `${RG}/providers/Microsoft.Insights/components/ai`,
+          functionAppId: `${RG}/providers/Microsoft.Web/sites/f`,
           sinceHours: 24,
         },
         clients,
@@ -67,7 +68,14 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
     expect(ms).toBeLessThan(5_000);
     const byId = Object.fromEntries(results!.map((r) => [r.id, r]));
     const noAnswer = `${silent.host} did not answer within 0.3 s`;
-    for (const id of ["acs-linked", "hub-exists", "event-delivery", "function-failures"]) {
+    for (const id of [
+      "acs-linked",
+      "hub-exists",
+      "event-delivery",
+      "function-failures",
+      "function-registered",
+      "hub-secret-reference",
+    ]) {
       expect([id, byId[id].status]).toEqual([id, "fail"]);
       expect(byId[id].evidence).toContain(noAnswer);
     }

@@ -108,6 +108,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "acsId",
       "acsName",
       "applicationInsightsId",
+      "deadLetterContainerUrl",
       "deadLetterStorageAccount",
       "eventGridSystemTopicId",
       "eventSubscriptionName",
@@ -118,6 +119,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "hubSendRuleName",
       "linkedConnectionStringFingerprint",
       "linkedNotificationHubId",
+      "pushFunctionAppId",
       "pushFunctionAppName",
     ]);
     expect(outputs.hubSendConnectionString.secret).toBe(true);

@@ -150,6 +150,8 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
     eventGridSystemTopicId: str(outputs.eventGridSystemTopicId),
     eventSubscriptionName: str(outputs.eventSubscriptionName),
     applicationInsightsId: str(outputs.applicationInsightsId),
+    functionAppId: str(outputs.pushFunctionAppId),
+    deadLetterContainerUrl: str(outputs.deadLetterContainerUrl),
     sinceHours: args.sinceHours,
   };
 }

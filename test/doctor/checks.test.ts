@@ -12,6 +12,7 @@ const ACS_ID = `${RG}/providers/Microsoft.Communication/communicationServices/ac
 const HUB_ID = `${RG}/providers/Microsoft.NotificationHubs/namespaces/nh-prod/notificationHubs/hub-prod`;
 const TOPIC_ID = `${RG}/providers/Microsoft.EventGrid/systemTopics/acs-events`;
 const AI_ID = `${RG}/providers/Microsoft.Insights/components/push-insights`;
+const APP_ID = `${RG}/providers/Microsoft.Web/sites/push-func`;
 const KEY = "cHJpbWFyeS1rZXktbmV2ZXItcHJpbnRlZC0wMTIzNDU2Nzg5";
 const CS = `Endpoint=sb://nh-prod.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
 const credential: TokenCredential = {
@@ -27,6 +28,7 @@ const target: DoctorTarget = {
   eventGridSystemTopicId: TOPIC_ID,
   eventSubscriptionName: "acs-push",
   applicationInsightsId: AI_ID,
+  functionAppId: APP_ID,
   sinceHours: 24,
 };
 
@@ -69,6 +71,8 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       [AI_ID.toLowerCase()]: { "requests/count": 120, "requests/failed": 0 },
     };
     azure.failures = [];
+    azure.functions = [{ name: "sendPush" }];
+    azure.keyVaultReferences = { NOTIFICATION_HUB_CONNECTION_STRING: "Resolved" };
     azure.systemTopics = [
       { id: TOPIC_ID, source: ACS_ID },
       {
@@ -83,6 +87,8 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
 
   it("fails when another system topic holds the ACS resource, and names the setting that uses it", async () => {
     const foreign = `/subscriptions/${SUB}/resourceGroups/shared/providers/Microsoft.EventGrid/systemTopics/made-by-hand`;
+    azure.functions = [{ name: "sendPush" }];
+    azure.keyVaultReferences = { NOTIFICATION_HUB_CONNECTION_STRING: "Resolved" };
     azure.systemTopics = [{ id: foreign, source: ACS_ID }];
     const check = byId(await run(), "event-grid-topic");
     expect(check.status).toBe("fail");
@@ -91,6 +97,8 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
   });
 
   it("fails when the ACS resource has no system topic although the stack expects one", async () => {
+    azure.functions = [{ name: "sendPush" }];
+    azure.keyVaultReferences = { NOTIFICATION_HUB_CONNECTION_STRING: "Resolved" };
     azure.systemTopics = [];
     const check = byId(await run(), "event-grid-topic");
     expect([check.status, check.evidence]).toEqual([
@@ -112,6 +120,32 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     expect(check.evidence).not.toContain("RAW-AZURE-TEXT");
   });
 
+  it("fails when the host indexed no sendPush function, saying what that means", async () => {
+    azure.functions = [];
+    expect(byId(await run(), "function-registered")).toMatchObject({
+      status: "fail",
+      evidence: "the host indexed no function at all",
+      fix: expect.stringMatching(/did not deploy or its entry point failed to load/),
+    });
+    azure.functions = [{ name: "sendPush", isDisabled: true }];
+    expect(byId(await run(), "function-registered")).toMatchObject({ status: "fail", evidence: "sendPush is disabled" });
+  });
+
+  it.each([
+    ["AccessToKeyVaultDenied", "fail", /grants Key Vault Secrets User/],
+    ["SecretVersionNotFound", "fail", /points the setting at the current one/],
+    ["Initialized", "warn", /resolves it at its next start/],
+  ])("reports the hub secret's Key Vault reference in status %s", async (state, status, fix) => {
+    azure.keyVaultReferences = { NOTIFICATION_HUB_CONNECTION_STRING: state };
+    const check = byId(await run(), "hub-secret-reference");
+    expect(check).toMatchObject({ status, fix: expect.stringMatching(fix) });
+    expect(check.evidence).toMatch(
+      new RegExp(
+        `status ${state} \\(secret notification-hub-send, version 01234567…\\): every invocation fails naming NOTIFICATION_HUB_CONNECTION_STRING`,
+      ),
+    );
+  });
+
   it("passes every check on a healthy environment, reading with a bearer token", async () => {
     const results = await run();
     expect(results.map((r) => [r.id, r.status])).toEqual([
@@ -128,6 +162,8 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       ["hub-metrics", "pass"],
       ["event-delivery", "pass"],
       ["function-failures", "pass"],
+      ["function-registered", "pass"],
+      ["hub-secret-reference", "pass"],
     ]);
     expect(byId(results, "hub-metrics").evidence).toBe("last 24h: 120 incoming, 230 delivered");
     const metricsCall = azure.requests.find((r) => r.path.endsWith("/metrics") && r.path.startsWith(HUB_ID));

@@ -23,6 +23,7 @@ const RULE_ITEM = published<{ value: (Json & { properties: Json })[] }>("notific
 const LIST_KEYS = published<Json>("notificationhubs/AuthorizationRuleListKeys.json");
 const SYSTEM_TOPIC_ITEM = published<{ value: (Json & { properties: Json })[] }>("eventgrid/SystemTopics_ListBySubscription.json")
   .value[0];
+const KV_REFERENCE = published<{ properties: Json }>("web/GetKeyVaultReferencesForAppSetting.json");
 const METRICS = published<Json & { value: (Json & { timeseries: { data: Json[] }[] })[] }>("monitor/GetMetric.trimmed.json");
 
 /**
@@ -38,6 +39,10 @@ export class FakeAzure {
   rules: Record<string, FakeRule> = {};
   /** resource id (lower case) → metric name → total over the window. */
   metrics: Record<string, Record<string, number>> = {};
+  /** Functions the push-sender app's host indexed. */
+  functions: { name: string; isDisabled?: boolean }[] = [];
+  /** KeyVaultReferenceStatus per app setting of the push-sender app. */
+  keyVaultReferences: Record<string, string> = {};
   /** Event Grid system topics in the subscription: id and source. */
   systemTopics: { id: string; source: string }[] = [];
   /** Paths (regex) answered with this status instead. */
@@ -122,6 +127,32 @@ export class FakeAzure {
                 topicType: "microsoft.communication.communicationservices",
               },
             })),
+          });
+        }
+        if ((m = /^(.*\/providers\/Microsoft\.Web\/sites\/([^/]+))\/functions$/i.exec(p))) {
+          // FunctionEnvelope fields from the REST spec (no published example lists functions).
+          const app = m[2];
+          return reply(200, {
+            value: this.functions.map((f) => ({
+              id: `${m![1]}/functions/${f.name}`,
+              name: `${app}/${f.name}`,
+              type: "Microsoft.Web/sites/functions",
+              properties: { name: f.name, isDisabled: f.isDisabled ?? false, language: "node" },
+            })),
+          });
+        }
+        if ((m = /\/providers\/Microsoft\.Web\/sites\/[^/]+\/config\/configreferences\/appsettings\/([^/]+)$/i.exec(p))) {
+          const status = this.keyVaultReferences[m[1]];
+          if (!status) return notFound();
+          // Azure's published example, with the status the test chose.
+          return reply(200, {
+            ...KV_REFERENCE,
+            properties: {
+              ...KV_REFERENCE.properties,
+              secretName: "notification-hub-send",
+              secretVersion: "0123456789abcdef0123456789abcdef",
+              status,
+            },
           });
         }
         if (/\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i.test(p)) {

@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/identity";
-import type { PipelineOptions } from "@azure/core-rest-pipeline";
+import type { PipelineOptions, PipelinePolicy } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "../../components/armEndpoint";
 import { createArmRestClient } from "../../components/armRestClient";
 import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../components/requestLimits";
@@ -41,12 +41,15 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
     silentHosts,
   );
   const resolvedCredential = credential;
+  const limits = () => requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, silentHosts);
   return {
+    // Blob Storage's data plane (the dead-letter container), with a Storage token.
+    storage: await createStorageRestClient(resolvedCredential, options.pipelineOptions, limits()),
     // For reads no SDK package here models (Event Grid system topics).
     arm: await createArmRestClient({
       credential: () => resolvedCredential,
       pipelineOptions: options.pipelineOptions,
-      requestLimits: requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, silentHosts),
+      requestLimits: limits(),
     }),
     communication: new CommunicationServiceManagementClient(credential, subscriptionId, {
       endpoint,
@@ -70,3 +73,31 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
 }
 
 export type DoctorClients = Awaited<ReturnType<typeof createDoctorClients>>;
+
+/** Storage data-plane reads with an Entra ID token (the accounts here accept no keys). */
+async function createStorageRestClient(
+  credential: TokenCredential,
+  pipelineOptions: PipelineOptions | undefined,
+  limits: PipelinePolicy,
+) {
+  const rest = await import("@azure/core-rest-pipeline");
+  const pipeline = rest.createPipelineFromOptions({
+    retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 },
+    ...pipelineOptions,
+  });
+  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: "https://storage.azure.com/.default" }));
+  pipeline.addPolicy(limits);
+  const client = rest.createDefaultHttpClient();
+  return {
+    send(request: { method: "GET"; url: string }) {
+      return pipeline.sendRequest(
+        client,
+        rest.createPipelineRequest({
+          url: request.url,
+          method: request.method,
+          headers: rest.createHttpHeaders({ "x-ms-version": "2023-11-03" }),
+        }),
+      );
+    },
+  };
+}

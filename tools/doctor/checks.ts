@@ -2,6 +2,7 @@ import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } f
 import { connectionStringFingerprint } from "../../components/hubConnectionString";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
+import { checkPushSender } from "./pushSenderChecks";
 import { isNetworkFailure } from "../../components/requestLimits";
 import {
   APP_INSIGHTS_METRICS,
@@ -39,6 +40,10 @@ export interface DoctorTarget {
   readonly eventGridSystemTopicId?: string;
   readonly eventSubscriptionName?: string;
   readonly applicationInsightsId?: string;
+  /** The push-sender Function App's ARM id (output pushFunctionAppId). */
+  readonly functionAppId?: string;
+  /** URL of the dead-letter blob container (output deadLetterContainerUrl). */
+  readonly deadLetterContainerUrl?: string;
   /** Metrics window. */
   readonly sinceHours: number;
 }
@@ -235,8 +240,9 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
       add({ id, title, status: "skip", evidence: "not checked: the hub could not be read (see hub-exists)" });
   }
 
-  // 8. The Event Grid path, when deployed.
+  // 8. The Event Grid path, when deployed, and the push sender's own health.
   await checkEventDelivery(clients, target, now, add);
+  await checkPushSender(clients, target, now, add);
   return results;
 }
 
