@@ -35,8 +35,6 @@ export interface LinkProviderOptions {
   readonly credential?: () => TokenCredential;
   /** Extra client options (TLS trust, retry timings). Default: none. */
   readonly clientOptions?: CommunicationServiceManagementClientOptionalParams;
-  /** Where the provider reports what it did. Default: the Pulumi engine log. */
-  readonly log?: (message: string) => void;
 }
 
 // The value the engine substitutes for inputs that are not known yet during a preview.
@@ -157,10 +155,6 @@ async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<L
  * offers no unlink.
  */
 export function createNotificationHubLinkProvider(options: LinkProviderOptions = {}): pulumi.dynamic.ResourceProvider {
-  const log = (message: string): void => {
-    if (options.log) options.log(message);
-    else void pulumi.log.warn(message);
-  };
   return {
     async check(olds: LinkInputs, news: LinkInputs) {
       return { inputs: news, failures: validateLinkInputs(news) };
@@ -208,11 +202,9 @@ export function createNotificationHubLinkProvider(options: LinkProviderOptions =
       }
     },
 
-    async delete(_id: string, props: LinkOutputs) {
-      log(
-        `ARM has no unlink operation: ${props.communicationServiceId} stays linked to ${props.notificationHubId} ` +
-          "until it is linked to another hub or deleted. Pushes stop if the hub or its Send rule is deleted.",
-      );
-    },
+    // ARM has no unlink: deleting the resource leaves ACS linked until it is linked elsewhere or the
+    // hub or its rule is deleted. Nothing here would reach the user (a provider's log has no engine
+    // to go to under the dynamic-provider host), so the plan and the README say it instead.
+    async delete() {},
   };
 }

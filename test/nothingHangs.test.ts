@@ -91,7 +91,6 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
     const provider = createNotificationHubLinkProvider({
       credential: () => credential,
       requestTimeoutMs: TIMEOUT_MS,
-      log: () => {},
     });
     const { error, ms } = await bounded(
       provider.create!({ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CS }),

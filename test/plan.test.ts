@@ -26,6 +26,8 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/depends on: .*acsnotif-dev-send \(NotificationHubAuthorizationRule\)/);
     expect(stdout).toMatch(/hubSendConnectionString: \[secret\]/);
     expect(stdout).not.toMatch(/SharedAccessKey=/);
+    // What the link resource cannot say at delete time, the plan says up front.
+    expect(stdout).toMatch(/acsnotif-dev-link\n(?:.*\n)*?\s+note: ARM has no unlink/);
   });
 
   it("shows for staging one event per Event Grid delivery and a versioned Key Vault reference", async () => {

@@ -8,6 +8,14 @@ export interface PlanOutput {
   readonly known: boolean;
 }
 
+/** What a reviewer must know about a resource that its inputs do not show. */
+export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
+  "pulumi-nodejs:dynamic:NotificationHubLink":
+    "ARM has no unlink: destroying or replacing this leaves ACS linked to the hub until it is linked elsewhere or the hub or its rule is deleted",
+  "pulumi-nodejs:dynamic:DeletedVaultPurge":
+    "purges a soft-deleted vault of the same name first, only if it was this stack's own and has no purge protection",
+};
+
 // Inputs the engine adds or that only make noise in a plan.
 const HIDDEN_INPUTS = new Set(["__provider"]);
 const SECRET = "[secret]";
@@ -59,6 +67,7 @@ export function renderPlanText(stack: string, plan: Plan): string {
       for (const [k, v] of Object.entries(visibleInputs(r))) lines.push(`${pad}    ${k}: ${inline(v)}`);
       if (r.additionalSecretOutputs.length > 0) lines.push(`${pad}    secret outputs: ${r.additionalSecretOutputs.join(", ")}`);
       if (r.dependencies.length > 0) lines.push(`${pad}    depends on: ${r.dependencies.map(label).join(", ")}`);
+      if (RESOURCE_NOTES[r.type]) lines.push(`${pad}    note: ${RESOURCE_NOTES[r.type]}`);
       walk(r.urn, depth + 1);
     }
   };
@@ -85,6 +94,7 @@ export function renderPlanJson(stack: string, plan: Plan): string {
         inputs: visibleInputs(r),
         dependsOn: r.dependencies,
         secretOutputs: r.additionalSecretOutputs,
+        ...(RESOURCE_NOTES[r.type] ? { note: RESOURCE_NOTES[r.type] } : {}),
       })),
       outputs: Object.fromEntries(plan.outputs.map((o) => [o.name, o.secret ? SECRET : !o.known ? UNKNOWN : (o.value ?? null)])),
     },

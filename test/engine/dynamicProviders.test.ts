@@ -75,7 +75,6 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
   const linkProvider = createNotificationHubLinkProvider({
     credential: () => credential,
     clientOptions: fastPipeline,
-    log: () => {},
   });
 
   it("the link succeeds, and its outputs come back", async () => {
