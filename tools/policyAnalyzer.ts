@@ -120,7 +120,21 @@ export class PolicyAnalyzer {
 
   /** Starts the pack in `packDir` and connects to it. */
   static async start(packDir: string, runner = path.resolve(__dirname, "..", "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
-    const child = spawn(process.execPath, [runner, path.join(packDir, "index.ts")], {
+    return PolicyAnalyzer.spawnServer(packDir, [runner, path.join(packDir, "index.ts")]);
+  }
+
+  /**
+   * Starts the pack exactly as the Pulumi CLI's policy host does: `@pulumi/pulumi/cmd/run-policy-pack`
+   * with the pack's directory as the program, which registers ts-node with type-checking and the
+   * pack's own tsconfig.json read raw (no `extends`) over its defaults.
+   */
+  static async startAsPulumiCli(packDir: string): Promise<PolicyAnalyzer> {
+    const host = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack/index.js", { paths: [packDir] }));
+    return PolicyAnalyzer.spawnServer(packDir, [host, "127.0.0.1:0", "."]);
+  }
+
+  private static async spawnServer(packDir: string, args: string[]): Promise<PolicyAnalyzer> {
+    const child = spawn(process.execPath, args, {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
     });
