@@ -3,8 +3,10 @@ import { app, InvocationContext } from "@azure/functions";
 import { BlobDeadLetter } from "./deadLetter";
 import { createHubClient } from "./hubClient";
 import { PushSender } from "./pushSender";
-import { readSettings } from "./settings";
-import { PUSH_FUNCTION_NAME } from "./contract";
+import { readRegistrationSettings, readSettings } from "./settings";
+import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME, REGISTRATION_ROUTE } from "./contract";
+import { InstallationClient, InstallationRegistrar } from "./registration";
+import { NotificationHubsClient } from "@azure/notification-hubs";
 
 // Nothing is read at module load: a module that throws while loading registers no function, the
 // host indexes none, and Event Grid then rejects the subscription or fails every delivery. A bad
@@ -40,5 +42,49 @@ app.eventGrid(PUSH_FUNCTION_NAME, {
       throw error;
     }
     await current.handle(event, log);
+  },
+});
+
+let registrar: InstallationRegistrar | undefined;
+
+function currentRegistrar(): InstallationRegistrar {
+  if (registrar) return registrar;
+  const settings = readRegistrationSettings(process.env);
+  const client = new NotificationHubsClient(settings.connectionString, settings.hubName) as unknown as InstallationClient;
+  registrar = new InstallationRegistrar(client, settings.allowedClientIds);
+  return registrar;
+}
+
+// Anonymous at the function level: App Service authentication (Entra ID, allowed client
+// applications) guards the route, and the registrar checks the principal again.
+app.http(REGISTRATION_FUNCTION_NAME, {
+  route: REGISTRATION_ROUTE,
+  methods: ["PUT", "DELETE"],
+  authLevel: "anonymous",
+  handler: async (request, context) => {
+    const log = loggerFor(context);
+    let current: InstallationRegistrar;
+    try {
+      current = currentRegistrar();
+    } catch (error) {
+      log.error((error as Error).message);
+      return { status: 500, jsonBody: { error: "device registration is not configured on this app" } };
+    }
+    let body: unknown;
+    if (request.method === "PUT") {
+      try {
+        body = await request.json();
+      } catch {
+        return { status: 400, jsonBody: { error: "the body must be JSON" } };
+      }
+    }
+    const answer = await current.handle(
+      request.method,
+      request.params.installationId,
+      request.headers.get("x-ms-client-principal"),
+      body,
+      log,
+    );
+    return answer.status === 204 ? { status: 204 } : { status: answer.status, jsonBody: answer.body };
   },
 });

@@ -8,6 +8,8 @@ export const SETTINGS = {
   messagePreview: "PUSH_MESSAGE_PREVIEW",
   chatMessages: "PUSH_CHAT_MESSAGES",
   deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
+  registrationConnectionString: "NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING",
+  registrationAllowedClients: "REGISTRATION_ALLOWED_CLIENT_IDS",
 } as const;
 
 export interface FunctionSettings extends SenderOptions {
@@ -46,4 +48,35 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
     sendChatMessages: bool(env[SETTINGS.chatMessages], true),
     deadLetterUrl: env[SETTINGS.deadLetterUrl] || undefined,
   };
+}
+
+export interface RegistrationSettings {
+  readonly connectionString: string;
+  readonly hubName: string;
+  readonly allowedClientIds: readonly string[];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The registration endpoint's settings; one error lists every problem by setting name, never a value. */
+export function readRegistrationSettings(env: NodeJS.ProcessEnv): RegistrationSettings {
+  const problems: string[] = [];
+  const connectionString = env[SETTINGS.registrationConnectionString] ?? "";
+  if (!/Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i.test(connectionString)) {
+    problems.push(
+      `${SETTINGS.registrationConnectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`,
+    );
+  }
+  const hubName = env[SETTINGS.hubName] ?? "";
+  if (!hubName) problems.push(`${SETTINGS.hubName} must name the notification hub`);
+  const allowedClientIds = (env[SETTINGS.registrationAllowedClients] ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (allowedClientIds.length === 0 || allowedClientIds.some((c) => !GUID.test(c)))
+    problems.push(
+      `${SETTINGS.registrationAllowedClients} must list the client ids (GUIDs) of the back ends allowed to register devices`,
+    );
+  if (problems.length > 0) throw new SettingsError(`registration settings are invalid: ${problems.join("; ")}`);
+  return { connectionString, hubName, allowedClientIds };
 }

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionPackage, functionPackage } from "../../components/functionPackage";
-import { PUSH_FUNCTION_NAME } from "../../function/src/contract";
+import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../../function/src/contract";
 
 describe("the push sender package", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "acs-pkg-"));
@@ -61,7 +61,7 @@ describe("the push sender package", () => {
     );
   }
 
-  it("registers the Event Grid function `sendPush` when the Functions host loads it", () => {
+  it("registers the Event Grid function `sendPush` and the registration endpoint when the Functions host loads it", () => {
     const { registered } = runHost(
       {
         NOTIFICATION_HUB_CONNECTION_STRING: "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
@@ -69,13 +69,19 @@ describe("the push sender package", () => {
       },
       false,
     );
-    expect(registered).toEqual([{ name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" }]);
+    expect(registered).toEqual([
+      { name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" },
+      { name: REGISTRATION_FUNCTION_NAME, trigger: "httpTrigger" },
+    ]);
   });
 
   it("still registers `sendPush` when its settings are missing or unresolved, and fails each invocation naming the setting", () => {
     const unresolved = "@Microsoft.KeyVault(SecretUri=https://kv-secret-host.vault.azure.net/secrets/notification-hub-send/abc)";
     const { registered, invocation } = runHost({ NOTIFICATION_HUB_CONNECTION_STRING: unresolved }, true);
-    expect(registered).toEqual([{ name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" }]);
+    expect(registered).toEqual([
+      { name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" },
+      { name: REGISTRATION_FUNCTION_NAME, trigger: "httpTrigger" },
+    ]);
     expect(invocation).toMatch(/NOTIFICATION_HUB_CONNECTION_STRING must be a Notification Hubs connection string/);
     expect(invocation).toMatch(/NOTIFICATION_HUB_NAME must name the notification hub/);
     expect(invocation).not.toContain("kv-secret-host");

@@ -51,3 +51,8 @@ export function armExample(relative: string): ArmExample {
 export function publishedNotificationOutcome(name: "notification-outcome" | "notification-outcome-empty"): string {
   return fs.readFileSync(path.join(ROOT, "notificationhubs", `${name}.xml`), "utf8");
 }
+
+/** The APNs device token and tags the Azure SDK for JS's installation test registers. */
+export function publishedAppleInstallation(): { DUMMY_DEVICE: string; tags: string[] } {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, "notificationhubs", "apple-installation.sdk-test.json"), "utf8"));
+}

@@ -14,9 +14,19 @@ export interface HubSend {
 const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
 export const fakeHubCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
 
+export interface StoredInstallation {
+  readonly installationId: string;
+  readonly platform: string;
+  readonly pushChannel: string;
+  readonly tags: string[];
+  readonly authorization: string;
+}
+
 /**
- * Notification Hubs' send endpoint on 127.0.0.1 over TLS (`POST /<hub>/messages/`), for the real
- * @azure/notification-hubs client. Answers 201 with a notification id, or queued failures.
+ * Notification Hubs on 127.0.0.1 over TLS, for the real @azure/notification-hubs client: sends
+ * (`POST /<hub>/messages/`, 201 with a notification id, or queued failures) and installations
+ * (`PUT|DELETE /<hub>/installations/<id>`, 200 / 204, as the SDK expects). A test send with no
+ * scripted outcome reports one result per stored installation whose tags match the send's tag.
  */
 export class FakeNotificationHubs {
   readonly sends: HubSend[] = [];
@@ -28,6 +38,8 @@ export class FakeNotificationHubs {
   delayMs = 0;
   /** What a test send (`?test`) reports per registration. */
   testResults: { platform: string; handle: string; registrationId: string; outcome: string }[] = [];
+  /** Installations by id, as the installation API stored them. */
+  readonly installations = new Map<string, StoredInstallation>();
   /** When set, test sends answer with this NotificationOutcome body as is (a published one). */
   testOutcomeXml?: string;
 
@@ -53,7 +65,17 @@ export class FakeNotificationHubs {
       req.on("end", () => {
         const finish = () => {
           this.inFlight--;
-          const match = /^\/([^/]+)\/messages\/?$/.exec(new URL(req.url ?? "/", "https://x").pathname);
+          const pathname = new URL(req.url ?? "/", "https://x").pathname;
+          const installation = /^\/([^/]+)\/installations\/([^/]+)$/.exec(pathname);
+          if (installation)
+            return this.installationRoute(
+              req.method ?? "",
+              decodeURIComponent(installation[2]),
+              req.headers,
+              Buffer.concat(chunks).toString("utf8"),
+              res,
+            );
+          const match = /^\/([^/]+)\/messages\/?$/.exec(pathname);
           const status = this.queued.shift() ?? 201;
           if (!match || !String(req.headers.authorization ?? "").startsWith("SharedAccessSignature ")) {
             res.writeHead(401).end();
@@ -71,6 +93,25 @@ export class FakeNotificationHubs {
             if (this.testOutcomeXml !== undefined) {
               res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
               return void res.end(this.testOutcomeXml);
+            }
+            if (this.testResults.length === 0 && this.installations.size > 0) {
+              // Outcomes of the installations the tag reaches, on the platform sent to.
+              const format = String(req.headers["servicebusnotification-format"]);
+              const tag = String(req.headers["servicebusnotification-tags"] ?? "");
+              const platformOf: Record<string, string> = { apns: "apple", fcmv1: "fcmv1" };
+              const reached = [...this.installations.values()].filter(
+                (i) => platformOf[i.platform] === format && i.tags.includes(tag),
+              );
+              const results = reached
+                .map(
+                  (i) =>
+                    `<RegistrationResult><ApplicationPlatform>${format}</ApplicationPlatform><PnsHandle>${i.pushChannel}</PnsHandle><RegistrationId>${i.installationId}</RegistrationId><Outcome>The Notification was successfully sent to the Push Notification System</Outcome></RegistrationResult>`,
+                )
+                .join("");
+              res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
+              return void res.end(
+                `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${reached.length}</Success><Failure>0</Failure><Results>${results}</Results></NotificationOutcome>`,
+              );
             }
             const mine = this.testResults.filter((r) => r.platform === String(req.headers["servicebusnotification-format"]));
             const ok = mine.filter(
@@ -110,6 +151,45 @@ export class FakeNotificationHubs {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  private installationRoute(
+    method: string,
+    id: string,
+    headers: Record<string, string | string[] | undefined>,
+    raw: string,
+    res: import("node:http").ServerResponse,
+  ): void {
+    const authorization = String(headers.authorization ?? "");
+    if (!authorization.startsWith("SharedAccessSignature ")) return void res.writeHead(401).end();
+    const forced = this.queued.shift();
+    if (forced) return void res.writeHead(forced, forced === 429 ? { "retry-after": "0" } : {}).end(`<Error><Code>${forced}</Code></Error>`);
+    if (method === "DELETE") {
+      this.installations.delete(id);
+      return void res.writeHead(204).end();
+    }
+    if (method !== "PUT") return void res.writeHead(405).end();
+    let body: { installationId?: string; platform?: string; pushChannel?: string; tags?: string[] };
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return void res.writeHead(400).end("<Error><Code>400</Code><Detail>Invalid JSON</Detail></Error>");
+    }
+    // What the service requires of an installation: its id matching the URL, a known platform, a channel.
+    if (
+      body.installationId !== id ||
+      !["apns", "fcmv1", "gcm", "wns", "adm", "baidu", "browser", "xiaomi"].includes(body.platform ?? "") ||
+      !body.pushChannel
+    )
+      return void res.writeHead(400).end("<Error><Code>400</Code><Detail>Invalid installation</Detail></Error>");
+    this.installations.set(id, {
+      installationId: id,
+      platform: body.platform!,
+      pushChannel: body.pushChannel,
+      tags: body.tags ?? [],
+      authorization,
+    });
+    res.writeHead(200, { trackingid: `install-${this.installations.size}` }).end();
   }
 
   async stop(): Promise<void> {

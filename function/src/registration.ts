@@ -1,0 +1,175 @@
+import { userTag } from "./tags";
+
+/**
+ * Device registration for the pushes this function sends. The caller is the app's trusted back
+ * end — the service that signs users in and issues their ACS tokens, so it knows which ACS user a
+ * device belongs to. App Service authentication (Entra ID, allowed client applications) admits
+ * only that back end; this code checks the principal again and derives the tag itself from the
+ * ACS user id the back end vouches for. A caller can never choose a tag, and nothing here reads an
+ * ACS token: ACS says its format and claims are not a contract.
+ */
+export type InstallationPlatform = "apns" | "fcmv1";
+
+export interface RegistrationRequest {
+  /** The ACS user's raw id (`8:acs:…`), as the back end authenticated them. */
+  readonly userId: string;
+  readonly platform: InstallationPlatform;
+  /** The APNs device token (hex) or the FCM registration token. */
+  readonly pushChannel: string;
+}
+
+/** What the endpoint sends to Notification Hubs: an installation whose only tag is derived here. */
+export interface InstallationRecord {
+  readonly installationId: string;
+  readonly platform: InstallationPlatform;
+  readonly pushChannel: string;
+  readonly tags: string[];
+}
+
+/** The part of NotificationHubsClient the endpoint uses. */
+export interface InstallationClient {
+  createOrUpdateInstallation(installation: InstallationRecord): Promise<unknown>;
+  deleteInstallation(installationId: string): Promise<unknown>;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: { readonly [key: string]: unknown };
+}
+
+// Installation ids are chosen by the app (a UUID per install, kept on the device).
+const INSTALLATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+// An ACS communication user (public and sovereign clouds); Teams users and phone numbers have no app installation.
+const ACS_USER = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
+// APNs device tokens are hex; Apple documents them as opaque and variable in length, so only the form is checked.
+const APNS_TOKEN = /^[0-9a-fA-F]{64,200}$/;
+// FCM registration tokens: URL-safe characters and a colon, typically ~150-170 long.
+const FCM_TOKEN = /^[A-Za-z0-9_:-]{100,4096}$/;
+
+const REQUEST_FIELDS = ["userId", "platform", "pushChannel"];
+
+/** Reads a registration body; problems name the field and what is expected, never the value. */
+export function readRegistration(body: unknown): RegistrationRequest | { problems: string[] } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { problems: ["the body must be a JSON object { userId, platform, pushChannel }"] };
+  }
+  const b = body as Record<string, unknown>;
+  const problems: string[] = [];
+  const unknown = Object.keys(b).filter((k) => !REQUEST_FIELDS.includes(k));
+  // Tags are never taken from a caller: that is what would let one user subscribe to another's pushes.
+  if (unknown.length > 0)
+    problems.push(
+      `unknown field(s) ${unknown.join(", ")}: only ${REQUEST_FIELDS.join(", ")} are accepted; tags are derived from userId`,
+    );
+  if (typeof b.userId !== "string" || !ACS_USER.test(b.userId)) problems.push("userId must be the ACS user's raw id (8:acs:…)");
+  if (b.platform !== "apns" && b.platform !== "fcmv1") problems.push("platform must be apns or fcmv1");
+  const channel = b.pushChannel;
+  if (typeof channel !== "string") problems.push("pushChannel must be the device's push token");
+  else if (b.platform === "apns" && !APNS_TOKEN.test(channel))
+    problems.push("pushChannel must be an APNs device token: 64 or more hex characters");
+  else if (b.platform === "fcmv1" && !FCM_TOKEN.test(channel))
+    problems.push("pushChannel must be an FCM registration token (100-4096 URL-safe characters)");
+  if (problems.length > 0) return { problems };
+  return { userId: b.userId as string, platform: b.platform as InstallationPlatform, pushChannel: (channel as string).trim() };
+}
+
+export function isValidInstallationId(id: string | undefined): id is string {
+  return typeof id === "string" && INSTALLATION_ID.test(id);
+}
+
+/** The caller App Service authentication admitted, from its `x-ms-client-principal` header. */
+export interface Caller {
+  /** The client application (appid for v1 tokens, azp for v2). */
+  readonly clientId: string;
+}
+
+export function callerOf(header: string | null | undefined): Caller | undefined {
+  if (!header) return undefined;
+  try {
+    const principal = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { claims?: { typ?: string; val?: string }[] };
+    const claim = (type: string) => principal.claims?.find((c) => c.typ === type)?.val;
+    const clientId = claim("azp") ?? claim("appid");
+    return clientId ? { clientId: clientId.toLowerCase() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RegistrarLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Creates, updates and deletes installations for the back end that App Service let in. */
+export class InstallationRegistrar {
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(
+    private readonly client: InstallationClient,
+    allowedClientIds: readonly string[],
+  ) {
+    this.allowed = new Set(allowedClientIds.map((id) => id.toLowerCase()));
+  }
+
+  async handle(
+    method: string,
+    installationId: string | undefined,
+    principalHeader: string | null,
+    body: unknown,
+    log: RegistrarLog,
+  ): Promise<HttpAnswer> {
+    // App Service authentication should have answered 401 already; if it is off or misconfigured, refuse here too.
+    const caller = callerOf(principalHeader);
+    if (!caller)
+      return { status: 401, body: { error: "no authenticated caller: the back end must call with an Entra ID token" } };
+    if (!this.allowed.has(caller.clientId)) {
+      log.warn(`registration refused: client application ${caller.clientId} is not allowed`);
+      return { status: 403, body: { error: "this client application may not register devices" } };
+    }
+    if (!isValidInstallationId(installationId)) {
+      return {
+        status: 400,
+        body: { error: "installationId must be 1-128 letters, digits, '.', '_' or '-' (a UUID per app install)" },
+      };
+    }
+    if (method === "DELETE") {
+      const failed = await this.hubCall(() => this.client.deleteInstallation(installationId), log);
+      if (failed) return failed;
+      log.info(`installation ${installationId} deleted by ${caller.clientId}`);
+      return { status: 204, body: {} };
+    }
+    if (method !== "PUT") return { status: 405, body: { error: "use PUT to register and DELETE to unregister" } };
+    const request = readRegistration(body);
+    if ("problems" in request) return { status: 400, body: { error: request.problems.join("; ") } };
+    const installation: InstallationRecord = {
+      installationId,
+      platform: request.platform,
+      pushChannel: request.pushChannel,
+      tags: [userTag(request.userId)],
+    };
+    const failed = await this.hubCall(() => this.client.createOrUpdateInstallation(installation), log);
+    if (failed) return failed;
+    // Ids and outcomes only: neither the device token nor the user id is logged.
+    log.info(`installation ${installationId} (${request.platform}) registered by ${caller.clientId}`);
+    return { status: 200, body: { installationId, platform: request.platform, tag: installation.tags[0] } };
+  }
+
+  /** Runs a hub call; an error becomes an answer the back end can act on (retry or not), without the hub's text. */
+  private async hubCall(call: () => Promise<unknown>, log: RegistrarLog): Promise<HttpAnswer | undefined> {
+    try {
+      await call();
+      return undefined;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      log.warn(`registration: the hub answered ${status ? `HTTP ${status}` : "with a network error"}`);
+      if (status === undefined || status === 429 || status >= 500)
+        return { status: 503, body: { error: "Notification Hubs is unavailable or throttling: retry later" } };
+      if (status === 401 || status === 403)
+        return {
+          status: 502,
+          body: { error: "the hub refused the registration credential: check NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING" },
+        };
+      return { status: 502, body: { error: `the hub rejected the installation (HTTP ${status})` } };
+    }
+  }
+}
