@@ -61,6 +61,7 @@ const delivery =
         communicationServiceId: acs.id,
         hubName: hub.hubName,
         hubConnectionString: hub.sendConnectionString,
+        hubRegistrationConnectionString: hub.registrationConnectionString,
         eventTypes: config.delivery.eventTypes,
         existingSystemTopic: config.delivery.existingSystemTopic && {
           name: config.delivery.existingSystemTopic.name,
@@ -78,6 +79,7 @@ const delivery =
                 nodeVersion: config.delivery.nodeVersion,
                 maxInstances: config.delivery.maxInstances,
                 instanceMemoryMb: config.delivery.instanceMemoryMb,
+                registration: config.delivery.registration,
               }
             : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl ?? { kind: "opaque" }) },
       });
@@ -106,6 +108,11 @@ export const linkedNotificationHubId = link.linkedNotificationHubId;
 export const linkedConnectionStringFingerprint = link.connectionStringFingerprint;
 export const hubSendConnectionString = hub.sendConnectionString;
 export const hubSendRuleName = hub.sendRule.name;
+export const hubRegistrationRuleName = hub.registrationRule.name;
+export const registrationEndpoint =
+  delivery?.functionApp && config.delivery.registration
+    ? pulumi.interpolate`https://${delivery.functionApp.defaultHostName}/api/installations/{installationId}`
+    : undefined;
 export const pushFunctionAppName = delivery?.functionAppName;
 export const pushFunctionAppId = delivery?.functionApp?.id;
 export const eventGridSystemTopicId = delivery?.systemTopicId;

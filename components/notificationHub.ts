@@ -51,6 +51,10 @@ export class NotificationHub extends pulumi.ComponentResource {
   public readonly hubId: pulumi.Output<string>;
   /** Connection string of the Send-only rule; always a secret. */
   public readonly sendConnectionString: pulumi.Output<string>;
+  /** The Listen-only rule device registration uses (installations); never linked to ACS. */
+  public readonly registrationRule: notificationhubs.NotificationHubAuthorizationRule;
+  /** Connection string of the registration rule; always a secret. */
+  public readonly registrationConnectionString: pulumi.Output<string>;
 
   constructor(name: string, args: NotificationHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs-notifications:notificationhubs:NotificationHub", name, {}, opts);
@@ -110,6 +114,33 @@ export class NotificationHub extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Installations (create, update, delete) need Listen and nothing else. A separate rule keeps the
+    // link's key Send-only and lets either key be rotated without touching the other.
+    this.registrationRule = new notificationhubs.NotificationHubAuthorizationRule(
+      `${name}-register`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        namespaceName: this.namespace.name,
+        notificationHubName: this.hub.name,
+        rights: [notificationhubs.AccessRights.Listen],
+      },
+      { parent: this, additionalSecretOutputs: ["primaryKey", "secondaryKey"] },
+    );
+    const registrationKeys = notificationhubs.listNotificationHubKeysOutput(
+      {
+        resourceGroupName: args.resourceGroupName,
+        namespaceName: this.namespace.name,
+        notificationHubName: this.hub.name,
+        authorizationRuleName: this.registrationRule.name,
+      },
+      { parent: this },
+    );
+    this.registrationConnectionString = pulumi.secret(
+      pulumi
+        .all([this.registrationRule.id, registrationKeys.primaryConnectionString])
+        .apply(([, connectionString]) => connectionString),
+    );
+
     this.namespaceName = this.namespace.name;
     this.hubName = this.hub.name;
     this.hubId = this.hub.id;
@@ -122,6 +153,7 @@ export class NotificationHub extends pulumi.ComponentResource {
       hubName: this.hubName,
       hubId: this.hubId,
       sendConnectionString: this.sendConnectionString,
+      registrationConnectionString: this.registrationConnectionString,
     });
   }
 }

@@ -16,6 +16,8 @@ import { PUSH_FUNCTION_NAME } from "../function/src/contract";
 import { SETTINGS } from "../function/src/settings";
 
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
+/** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
+export const EVENT_GRID_WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
 const DEPLOYMENT_CONTAINER = "deployment-package";
 const DEAD_LETTER_CONTAINER = "dead-letter";
 
@@ -35,6 +37,21 @@ interface FunctionDelivery {
   readonly maxInstances?: number;
   /** Flex Consumption instance size. Default: 2048. */
   readonly instanceMemoryMb?: 512 | 2048 | 4096;
+  /** Device registration by the app's back end. Default: the endpoint stays closed. */
+  readonly registration?: RegistrationAccess;
+}
+
+/**
+ * Who may call the registration endpoint: App Service authentication with Entra ID admits tokens
+ * for `audience` issued to one of `allowedClientApplications` (the app's back end).
+ */
+export interface RegistrationAccess {
+  /** The Entra ID application (client id) the back end requests tokens for. */
+  readonly audience: string;
+  /** Client ids of the back ends allowed to register devices. */
+  readonly allowedClientApplications: readonly string[];
+  /** Token issuer. Default: https://login.microsoftonline.com/<deploying tenant>/v2.0. */
+  readonly issuer?: pulumi.Input<string>;
 }
 
 interface WebhookDelivery {
@@ -56,6 +73,8 @@ export interface PushDeliveryArgs {
   readonly hubName: pulumi.Input<string>;
   /** Send-only connection string of the hub; stored in Key Vault, never in an app setting. */
   readonly hubConnectionString: pulumi.Input<string>;
+  /** Listen-only connection string for device registration; stored in Key Vault. Default: no registration. */
+  readonly hubRegistrationConnectionString?: pulumi.Input<string>;
   /** ACS event types to deliver. */
   readonly eventTypes: readonly string[];
   readonly delivery: FunctionDelivery | WebhookDelivery;
@@ -109,6 +128,8 @@ export class PushDelivery extends pulumi.ComponentResource {
   public readonly functionApp?: web.WebApp;
   /** The app's settings, applied once its roles exist. */
   public readonly appSettings?: web.WebAppApplicationSettings;
+  /** App Service authentication guarding the registration endpoint. */
+  public readonly authSettings?: web.WebAppAuthSettingsV2;
   public readonly codeDeployment?: FunctionCodeDeployment;
   public readonly keyVault?: keyvault.Vault;
   public readonly functionAppName?: pulumi.Output<string>;
@@ -289,6 +310,20 @@ export class PushDelivery extends pulumi.ComponentResource {
         },
         { parent: this, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
       );
+      const registration = delivery.registration;
+      const registrationSecret =
+        registration && args.hubRegistrationConnectionString
+          ? new keyvault.Secret(
+              `${name}-hub-register`,
+              {
+                resourceGroupName: args.resourceGroupName,
+                vaultName: this.keyVault.name,
+                secretName: "notification-hub-registration",
+                properties: { value: pulumi.secret(args.hubRegistrationConnectionString) },
+              },
+              { parent: this, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
+            )
+          : undefined;
       const plan = new web.AppServicePlan(
         `${name}-plan`,
         {
@@ -363,10 +398,51 @@ export class PushDelivery extends pulumi.ComponentResource {
             [SETTINGS.messagePreview]: String(delivery.messagePreview ?? false),
             [SETTINGS.chatMessages]: String(delivery.sendChatMessages ?? true),
             [SETTINGS.deadLetterUrl]: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}`,
+            ...(registrationSecret && registration
+              ? {
+                  [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.properties.secretUriWithVersion})`,
+                  [SETTINGS.registrationAllowedClients]: registration.allowedClientApplications.join(","),
+                }
+              : {}),
           },
         },
         { parent: this, dependsOn: appRoles },
       );
+      if (registration) {
+        // App Service authentication in front of the registration route: only Entra ID tokens for the
+        // registration audience, issued to an allowed back end, get through; everything else is 401.
+        // Event Grid's delivery path keeps its own system-key check and is excluded.
+        this.authSettings = new web.WebAppAuthSettingsV2(
+          `${name}-func-auth`,
+          {
+            resourceGroupName: args.resourceGroupName,
+            name: app.name,
+            platform: { enabled: true },
+            globalValidation: {
+              requireAuthentication: true,
+              unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
+              excludedPaths: [EVENT_GRID_WEBHOOK_PATH],
+            },
+            httpSettings: { requireHttps: true },
+            identityProviders: {
+              azureActiveDirectory: {
+                enabled: true,
+                registration: {
+                  clientId: registration.audience,
+                  openIdIssuer:
+                    registration.issuer ?? pulumi.interpolate`https://login.microsoftonline.com/${client.tenantId}/v2.0`,
+                },
+                validation: {
+                  allowedAudiences: [registration.audience, `api://${registration.audience}`],
+                  defaultAuthorizationPolicy: { allowedApplications: [...registration.allowedClientApplications] },
+                },
+              },
+            },
+            login: { tokenStore: { enabled: false } },
+          },
+          { parent: this, dependsOn: [this.appSettings] },
+        );
+      }
       // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
       this.codeDeployment = new FunctionCodeDeployment(
         `${name}-code`,
@@ -376,7 +452,7 @@ export class PushDelivery extends pulumi.ComponentResource {
           packagePath: delivery.functionPackage.path,
           packageSha256: delivery.functionPackage.sha256,
         },
-        { parent: this, dependsOn: [...appRoles, this.appSettings] },
+        { parent: this, dependsOn: [...appRoles, this.appSettings, ...(this.authSettings ? [this.authSettings] : [])] },
       );
       subscriptionDependsOn.push(this.codeDeployment);
       destination = {

@@ -122,6 +122,8 @@ export interface PushDeliveryConfig {
   readonly nodeVersion: "20" | "22";
   readonly maxInstances: number;
   readonly instanceMemoryMb: 512 | 2048 | 4096;
+  /** Device registration by the app's back end (Entra ID); undefined keeps the endpoint closed. */
+  readonly registration?: { readonly audience: string; readonly allowedClientApplications: readonly string[] };
   /** An Event Grid system topic already on the ACS resource, used instead of creating one. */
   readonly existingSystemTopic?: { readonly name: string; readonly resourceGroupName?: string };
 }
@@ -184,6 +186,7 @@ export const KNOWN_KEYS = [
   "functionMemoryMb",
   "alerts",
   "existingEventGridSystemTopic",
+  "registration",
   ...SECRET_KEYS,
 ] as const;
 
@@ -538,6 +541,7 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
     problems.add("webhookUrl", `is only used when delivery is webhook; delivery is ${mode}.`);
   }
   const existingSystemTopic = readExistingSystemTopic(problems, raw.values.existingEventGridSystemTopic, mode);
+  const registration = readRegistration(problems, raw.values.registration, mode);
   if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory)
     return undefined;
   return {
@@ -550,7 +554,50 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
     maxInstances,
     instanceMemoryMb: Number(memory) as 512 | 2048 | 4096,
     existingSystemTopic,
+    registration,
   };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who may register devices: the back end's client ids, and the application its tokens are for. */
+function readRegistration(
+  problems: ProblemList,
+  value: unknown,
+  mode: DeliveryMode | undefined,
+): PushDeliveryConfig["registration"] {
+  const name = "registration";
+  const obj = readObject(problems, name, value);
+  if (!obj) return undefined;
+  if (mode !== "function") {
+    problems.add(
+      name,
+      `is only used when delivery is function (the endpoint lives in the push sender); delivery is ${mode ?? "invalid"}.`,
+    );
+    return undefined;
+  }
+  reportUnknownFields(problems, name, obj, ["audience", "allowedClientApplications"]);
+  const audience = readString(
+    problems,
+    `${name}.audience`,
+    obj.audience,
+    GUID,
+    "the client id (GUID) of the Entra ID application the back end requests tokens for",
+  );
+  const clients = obj.allowedClientApplications;
+  if (
+    !Array.isArray(clients) ||
+    clients.length === 0 ||
+    clients.length > 20 ||
+    clients.some((c) => typeof c !== "string" || !GUID.test(c))
+  ) {
+    problems.add(
+      `${name}.allowedClientApplications`,
+      "must list 1-20 client ids (GUIDs) of the back ends allowed to register devices.",
+    );
+    return undefined;
+  }
+  return audience ? { audience, allowedClientApplications: clients as string[] } : undefined;
 }
 
 // Event Grid system topic names: 3-128 letters, digits and hyphens.

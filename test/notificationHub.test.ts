@@ -41,8 +41,9 @@ describe("NotificationHub", () => {
       [NAMESPACE, "push-ns"],
       [HUB, "push-hub"],
       [RULE, "push-send"],
+      [RULE, "push-register"],
     ]) {
-      const child = recording.one(type);
+      const child = recording.byType(type).find((r) => r.name === name)!;
       expect(child.name).toBe(name);
       expect(child.parent).toBe(component.urn);
     }
@@ -92,12 +93,21 @@ describe("NotificationHub", () => {
     expect(pulumi.runtime.isRpcSecret(hub.inputs.apnsCredential)).toBe(true);
     expect(pulumi.runtime.isRpcSecret(hub.inputs.fcmV1Credential)).toBe(true);
     expect(hub.additionalSecretOutputs).toEqual(expect.arrayContaining(["apnsCredential", "fcmV1Credential"]));
-    expect(recording.one(RULE).additionalSecretOutputs).toEqual(expect.arrayContaining(["primaryKey", "secondaryKey"]));
+    for (const rule of recording.byType(RULE))
+      expect(rule.additionalSecretOutputs).toEqual(expect.arrayContaining(["primaryKey", "secondaryKey"]));
   });
 
-  it("grants the dedicated rule exactly Send", async () => {
+  it("grants the link's rule exactly Send, and the registration rule exactly Listen", async () => {
     const { recording } = await build(happyArgs);
-    expect(recording.one(RULE).inputs.rights).toEqual(["Send"]);
+    const rights = Object.fromEntries(recording.byType(RULE).map((r) => [r.name, r.inputs.rights]));
+    expect(rights).toEqual({ "push-send": ["Send"], "push-register": ["Listen"] });
+  });
+
+  it("exposes the registration rule's connection string only as a secret", async () => {
+    const { hub } = await build(happyArgs);
+    const connectionString = await resolveOutput(hub.registrationConnectionString);
+    expect(connectionString.secret).toBe(true);
+    expect(connectionString.value).toMatch(/SharedAccessKeyName=push-register[0-9a-f]{7};SharedAccessKey=/);
   });
 
   it("reads the Send rule's connection string from listNotificationHubKeys and exposes it only as a secret", async () => {

@@ -274,3 +274,58 @@ describe("checking an existing system topic before subscribing to it", () => {
     expect(existingSystemTopicProblem("t", { source: ACS_ID }, ACS_ID)).toMatch(/no system-assigned identity: enable it/);
   });
 });
+
+describe("PushDelivery with device registration", () => {
+  const registration = {
+    audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b",
+    allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"],
+  };
+  const REGISTRATION_CS =
+    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=register;SharedAccessKey=bGlzdGVuLWtleQ==";
+
+  it("puts App Service authentication in front of the endpoint, admitting only the back end, and leaves Event Grid's path to its own key", async () => {
+    const r = await build({
+      ...functionArgs,
+      hubRegistrationConnectionString: REGISTRATION_CS,
+      delivery: { ...functionArgs.delivery, registration } as PushDeliveryArgs["delivery"],
+    });
+    const auth = r.one("azure-native:web:WebAppAuthSettingsV2").inputs;
+    expect(auth).toMatchObject({
+      platform: { enabled: true },
+      globalValidation: {
+        requireAuthentication: true,
+        unauthenticatedClientAction: "Return401",
+        excludedPaths: ["/runtime/webhooks/eventgrid"],
+      },
+      httpSettings: { requireHttps: true },
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true,
+          registration: {
+            clientId: registration.audience,
+            openIdIssuer: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/),
+          },
+          validation: {
+            allowedAudiences: [registration.audience, `api://${registration.audience}`],
+            defaultAuthorizationPolicy: { allowedApplications: registration.allowedClientApplications },
+          },
+        },
+      },
+    });
+    const settings = appSettingsOf(r);
+    expect(settings.NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING).toMatch(
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/notification-hub-registration\/[0-9a-f]{32}\)$/,
+    );
+    expect(settings.REGISTRATION_ALLOWED_CLIENT_IDS).toBe(registration.allowedClientApplications.join(","));
+    const secret = r.byType(T.secret).find((s) => s.name === "push-hub-register")!;
+    expect(plain(secret.inputs.properties)).toEqual({ value: REGISTRATION_CS });
+    expect(r.one(T.deployment).dependencies).toContain(r.one("azure-native:web:WebAppAuthSettingsV2").urn);
+  });
+
+  it("keeps the endpoint closed when registration is not configured: no authentication, no registration key", async () => {
+    const r = await build({ ...functionArgs, hubRegistrationConnectionString: REGISTRATION_CS });
+    expect(r.byType("azure-native:web:WebAppAuthSettingsV2")).toHaveLength(0);
+    expect(r.byType(T.secret).map((s) => s.name)).toEqual(["push-hub-send"]);
+    expect(appSettingsOf(r).REGISTRATION_ALLOWED_CLIENT_IDS).toBeUndefined();
+  });
+});

@@ -83,6 +83,14 @@ describe("validateStackConfig", () => {
     expect(config.fcmV1?.privateKey).toEqual({ kind: "plain", value: fcmPrivateKeyPem });
   });
 
+  it("reads who may register devices", () => {
+    const registration = {
+      audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b",
+      allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"],
+    };
+    expect(validateStackConfig(raw({ registration })).delivery.registration).toEqual(registration);
+  });
+
   it("reads an existing Event Grid system topic to use instead of creating one", () => {
     const config = validateStackConfig(
       raw({ existingEventGridSystemTopic: { name: "acs-events", resourceGroupName: "shared-rg" } }),
@@ -353,6 +361,30 @@ describe("push delivery settings", () => {
     ["too many instances", raw({ functionMaxInstances: 5000 }), "functionMaxInstances", /1 to 1000/],
     ["one instance over Flex Consumption's limit", raw({ functionMaxInstances: 1001 }), "functionMaxInstances", /1 to 1000/],
     ["no instances at all", raw({ functionMaxInstances: 0 }), "functionMaxInstances", /1 to 1000/],
+    [
+      "registration allowing no back end",
+      raw({ registration: { audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b", allowedClientApplications: [] } }),
+      "registration.allowedClientApplications",
+      /1-20 client ids \(GUIDs\) of the back ends/,
+    ],
+    [
+      "registration with an audience that is not a client id",
+      raw({ registration: { audience: "api://push", allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"] } }),
+      "registration.audience",
+      /client id \(GUID\) of the Entra ID application/,
+    ],
+    [
+      "registration without the function",
+      raw({
+        delivery: "none",
+        registration: {
+          audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b",
+          allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"],
+        },
+      }),
+      "registration",
+      /only used when delivery is function/,
+    ],
     [
       "an existing system topic with a bad name",
       raw({ existingEventGridSystemTopic: { name: "a b" } }),

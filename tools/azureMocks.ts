@@ -140,6 +140,10 @@ const MODELS: Record<string, Model> = {
       },
     };
   },
+  "azure-native:web:WebAppAuthSettingsV2": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/authsettingsV2`,
+    outputs: { name: "authsettingsV2" },
+  }),
   "azure-native:web:WebAppApplicationSettings": (_name, inputs) => ({
     id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/appsettings`,
     outputs: { name: "appsettings" },

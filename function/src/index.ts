@@ -63,6 +63,12 @@ app.http(REGISTRATION_FUNCTION_NAME, {
   authLevel: "anonymous",
   handler: async (request, context) => {
     const log = loggerFor(context);
+    // The caller's identity arrives in headers App Service authentication sets; with it off, any
+    // client could send those headers itself, so nothing is trusted.
+    if ((process.env.WEBSITE_AUTH_ENABLED ?? "").toLowerCase() !== "true") {
+      log.error("device registration refused: App Service authentication is not enabled on this app");
+      return { status: 503, jsonBody: { error: "device registration is not enabled on this app" } };
+    }
     let current: InstallationRegistrar;
     try {
       current = currentRegistrar();

@@ -163,7 +163,10 @@ export class FakeNotificationHubs {
     const authorization = String(headers.authorization ?? "");
     if (!authorization.startsWith("SharedAccessSignature ")) return void res.writeHead(401).end();
     const forced = this.queued.shift();
-    if (forced) return void res.writeHead(forced, forced === 429 ? { "retry-after": "0" } : {}).end(`<Error><Code>${forced}</Code></Error>`);
+    if (forced)
+      return void res
+        .writeHead(forced, forced === 429 ? { "retry-after": "0" } : {})
+        .end(`<Error><Code>${forced}</Code></Error>`);
     if (method === "DELETE") {
       this.installations.delete(id);
       return void res.writeHead(204).end();
