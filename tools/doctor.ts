@@ -145,6 +145,7 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
     acsId: args.acsId ?? str(outputs.acsId) ?? "",
     hubId: args.hubId ?? str(outputs.hubId) ?? "",
     sendRuleName: args.rule ?? str(outputs.hubSendRuleName),
+    registrationRuleName: str(outputs.hubRegistrationRuleName),
     linkedFingerprint: str(outputs.linkedConnectionStringFingerprint),
     apnsEnvironment: args.apnsEnvironment ?? apnsEnvironmentOfStack(args.stack),
     eventGridSystemTopicId: str(outputs.eventGridSystemTopicId),

@@ -23,6 +23,7 @@ const target: DoctorTarget = {
   acsId: ACS_ID,
   hubId: HUB_ID,
   sendRuleName: "acs-send",
+  registrationRuleName: "acs-register",
   linkedFingerprint: connectionStringFingerprint(CS),
   apnsEnvironment: "production",
   eventGridSystemTopicId: TOPIC_ID,
@@ -64,7 +65,10 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       },
       fcmV1Credential: { projectId: "contoso-chat", clientEmail: "push@contoso-chat.iam.gserviceaccount.com", privateKey: "pem" },
     };
-    azure.rules = { "acs-send": { rights: ["Send"], primaryConnectionString: CS } };
+    azure.rules = {
+      "acs-send": { rights: ["Send"], primaryConnectionString: CS },
+      "acs-register": { rights: ["Listen"], primaryConnectionString: CS.replace("acs-send", "acs-register") },
+    };
     azure.metrics = {
       [HUB_ID.toLowerCase()]: { incoming: 120, "outgoing.allpns.success": 230, "outgoing.allpns.badorexpiredchannel": 0 },
       [TOPIC_ID.toLowerCase()]: { DeliverySuccessCount: 120 },
@@ -146,6 +150,20 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     );
   });
 
+  it.each([
+    [["Listen"], "pass", /Listen only/],
+    [["Listen", "Send"], "warn", /also Send/],
+    [["Send"], "fail", /not Listen/],
+  ])("judges the registration rule with rights %j", async (rights, status, evidence) => {
+    azure.rules["acs-register"] = { rights: rights as string[], primaryConnectionString: "x" };
+    expect(byId(await run(), "registration-rule")).toMatchObject({ status, evidence: expect.stringMatching(evidence) });
+  });
+
+  it("warns when the linked hub's APNs bundle id is a .voip one", async () => {
+    (azure.pns.apnsCredential as Record<string, string>).appName = "com.contoso.chat.voip";
+    expect(byId(await run(), "apns-bundle-id")).toMatchObject({ status: "warn", fix: expect.stringMatching(/without \.voip/) });
+  });
+
   it("passes every check on a healthy environment, reading with a bearer token", async () => {
     const results = await run();
     expect(results.map((r) => [r.id, r.status])).toEqual([
@@ -159,6 +177,7 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
       ["fcm-v1", "pass"],
       ["send-rule", "pass"],
       ["link-current", "pass"],
+      ["registration-rule", "pass"],
       ["hub-metrics", "pass"],
       ["event-delivery", "pass"],
       ["function-failures", "pass"],

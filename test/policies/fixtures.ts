@@ -42,6 +42,14 @@ export function compliantStack(stack = "dev"): Record<string, FakeResource> {
     props: { rights: ["Send"] },
     dependencies: [urnOf(hub)],
   };
+  // Device registration's own rule: Listen only, never fed to the link.
+  const registrationRule: FakeResource = {
+    stack,
+    type: "azure-native:notificationhubs:NotificationHubAuthorizationRule",
+    name: "register",
+    props: { rights: ["Listen"] },
+    dependencies: [urnOf(hub)],
+  };
   const link: FakeResource = {
     stack,
     type: "pulumi-nodejs:dynamic:NotificationHubLink",
@@ -95,7 +103,7 @@ export function compliantStack(stack = "dev"): Record<string, FakeResource> {
       },
     },
   };
-  return { acs, hub, rule, link, topic, subscription, functionApp };
+  return { acs, hub, rule, registrationRule, link, topic, subscription, functionApp };
 }
 
 /** Deep copy with changes applied to one resource's props. */

@@ -217,6 +217,21 @@ describe("link-rule-send-only and hub-rule-without-manage", () => {
     const findings = runStackRule(linkRuleSendOnly, Object.values(stack));
     expect(findings).toEqual([expect.objectContaining({ message: expect.stringMatching(/also grants Manage/) })]);
   });
+  it("tells the link's Send rule from the registration's Listen rule: only the rule feeding the link must be Send-only", () => {
+    const stack = compliantStack();
+    expect(runStackRule(linkRuleSendOnly, Object.values(stack))).toEqual([]);
+    expect(resourceFindings(hubRuleWithoutManage, Object.values(stack))).toEqual([]);
+    // Linking ACS with the registration key instead is caught: it cannot send.
+    stack.link.dependencies = [urnOf(stack.acs), urnOf(stack.hub), urnOf(stack.registrationRule)];
+    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, connectionString: [urnOf(stack.registrationRule)] };
+    expect(runStackRule(linkRuleSendOnly, Object.values(stack))).toEqual([
+      {
+        urn: urnOf(stack.registrationRule),
+        message: expect.stringMatching(/'register' feeds the ACS link 'link' but lacks Send/),
+      },
+    ]);
+  });
+
   it("flags Manage on any hub rule as advisory", () => {
     const resources = withProps(compliantStack(), "rule", (p) => (p.rights = ["Listen", "Manage", "Send"]));
     expect(resourceFindings(hubRuleWithoutManage, resources)).toEqual([expect.stringMatching(/grants Manage/)]);

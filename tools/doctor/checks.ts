@@ -33,6 +33,8 @@ export interface DoctorTarget {
   readonly hubId: string;
   /** The hub's dedicated Send rule. Default: the only rule with Send, if there is one. */
   readonly sendRuleName?: string;
+  /** The Listen-only rule device registration uses (output hubRegistrationRuleName). */
+  readonly registrationRuleName?: string;
   /** `linkedConnectionStringFingerprint` from the stack outputs. */
   readonly linkedFingerprint?: string;
   /** Which APNs gateway the hub should use. Default: not checked. */
@@ -232,11 +234,16 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   if (hubExists) {
     // 4 and 5. The Send rule, and whether the link still holds its current key.
     await checkSendRule(clients, target, hub, add);
+    if (target.registrationRuleName) await checkRegistrationRule(clients, target.registrationRuleName, hub, add);
     // 7. Metrics: the guide's first place to look.
     await checkHubMetrics(clients, target, now, add);
   } else {
     // Shown, not dropped: a reader should see what could not be checked and why.
-    for (const [id, title] of HUB_DEPENDENT_CHECKS)
+    const dependent = [
+      ...HUB_DEPENDENT_CHECKS,
+      ...(target.registrationRuleName ? [["registration-rule", "registration rule is Listen-only"] as const] : []),
+    ];
+    for (const [id, title] of dependent)
       add({ id, title, status: "skip", evidence: "not checked: the hub could not be read (see hub-exists)" });
   }
 
@@ -244,6 +251,54 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   await checkEventDelivery(clients, target, now, add);
   await checkPushSender(clients, target, now, add);
   return results;
+}
+
+/** Device registration's rule: Listen and nothing else (Send or Manage there would let a leaked registration key do more). */
+async function checkRegistrationRule(
+  clients: DoctorClients,
+  ruleName: string,
+  hub: { resourceGroupName: string; namespaceName: string; hubName: string },
+  add: (r: CheckResult) => void,
+): Promise<void> {
+  const id = "registration-rule";
+  const title = "registration rule is Listen-only";
+  try {
+    const rule = await clients.notificationHubs.notificationHubs.getAuthorizationRule(
+      hub.resourceGroupName,
+      hub.namespaceName,
+      hub.hubName,
+      ruleName,
+    );
+    const rights = rule.rights ?? [];
+    const extra = rights.filter((r) => r !== "Listen");
+    add(
+      !rights.includes("Listen")
+        ? {
+            id,
+            title,
+            status: "fail",
+            evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not Listen`,
+            fix: 'devices cannot be registered: `pulumi up` restores rights ["Listen"]',
+          }
+        : extra.length > 0
+          ? {
+              id,
+              title,
+              status: "warn",
+              evidence: `rule ${ruleName} grants Listen and also ${extra.join(", ")}`,
+              fix: "keep the registration rule Listen-only",
+            }
+          : { id, title, status: "pass", evidence: `rule ${ruleName}: Listen only` },
+    );
+  } catch (error) {
+    add({
+      id,
+      title,
+      status: "fail",
+      evidence: explainAzureError(error, `the rule ${ruleName}`),
+      fix: isNotFound(error) ? "`pulumi up` recreates the registration rule" : undefined,
+    });
+  }
 }
 
 /** The checks that read the hub, shown as SKIP when the hub cannot be read. */
@@ -301,6 +356,17 @@ function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: Ch
               evidence: `token mode, key ${apns.keyId}, team ${apns.appId}, bundle ${apns.appName}`,
             },
     );
+    // ACS sends chat alerts and calling VoIP pushes through the linked hub with the app's plain
+    // bundle id; a hub set up for a back end's own VoIP pushes (".voip") breaks the alerts.
+    if (typeof apns.appName === "string" && apns.appName.toLowerCase().endsWith(".voip")) {
+      add({
+        id: "apns-bundle-id",
+        title: "APNs bundle id is the app's",
+        status: "warn",
+        evidence: `the linked hub's APNs bundle id is ${apns.appName}`,
+        fix: "ACS pushes through the linked hub with the app's own bundle id: set apns.bundleId without .voip (a back end's own VoIP pushes need a separate hub)",
+      });
+    }
     if (target.apnsEnvironment && apns.endpoint) {
       const host = hostOf(apns.endpoint);
       const ok = APNS_HOSTS[target.apnsEnvironment].includes(host);
