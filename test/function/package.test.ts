@@ -24,7 +24,11 @@ describe("the push sender package", () => {
 
   // A plain Node process standing in for the Functions host: it provides @azure/functions-core,
   // records what the app registers, and can invoke the handler as the worker does.
-  function runHost(env: Record<string, string>, invoke: boolean): { registered: unknown[]; invocation?: string } {
+  function runHost(
+    env: Record<string, string>,
+    invoke: boolean,
+    httpRequest?: { method: string; installationId: string; principal: string; body: unknown },
+  ): { registered: unknown[]; invocation?: string; http?: { status: number; jsonBody?: unknown } } {
     const files = unzipSync(fs.readFileSync(buildFunctionPackage(path.join(out, "c")).path));
     const dir = path.join(out, "site");
     fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
@@ -53,7 +57,19 @@ describe("the push sender package", () => {
           try { await handlers[0]({ id: "e1", eventType: "Microsoft.Communication.ChatMessageReceived", data: {} }, context); invocation = "ok"; }
           catch (e) { invocation = e.message; }
         }
-        process.stdout.write(JSON.stringify({ registered, invocation }));
+        let http;
+        const req = ${JSON.stringify(httpRequest ?? null)};
+        if (req) {
+          // A request shaped like @azure/functions' HttpRequest, as the worker hands it to a v4 handler.
+          const request = {
+            method: req.method,
+            params: { installationId: req.installationId },
+            headers: { get: (name) => (name.toLowerCase() === "x-ms-client-principal" ? req.principal : null) },
+            json: async () => req.body,
+          };
+          http = await handlers[1](request, { log() {}, warn() {}, error() {} });
+        }
+        process.stdout.write(JSON.stringify({ registered, invocation, http }));
       })();
     `;
     return JSON.parse(
@@ -85,6 +101,33 @@ describe("the push sender package", () => {
     expect(invocation).toMatch(/NOTIFICATION_HUB_CONNECTION_STRING must be a Notification Hubs connection string/);
     expect(invocation).toMatch(/NOTIFICATION_HUB_NAME must name the notification hub/);
     expect(invocation).not.toContain("kv-secret-host");
+  });
+
+  it("does not trust caller headers when App Service authentication is off: a spoofed principal is refused", () => {
+    const spoofed = Buffer.from(
+      JSON.stringify({ claims: [{ typ: "azp", val: "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b" }] }),
+    ).toString("base64");
+    const env = {
+      NOTIFICATION_HUB_NAME: "hub",
+      NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING: "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=r;SharedAccessKey=k",
+      REGISTRATION_ALLOWED_CLIENT_IDS: "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b",
+    };
+    const request = {
+      method: "PUT",
+      installationId: "inst-1",
+      principal: spoofed,
+      body: { userId: "8:acs:x_1", platform: "apns", pushChannel: "a".repeat(64) },
+    };
+    expect(runHost(env, false, request).http).toEqual({
+      status: 503,
+      jsonBody: { error: "device registration is not enabled on this app" },
+    });
+    // With authentication on, the same app answers from the registrar (here: the settings are fine, the body is checked).
+    const withAuth = runHost({ ...env, WEBSITE_AUTH_ENABLED: "True" }, false, {
+      ...request,
+      body: { userId: "8:acs:x_1", platform: "apns", pushChannel: "nope" },
+    });
+    expect(withAuth.http).toEqual({ status: 400, jsonBody: { error: expect.stringMatching(/APNs device token/) } });
   });
 
   it("reuses a package built from the same sources", () => {
