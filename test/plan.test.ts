@@ -85,6 +85,6 @@ describe("npm run plan", () => {
   it("rejects an unknown argument with usage", async () => {
     const { code, stderr } = await plan("--stak", "dev");
     expect(code).toBe(2);
-    expect(stderr).toMatch(/usage: npm run plan/);
+    expect(stderr).toMatch(/unknown option .--stak.\n(?:.*\n)*?usage: npm run -s plan/);
   });
 });

@@ -5,10 +5,11 @@
  * Exit codes: 0 no failure, 1 a check failed (or Azure could not be read), 2 bad usage.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommunicationServiceId, parseNotificationHubId } from "../components/armResourceId";
 import { withDeadline } from "../components/requestLimits";
+import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
+import { readJsonFile } from "./readFiles";
 import { committedStacks, readStackFiles } from "./stackFiles";
 import { createDoctorClients } from "./doctor/azureClients";
 import { DoctorTarget, runDoctor } from "./doctor/checks";
@@ -18,10 +19,17 @@ import { tagForUser, testSend } from "./doctor/testSend";
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */
 const DOCTOR_DEADLINE_MS = Math.max(1, Number(process.env.ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS) || 180) * 1000;
-const USAGE = [
-  "usage: npm run doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h] [--apns-environment production|sandbox] [--json]",
-  "       npm run doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG) [--platform apple|fcmv1|all]",
-].join("\n");
+const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
+       npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG) [--platform apple|fcmv1|all] [--json]
+
+  --stack NAME        read the stack's outputs with \`pulumi stack output\`
+  --outputs FILE      a saved \`pulumi stack output --json\`
+  --acs-id, --hub-id  ARM ids, without outputs
+  --since             the metrics window (default 24h)
+  --json              results (and errors) as JSON on stdout
+  -h, --help          this help
+
+Relative paths are taken from the directory you ran npm in. Exit: 0 no failure, 1 a check failed or Azure could not be read, 2 bad usage.`;
 
 export interface DoctorArgs {
   command: "check" | "test-send";
@@ -38,62 +46,60 @@ export interface DoctorArgs {
   platform: "apple" | "fcmv1" | "all";
 }
 
-export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string {
-  const args: DoctorArgs = { command: "check", sinceHours: 24, json: false, platform: "all" };
-  const rest = [...argv];
-  if (rest[0] === "test-send") {
-    args.command = "test-send";
-    rest.shift();
+export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | { help: string } {
+  const parsed = parseCli<Record<string, string | boolean | undefined>>(
+    argv,
+    {
+      stack: { type: "string" },
+      outputs: { type: "string" },
+      "acs-id": { type: "string" },
+      "hub-id": { type: "string" },
+      rule: { type: "string" },
+      since: { type: "string" },
+      "apns-environment": { type: "string" },
+      json: { type: "boolean" },
+      user: { type: "string" },
+      tag: { type: "string" },
+      platform: { type: "string" },
+    },
+    USAGE,
+    true,
+  );
+  if (parsed.kind === "help") return { help: parsed.text };
+  if (parsed.kind === "usage-error") return parsed.message;
+  const v = parsed.values as Record<string, string | undefined> & { json?: boolean };
+  const [command, ...extra] = parsed.positionals;
+  if ((command !== undefined && command !== "test-send") || extra.length > 0)
+    return `unknown command '${command !== "test-send" ? command : extra[0]}' (the only command is test-send)\n${USAGE}`;
+  const args: DoctorArgs = {
+    command: command === "test-send" ? "test-send" : "check",
+    stack: v.stack,
+    outputsFile: v.outputs && userPath(v.outputs),
+    acsId: v["acs-id"],
+    hubId: v["hub-id"],
+    rule: v.rule,
+    sinceHours: 24,
+    json: v.json === true,
+    user: v.user,
+    tag: v.tag,
+    platform: "all",
+  };
+  if (v.stack !== undefined && stackNameProblem(v.stack)) return `--stack: ${stackNameProblem(v.stack)}`;
+  if (v.since !== undefined) {
+    const m = /^(\d+)(h|d)$/.exec(v.since);
+    if (!m) return `--since takes hours or days, like 24h or 7d; got '${v.since}'`;
+    args.sinceHours = Number(m[1]) * (m[2] === "d" ? 24 : 1);
   }
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    if (flag === "--json") {
-      args.json = true;
-      continue;
-    }
-    const value = rest[++i];
-    if (value === undefined || value.startsWith("--")) return `${flag} needs a value\n${USAGE}`;
-    switch (flag) {
-      case "--stack":
-        args.stack = value;
-        break;
-      case "--outputs":
-        args.outputsFile = value;
-        break;
-      case "--acs-id":
-        args.acsId = value;
-        break;
-      case "--hub-id":
-        args.hubId = value;
-        break;
-      case "--rule":
-        args.rule = value;
-        break;
-      case "--user":
-        args.user = value;
-        break;
-      case "--tag":
-        args.tag = value;
-        break;
-      case "--since": {
-        const m = /^(\d+)(h|d)$/.exec(value);
-        if (!m) return `--since takes hours or days, like 24h or 7d; got '${value}'`;
-        args.sinceHours = Number(m[1]) * (m[2] === "d" ? 24 : 1);
-        break;
-      }
-      case "--apns-environment":
-        if (value !== "production" && value !== "sandbox")
-          return `--apns-environment must be production or sandbox; got '${value}'`;
-        args.apnsEnvironment = value;
-        break;
-      case "--platform":
-        if (value !== "apple" && value !== "fcmv1" && value !== "all")
-          return `--platform must be apple, fcmv1 or all; got '${value}'`;
-        args.platform = value;
-        break;
-      default:
-        return `unknown argument '${flag}'\n${USAGE}`;
-    }
+  const environment = v["apns-environment"];
+  if (environment !== undefined) {
+    if (environment !== "production" && environment !== "sandbox")
+      return `--apns-environment must be production or sandbox; got '${environment}'`;
+    args.apnsEnvironment = environment;
+  }
+  if (v.platform !== undefined) {
+    if (v.platform !== "apple" && v.platform !== "fcmv1" && v.platform !== "all")
+      return `--platform must be apple, fcmv1 or all; got '${v.platform}'`;
+    args.platform = v.platform;
   }
   if (args.acsId !== undefined && !parseCommunicationServiceId(args.acsId))
     return `--acs-id is not the ARM id of a Communication Services resource (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Communication/communicationServices/NAME)\n${USAGE}`;
@@ -124,7 +130,7 @@ function pulumiOutputs(stack: string, ...extra: string[]): string {
 }
 
 function readOutputs(args: DoctorArgs): Outputs {
-  if (args.outputsFile) return JSON.parse(fs.readFileSync(args.outputsFile, "utf8")) as Outputs;
+  if (args.outputsFile) return readJsonFile(args.outputsFile, "the outputs file") as Outputs;
   if (args.stack) return JSON.parse(pulumiOutputs(args.stack, "--json")) as Outputs;
   return {};
 }
@@ -158,9 +164,14 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
 }
 
 async function main(): Promise<number> {
-  const args = parseDoctorArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseDoctorArgs(argv);
+  if (typeof args === "object" && "help" in args) {
+    console.log(args.help);
+    return 0;
+  }
   if (typeof args === "string") {
-    console.error(args);
+    reportError(args, argv.includes("--json"));
     return 2;
   }
   try {
@@ -202,7 +213,7 @@ async function main(): Promise<number> {
     return results.some((r) => r.status === "fail") ? 1 : 0;
   } catch (error) {
     // Messages here are the project's own; Azure errors were already explained by the checks.
-    console.error(`doctor: ${(error as Error).message}`);
+    reportError(`doctor: ${(error as Error).message}`, args.json);
     return 1;
   }
 }

@@ -9,10 +9,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { markSecretsOpaque } from "../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
-import { readStackFiles, StackFileError } from "./stackFiles";
+import { readStackFiles } from "./stackFiles";
+import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
 import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
 import { resourcesFromRecording } from "./policyResources";
 import { evaluatePolicies, PACK_DIR, parseReportTarget, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
@@ -30,34 +30,60 @@ export interface PlanArgs {
   readonly reports?: ReportTarget[];
 }
 
-const USAGE =
-  "usage: npm run plan -- [--stack NAME] [--json] [--dir DIR] [--policy-config FILE] [--report FORMAT=FILE] [--no-policy]";
+const USAGE = `usage: npm run -s plan -- [--stack NAME] [--json] [--dir DIR] [--policy-config FILE] [--report FORMAT=FILE]... [--no-policy]
 
-export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs | string {
-  let stack = "dev";
-  let json = false;
-  let stackDir = root;
-  let policy = true;
-  let policyConfig: string | undefined;
+  --stack, -s NAME      the stack to plan (default dev): Pulumi.NAME.yaml
+  --json                the plan (and policy results) as JSON on stdout; errors as JSON too
+  --dir DIR             where Pulumi.yaml and the stack file are (default: this project)
+  --policy-config FILE  the policy pack's configuration (default: policies/config/NAME.json when it exists)
+  --report FORMAT=FILE  also write the policy report (text, markdown, json, sarif; repeatable)
+  --no-policy           plan only
+  -h, --help            this help
+
+Use \`npm run -s\` (silent) to get clean JSON: npm's own banner lines are then left out.
+Relative paths are taken from the directory you ran npm in. Exit: 0 ok, 1 invalid config, a mandatory violation or an error, 2 bad usage.`;
+
+export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs | string | { help: string } {
+  const parsed = parseCli<{
+    stack?: string;
+    json?: boolean;
+    dir?: string;
+    "policy-config"?: string;
+    report?: string[];
+    "no-policy"?: boolean;
+  }>(
+    argv,
+    {
+      stack: { type: "string", short: "s" },
+      json: { type: "boolean" },
+      dir: { type: "string" },
+      "policy-config": { type: "string" },
+      report: { type: "string", multiple: true },
+      "no-policy": { type: "boolean" },
+    },
+    USAGE,
+  );
+  if (parsed.kind === "help") return { help: parsed.text };
+  if (parsed.kind === "usage-error") return parsed.message;
+  const v = parsed.values;
+  const stack = v.stack ?? "dev";
+  const badName = stackNameProblem(stack);
+  if (badName) return `--stack: ${badName}`;
   const reports: ReportTarget[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    const takesValue = ["--stack", "-s", "--dir", "--policy-config", "--report"].includes(arg);
-    if (takesValue && (value === undefined || value.startsWith("-"))) return `${arg} needs a value; ${USAGE}`;
-    if (arg === "--json") json = true;
-    else if (arg === "--no-policy") policy = false;
-    else if (arg === "--stack" || arg === "-s") stack = argv[++i];
-    else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
-    else if (arg === "--dir") stackDir = path.resolve(argv[++i]);
-    else if (arg === "--policy-config") policyConfig = path.resolve(argv[++i]);
-    else if (arg === "--report") {
-      const target = parseReportTarget(argv[++i]);
-      if (typeof target === "string") return target;
-      reports.push(target);
-    } else return `unknown argument '${arg}'; ${USAGE}`;
+  for (const r of v.report ?? []) {
+    const target = parseReportTarget(r);
+    if (typeof target === "string") return target;
+    reports.push(target);
   }
-  return { stack, json, root, stackDir, policy, policyConfig, reports };
+  return {
+    stack,
+    json: v.json ?? false,
+    root,
+    stackDir: v.dir ? userPath(v.dir) : root,
+    policy: !v["no-policy"],
+    policyConfig: v["policy-config"] && userPath(v["policy-config"]),
+    reports,
+  };
 }
 
 export interface PlanResult {
@@ -91,9 +117,14 @@ export async function runPlan(args: PlanArgs): Promise<PlanResult> {
 
 async function main(): Promise<number> {
   const root = path.resolve(__dirname, "..");
-  const args = parsePlanArgs(process.argv.slice(2), root);
+  const argv = process.argv.slice(2);
+  const args = parsePlanArgs(argv, root);
+  if (typeof args === "object" && "help" in args) {
+    console.log(args.help);
+    return 0;
+  }
   if (typeof args === "string") {
-    console.error(args);
+    reportError(args, argv.includes("--json"));
     return 2;
   }
   // A program error may surface from a pending registration rather than from require().
@@ -126,17 +157,11 @@ async function main(): Promise<number> {
     // A mandatory violation fails the plan, as it would fail `pulumi preview --policy-pack policies`.
     return mandatoryCount(run) > 0 ? 1 : 0;
   } catch (error) {
-    const known =
-      error instanceof StackFileError ||
-      error instanceof PolicyConfigError ||
-      (error as { __pulumiRunError?: boolean }).__pulumiRunError;
     const message = error instanceof Error ? error.message : String(error);
     await analyzer?.then((a) => a.close()).catch(() => undefined);
-    console.error(
-      known
-        ? `plan failed for stack '${args.stack}':\n${message}`
-        : `plan failed for stack '${args.stack}': ${(error as Error).stack ?? message}`,
-    );
+    // Known failures (config, files, policy config, reports) and program errors alike: the message,
+    // never a stack trace (which would show this machine's paths and nothing a user can act on).
+    reportError(`plan failed for stack '${args.stack}':\n${message}`, args.json);
     return 1;
   }
 }

@@ -4,13 +4,14 @@
  * --policy-config FILE, --format text|markdown|json|sarif (stdout), --report FORMAT=FILE (repeatable).
  * Exit codes: 0 no mandatory violation, 1 mandatory violations or an error, 2 bad usage.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
+import { readJsonFile } from "./readFiles";
 import { stackOfUrn } from "../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { resourcesFromStackExport, StackExportError } from "./policyResources";
-import { evaluatePolicies, parseReportTarget, ReportTarget, writeReports } from "./policyRun";
+import { evaluatePolicies, parseReportTarget, ReportTarget, ReportWriteError, writeReports } from "./policyRun";
 
 interface PolicyArgs {
   state: string;
@@ -20,58 +21,69 @@ interface PolicyArgs {
   reports: ReportTarget[];
 }
 
-const USAGE =
-  "usage: npm run policy -- --state FILE [--stack NAME] [--policy-config FILE] [--format text|markdown|json|sarif] [--report FORMAT=FILE]";
+const USAGE = `usage: npm run -s policy -- --state FILE [--stack NAME] [--policy-config FILE] [--format text|markdown|json|sarif] [--report FORMAT=FILE]...
 
-export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string {
-  const args: Partial<PolicyArgs> & { reports: ReportTarget[] } = { format: "text", reports: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const needValue = () => (value === undefined || value.startsWith("--") ? `${flag} needs a value; ${USAGE}` : undefined);
-    switch (flag) {
-      case "--state":
-      case "--stack":
-      case "--policy-config":
-      case "--format":
-      case "--report": {
-        const missing = needValue();
-        if (missing) return missing;
-        i++;
-        if (flag === "--state") args.state = value;
-        else if (flag === "--stack") args.stack = value;
-        else if (flag === "--policy-config") args.configFile = value;
-        else if (flag === "--format") {
-          if (!REPORT_FORMATS.includes(value as ReportFormat))
-            return `--format must be one of ${REPORT_FORMATS.join(", ")}; got '${value}'`;
-          args.format = value as ReportFormat;
-        } else {
-          const target = parseReportTarget(value);
-          if (typeof target === "string") return target;
-          args.reports.push(target);
-        }
-        break;
-      }
-      default:
-        return `unknown argument '${flag}'; ${USAGE}`;
-    }
+  --state FILE          a \`pulumi stack export\` file
+  --stack NAME          the stack, for the report (default: from the resources' URNs)
+  --policy-config FILE  the pack's configuration (the --policy-pack-config JSON)
+  --format FORMAT       what stdout gets (default text)
+  --report FORMAT=FILE  also write a report (repeatable)
+  -h, --help            this help
+
+Relative paths are taken from the directory you ran npm in. Exit: 0 no mandatory violation, 1 violations or an error, 2 bad usage.`;
+
+export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | { help: string } {
+  const parsed = parseCli<{ state?: string; stack?: string; "policy-config"?: string; format?: string; report?: string[] }>(
+    argv,
+    {
+      state: { type: "string" },
+      stack: { type: "string" },
+      "policy-config": { type: "string" },
+      format: { type: "string" },
+      report: { type: "string", multiple: true },
+    },
+    USAGE,
+  );
+  if (parsed.kind === "help") return { help: parsed.text };
+  if (parsed.kind === "usage-error") return parsed.message;
+  const v = parsed.values;
+  if (!v.state) return `--state is required\n${USAGE}`;
+  const format = (v.format ?? "text") as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) return `--format must be one of ${REPORT_FORMATS.join(", ")}; got '${v.format}'`;
+  if (v.stack !== undefined && stackNameProblem(v.stack)) return `--stack: ${stackNameProblem(v.stack)}`;
+  const reports: ReportTarget[] = [];
+  for (const r of v.report ?? []) {
+    const target = parseReportTarget(r);
+    if (typeof target === "string") return target;
+    reports.push(target);
   }
-  if (!args.state) return `--state is required; ${USAGE}`;
-  return args as PolicyArgs;
+  return {
+    state: userPath(v.state),
+    stack: v.stack,
+    configFile: v["policy-config"] && userPath(v["policy-config"]),
+    format,
+    reports,
+  };
 }
 
 async function main(): Promise<number> {
-  const args = parsePolicyArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const json = argv.some((a, i) => a === "--format" && argv[i + 1] === "json") || argv.includes("--format=json");
+  const args = parsePolicyArgs(argv);
+  if (typeof args === "object" && "help" in args) {
+    console.log(args.help);
+    return 0;
+  }
   if (typeof args === "string") {
-    console.error(args);
+    reportError(args, json);
     return 2;
   }
   try {
     let exported: unknown;
     try {
-      exported = JSON.parse(fs.readFileSync(args.state, "utf8"));
+      exported = readJsonFile(args.state, "the state export");
     } catch (error) {
-      throw new StackExportError(`cannot read ${args.state} as JSON: ${(error as Error).message}`);
+      throw new StackExportError((error as Error).message);
     }
     const resources = resourcesFromStackExport(exported);
     const stack = args.stack ?? (stackOfUrn(resources[0]?.urn ?? "") || "unknown");
@@ -86,20 +98,16 @@ async function main(): Promise<number> {
     console.log(renderReport(run, args.format));
     return mandatoryCount(run) > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof StackExportError || error instanceof PolicyConfigError) {
-      console.error(`policy check failed: ${error.message}`);
+    if (error instanceof StackExportError || error instanceof PolicyConfigError || error instanceof ReportWriteError) {
+      reportError(`policy check failed: ${error.message}`, json);
       return 1;
     }
-    throw error;
+    // Anything else is a defect here: one line, no stack trace, no file content.
+    reportError(`policy check failed: ${(error as Error).message ?? String(error)}`, json);
+    return 1;
   }
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  void main().then((code) => process.exit(code));
 }

@@ -1,5 +1,5 @@
-import * as fs from "node:fs";
 import Ajv from "ajv";
+import { readJsonFile } from "./readFiles";
 import type { EnforcementLevel, PackInfo, PolicyConfig } from "./policyAnalyzer";
 
 /**
@@ -13,9 +13,9 @@ const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remedi
 
 export function readPolicyConfigFile(file: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    return readJsonFile(file, "the policy config");
   } catch (error) {
-    throw new PolicyConfigError(`policy config ${file} is not readable JSON: ${(error as Error).message}`);
+    throw new PolicyConfigError((error as Error).message);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { userPath } from "./cli";
 import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
@@ -55,12 +56,20 @@ export function parseReportTarget(value: string): ReportTarget | string {
   const file = eq > 0 ? value.slice(eq + 1) : "";
   if (!REPORT_FORMATS.includes(format) || !file)
     return `--report needs FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(", ")}; got '${value}'`;
-  return { format, file };
+  return { format, file: userPath(file) };
 }
+
+/** A report that could not be written; the message is one line naming the file and why. */
+export class ReportWriteError extends Error {}
 
 export function writeReports(run: PolicyRun, targets: readonly ReportTarget[]): void {
   for (const t of targets) {
-    fs.mkdirSync(path.dirname(path.resolve(t.file)), { recursive: true });
-    fs.writeFileSync(t.file, renderReport(run, t.format) + "\n");
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(t.file)), { recursive: true });
+      fs.writeFileSync(t.file, renderReport(run, t.format) + "\n");
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "error";
+      throw new ReportWriteError(`cannot write the ${t.format} report to ${t.file} (${code})`);
+    }
   }
 }

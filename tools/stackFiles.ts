@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { stackNameProblem } from "./cli";
+import { readYamlFile } from "./readFiles";
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI hands them to a
@@ -22,7 +23,12 @@ export interface StackFiles {
 export class StackFileError extends Error {}
 
 function readYaml(file: string): Record<string, unknown> {
-  const parsed: unknown = parse(fs.readFileSync(file, "utf8"));
+  let parsed: unknown;
+  try {
+    parsed = readYamlFile(file, path.basename(file));
+  } catch (error) {
+    throw new StackFileError((error as Error).message);
+  }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== "object" || Array.isArray(parsed)) throw new StackFileError(`${file} must be a YAML mapping.`);
   return parsed as Record<string, unknown>;
@@ -51,6 +57,9 @@ function asConfigString(v: unknown): string {
 }
 
 export function readStackFiles(root: string, stack: string): StackFiles {
+  // The name becomes part of a file name: `../../x` must not read outside the project.
+  const badName = stackNameProblem(stack);
+  if (badName) throw new StackFileError(`${badName}.`);
   const projectFile = path.join(root, "Pulumi.yaml");
   if (!fs.existsSync(projectFile)) throw new StackFileError(`No Pulumi.yaml in ${root}.`);
   const projectDoc = readYaml(projectFile);

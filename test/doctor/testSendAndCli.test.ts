@@ -103,14 +103,16 @@ describe("doctor command line", () => {
     ],
     [["test-send", "--stack", "prod"], /exactly one of --user or --tag/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
-    [["--stack", "prod", "--bogus", "1"], /unknown argument '--bogus'/],
+    [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
+    [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],
+    [["--stack"], /--stack needs a value/],
   ])("rejects %j with usage", (argv, message) => {
     expect(parseDoctorArgs(argv as string[])).toMatch(message);
   });
 
   it("takes ids from stack outputs, the APNs environment from the committed stack file, and the window from --since", () => {
     const args = parseDoctorArgs(["--stack", "staging", "--since", "7d"]);
-    if (typeof args === "string") throw new Error(args);
+    if (typeof args === "string" || "help" in args) throw new Error(String(args));
     const target = targetFrom(args, {
       acsId: "/a",
       hubId: "/h",
