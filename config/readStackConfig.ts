@@ -35,8 +35,13 @@ export function readRawStackConfig(): RawStackConfig {
   const values: Record<string, unknown> = {};
   const secrets: Record<string, SecretValue> = {};
   const plaintextSecretKeys: string[] = [];
+  const encryptedPlainKeys: string[] = [];
+  const otherNamespaceKeys: string[] = [];
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(prefix)) continue;
+    if (!fullKey.startsWith(prefix)) {
+      otherNamespaceKeys.push(fullKey);
+      continue;
+    }
     const name = fullKey.slice(prefix.length);
     if ((SECRET_KEYS as readonly string[]).includes(name)) {
       if (isSecretOpaque(fullKey)) {
@@ -45,11 +50,15 @@ export function readRawStackConfig(): RawStackConfig {
       }
       if (runtimeConfig.isConfigSecret && !runtimeConfig.isConfigSecret(fullKey)) plaintextSecretKeys.push(name);
       secrets[name] = { kind: "plain", value: text };
+    } else if (isSecretOpaque(fullKey)) {
+      // Encrypted and unreadable here (an offline plan): reported, never parsed.
+      encryptedPlainKeys.push(name);
     } else {
+      if (runtimeConfig.isConfigSecret?.(fullKey)) encryptedPlainKeys.push(name);
       values[name] = parseValue(text);
     }
   }
-  return { values, secrets, plaintextSecretKeys };
+  return { values, secrets, plaintextSecretKeys, encryptedPlainKeys, otherNamespaceKeys };
 }
 
 /**

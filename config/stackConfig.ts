@@ -162,7 +162,19 @@ export interface RawStackConfig {
   readonly secrets: Readonly<Record<string, SecretValue>>;
   /** Keys holding a value that was NOT set with `--secret` although it must be. */
   readonly plaintextSecretKeys: readonly string[];
+  /** Keys of plain settings whose value is encrypted, wholly or in a nested `secure:` field. */
+  readonly encryptedPlainKeys?: readonly string[];
+  /** Full keys (`namespace:key`) of the stack's config outside this project's namespace. */
+  readonly otherNamespaceKeys?: readonly string[];
 }
+
+/**
+ * Namespaces whose keys are read by someone other than this program: the Pulumi engine
+ * (`pulumi:tags`, `pulumi:disable-default-providers`) and the one provider the program uses
+ * (`azure-native:location`, `azure-native:subscriptionId`, …). A key in any other namespace is
+ * read by nobody — usually a misspelt `acs-notifications` — and its default would apply silently.
+ */
+export const READER_NAMESPACES = ["pulumi", "azure-native"] as const;
 
 /** Keys that may only hold secrets; anything else is plain configuration. */
 export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl", "alertWebhookUrl"] as const;
@@ -214,6 +226,12 @@ const NAME_PREFIX = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
 const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
 const TAG_KEY_FORBIDDEN = /[<>%&\\?/]/;
+// Azure Resource Manager limits (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+const MAX_TAGS = 50;
+const MAX_STORAGE_TAG_NAME = 128;
+// Azure Monitor: an action group holds at most 1,000 email receivers; an address is at most 254 characters (RFC 5321).
+const MAX_ALERT_EMAILS = 1000;
+const MAX_EMAIL_LENGTH = 254;
 
 const PEM_PRIVATE_KEY = /^-----BEGIN PRIVATE KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PRIVATE KEY-----\s*$/;
 const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -235,11 +253,63 @@ function isPemPrivateKey(raw: string): boolean {
   return pem !== null && pem[1].replace(/\s+/g, "").length >= 64;
 }
 
+/** Levenshtein distance, for "did you mean" on misspelt keys and namespaces. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The candidate nearest to a misspelling, if it is near enough to be what was meant. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.candidate.length / 4)) ? best.candidate : undefined;
+}
+
+/** Keys nobody reads: unknown names in this namespace, and namespaces that are neither this project's nor a reader's. */
+function reportUnreadKeys(problems: ProblemList, raw: RawStackConfig): void {
+  for (const name of Object.keys(raw.values)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(name)) {
+      const meant = nearest(name, KNOWN_KEYS);
+      problems.add(
+        name,
+        `is not a setting of this project${meant ? `; did you mean ${key(meant)}?` : ""} Known settings: ${KNOWN_KEYS.join(", ")}.`,
+      );
+    }
+  }
+  for (const fullKey of raw.otherNamespaceKeys ?? []) {
+    const separator = fullKey.indexOf(":");
+    const namespace = fullKey.slice(0, separator);
+    const name = fullKey.slice(separator + 1);
+    if ((READER_NAMESPACES as readonly string[]).includes(namespace)) continue;
+    const meant = (KNOWN_KEYS as readonly string[]).includes(name) ? key(name) : undefined;
+    problems.addFullKey(
+      fullKey,
+      `is read by nobody: '${namespace}' is neither this project's namespace (${CONFIG_NAMESPACE}) nor one of ${READER_NAMESPACES.join(", ")}` +
+        (meant ? `; did you mean ${meant}?` : "; remove it or move it to the right namespace."),
+    );
+  }
+}
+
 /** Collects problems while reading; each reader returns undefined after reporting one. */
 class ProblemList {
   readonly items: ConfigProblem[] = [];
   add(name: string, message: string): undefined {
     this.items.push({ key: key(name), message });
+    return undefined;
+  }
+  addFullKey(fullKey: string, message: string): undefined {
+    this.items.push({ key: fullKey, message });
     return undefined;
   }
 }
@@ -299,11 +369,25 @@ function readTags(problems: ProblemList, value: unknown): Record<string, string>
       problems.add(`tags.${required}`, `is required: every resource is tagged with ${REQUIRED_TAGS.join(", ")}.`);
     }
   }
+  const names = Object.keys(obj);
+  if (names.length > MAX_TAGS) {
+    // The project adds no tags of its own, so the user's tags are all a resource gets.
+    problems.add("tags", `has ${names.length} tags; Azure allows at most ${MAX_TAGS} per resource.`);
+  }
   for (const [tagKey, tagValue] of Object.entries(obj)) {
+    const shownKey = tagKey.length > 40 ? `${tagKey.slice(0, 37)}...` : tagKey;
     if (typeof tagValue !== "string" && typeof tagValue !== "number") {
-      problems.add(`tags.${tagKey}`, `must be a string; got ${describe(tagValue)}.`);
-    } else if (tagKey.length > 512 || TAG_KEY_FORBIDDEN.test(tagKey)) {
-      problems.add(`tags.${tagKey}`, "is not a valid Azure tag name: at most 512 characters and none of < > % & \\ ? /.");
+      problems.add(`tags.${shownKey}`, `must be a string; got ${describe(tagValue)}.`);
+    } else if (tagKey.trim() === "") {
+      problems.add("tags", "has an empty tag name; Azure tag names are 1-512 characters.");
+    } else if (TAG_KEY_FORBIDDEN.test(tagKey)) {
+      problems.add(`tags.${shownKey}`, "is not a valid Azure tag name: none of < > % & \\ ? / may appear in it.");
+    } else if (tagKey.length > MAX_STORAGE_TAG_NAME) {
+      // Every resource gets every tag, and the push sender's storage account allows only 128.
+      problems.add(
+        `tags.${shownKey}`,
+        `is a ${tagKey.length}-character tag name; at most ${MAX_STORAGE_TAG_NAME} (the storage account limit; other resources allow 512).`,
+      );
     } else if (String(tagValue).length > 256) {
       problems.add(`tags.${tagKey}`, "must be at most 256 characters (the Azure tag value limit).");
     } else {
@@ -491,6 +575,8 @@ function readEventTypes(
     );
   }
   const types = value as string[];
+  const repeated = [...new Set(types.filter((t, i) => types.indexOf(t) !== i))];
+  if (repeated.length > 0) problems.add("eventTypes", `lists ${repeated.join(", ")} more than once; each type once.`);
   const allowed = mode === "function" ? FUNCTION_EVENT_TYPES : ACS_EVENT_TYPES;
   const unknown = types.filter((t) => !allowed.includes(t));
   if (unknown.length > 0) {
@@ -633,6 +719,26 @@ function readExistingSystemTopic(
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+function readEmails(problems: ProblemList, list: readonly unknown[]): string[] {
+  if (list.length > MAX_ALERT_EMAILS) {
+    problems.add("alerts.emails", `has ${list.length} addresses; an action group takes at most ${MAX_ALERT_EMAILS}.`);
+  }
+  const seen = new Set<string>();
+  list.forEach((e, i) => {
+    if (typeof e !== "string" || e.length > MAX_EMAIL_LENGTH || !EMAIL.test(e)) {
+      problems.add(
+        `alerts.emails[${i}]`,
+        `must be an email address of at most ${MAX_EMAIL_LENGTH} characters; got ${describe(e)}.`,
+      );
+    } else if (seen.has(e.toLowerCase())) {
+      problems.add(`alerts.emails[${i}]`, `repeats ${describe(e)}; each address once.`);
+    } else {
+      seen.add(e.toLowerCase());
+    }
+  });
+  return list.filter((e): e is string => typeof e === "string");
+}
+
 function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | undefined {
   const webhook = raw.secrets.alertWebhookUrl;
   if (webhook?.kind === "plain" && !/^https:\/\/[^\s/]+/.test(webhook.value))
@@ -647,10 +753,10 @@ function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | 
   const enabled = readBoolean(problems, "alerts.enabled", obj.enabled, false);
   let emails: string[] = [];
   if (obj.emails !== undefined) {
-    if (!Array.isArray(obj.emails) || obj.emails.some((e) => typeof e !== "string" || !EMAIL.test(e))) {
-      problems.add("alerts.emails", "must be a list of email addresses.");
+    if (!Array.isArray(obj.emails)) {
+      problems.add("alerts.emails", `must be a list of email addresses; got ${describe(obj.emails)}.`);
     } else {
-      emails = obj.emails as string[];
+      emails = readEmails(problems, obj.emails as unknown[]);
     }
   }
   if (enabled && emails.length === 0 && !webhook) {
@@ -667,10 +773,14 @@ function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | 
  */
 export function validateStackConfig(raw: RawStackConfig): StackConfig {
   const problems = new ProblemList();
-  for (const name of Object.keys(raw.values)) {
-    if (!(KNOWN_KEYS as readonly string[]).includes(name)) {
-      problems.add(name, `is not a setting of this project; known settings: ${KNOWN_KEYS.join(", ")}.`);
-    }
+  reportUnreadKeys(problems, raw);
+  for (const name of raw.encryptedPlainKeys ?? []) {
+    // Pulumi decrypts a nested `secure:` and marks the whole key secret; this setting is not one,
+    // so its value would end up in plain resource properties. Secrets have their own keys.
+    problems.add(
+      name,
+      `is encrypted (a secure: value, perhaps nested), but it is a plain setting: set it without --secret; the secrets go in ${SECRET_KEYS.join(", ")}.`,
+    );
   }
   for (const name of raw.plaintextSecretKeys) {
     problems.add(name, `holds a secret in plain text: remove it and set it again with pulumi config set --secret ${key(name)}.`);
@@ -701,7 +811,10 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
   const delivery = readDelivery(problems, raw);
   const alerts = readAlerts(problems, raw);
   const anyPlatform =
-    raw.values.apns !== undefined || raw.values.fcm !== undefined || raw.secrets.fcmServiceAccountJson !== undefined;
+    raw.values.apns !== undefined ||
+    raw.values.fcm !== undefined ||
+    raw.secrets.fcmServiceAccountJson !== undefined ||
+    (raw.encryptedPlainKeys ?? []).some((k) => k === "apns" || k === "fcm");
   if (!anyPlatform) {
     problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
   }

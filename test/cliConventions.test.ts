@@ -28,7 +28,12 @@ describe.each(["plan.ts", "policy.ts", "doctor.ts"])("%s command line", (tool) =
   });
 
   it("refuses a stack name that is a path", async () => {
-    const { code, stderr } = await runTool(tool, "--stack", "../../etc/passwd", ...(tool === "policy.ts" ? ["--state", "x.json"] : []));
+    const { code, stderr } = await runTool(
+      tool,
+      "--stack",
+      "../../etc/passwd",
+      ...(tool === "policy.ts" ? ["--state", "x.json"] : []),
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(/--stack: '\.\.\/\.\.\/etc\/passwd' is not a stack name/);
   });

@@ -92,10 +92,9 @@ export function readJsonFile(file: string, what = "the file"): unknown {
       : position
         ? lineColumn(text, Number(position[1]))
         : undefined;
-    const endsEarly = /end of (JSON )?input/i.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
-    const kind = endsEarly
-      ? "it ends early (an unclosed bracket or string?)"
-      : "an unexpected character";
+    const endsEarly =
+      /end of (JSON )?input/i.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
+    const kind = endsEarly ? "it ends early (an unclosed bracket or string?)" : "an unexpected character";
     throw new FileReadError(
       `${at ? `${file}:${at.line}:${at.col}` : file}: ${what} is not valid JSON: ${kind} (the content is not shown).`,
     );
