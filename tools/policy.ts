@@ -11,7 +11,16 @@ import { stackOfUrn } from "../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { resourcesFromStackExport, StackExportError } from "./policyResources";
-import { evaluatePolicies, parseReportTarget, ReportTarget, ReportWriteError, writeReports } from "./policyRun";
+import { AnalyzerResource } from "./policyAnalyzer";
+import {
+  evaluatePolicies,
+  PACK_DIR,
+  PolicyAnalyzer,
+  parseReportTarget,
+  ReportTarget,
+  ReportWriteError,
+  writeReports,
+} from "./policyRun";
 
 interface PolicyArgs {
   state: string;
@@ -78,14 +87,16 @@ async function main(): Promise<number> {
     reportError(args, json);
     return 2;
   }
+  // The pack's server starts in its own process while the export is read.
+  const analyzer = PolicyAnalyzer.start(PACK_DIR);
+  analyzer.catch(() => undefined); // awaited below; a failed start is reported there
   try {
-    let exported: unknown;
+    let resources: AnalyzerResource[];
     try {
-      exported = readJsonFile(args.state, "the state export");
+      resources = resourcesFromStackExport(readJsonFile(args.state, "the state export"));
     } catch (error) {
-      throw new StackExportError((error as Error).message);
+      throw error instanceof StackExportError ? error : new StackExportError((error as Error).message);
     }
-    const resources = resourcesFromStackExport(exported);
     const stack = args.stack ?? (stackOfUrn(resources[0]?.urn ?? "") || "unknown");
     const run = await evaluatePolicies({
       resources,
@@ -93,11 +104,13 @@ async function main(): Promise<number> {
       source: `state export ${path.basename(args.state)}`,
       artifact: `Pulumi.${stack}.yaml`,
       configFile: args.configFile,
+      analyzer,
     });
     writeReports(run, args.reports);
     console.log(renderReport(run, args.format));
     return mandatoryCount(run) > 0 ? 1 : 0;
   } catch (error) {
+    await analyzer.then((a) => a.close()).catch(() => undefined);
     if (error instanceof StackExportError || error instanceof PolicyConfigError || error instanceof ReportWriteError) {
       reportError(`policy check failed: ${error.message}`, json);
       return 1;

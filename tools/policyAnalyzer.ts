@@ -78,6 +78,9 @@ const SEVERITIES: Record<number, Severity> = {
   [analyzerpb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
 };
 
+/** Analyze calls in flight at once. */
+const ANALYZE_IN_FLIGHT = 64;
+
 function call<Res>(invoke: (callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
   return new Promise((resolve, reject) => invoke((err, res) => (err ? reject(err) : resolve(res))));
 }
@@ -94,22 +97,39 @@ function options(resource: AnalyzerResource): analyzerpb.AnalyzerResourceOptions
   return opts;
 }
 
-/** The fields AnalyzeRequest and AnalyzerResource share. */
-interface ResourceMessage {
-  setType(v: string): void;
-  setName(v: string): void;
-  setUrn(v: string): void;
-  setProperties(v: Struct): void;
-  setOptions(v: analyzerpb.AnalyzerResourceOptions): void;
+function stackResourceMessage(resource: AnalyzerResource, properties: Struct): analyzerpb.AnalyzerResource {
+  const r = new analyzerpb.AnalyzerResource();
+  r.setType(resource.type);
+  r.setName(resource.name);
+  r.setUrn(resource.urn);
+  r.setProperties(properties);
+  r.setOptions(options(resource));
+  if (resource.parent) r.setParent(resource.parent);
+  r.setDependenciesList([...resource.dependencies]);
+  const deps = r.getPropertydependenciesMap();
+  for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
+    const d = new analyzerpb.AnalyzerPropertyDependencies();
+    d.setUrnsList([...urns]);
+    deps.set(prop, d);
+  }
+  return r;
 }
 
-function describe<M extends ResourceMessage>(message: M, resource: AnalyzerResource): M {
-  message.setType(resource.type);
-  message.setName(resource.name);
-  message.setUrn(resource.urn);
-  message.setProperties(toStruct(resource.properties));
-  message.setOptions(options(resource));
-  return message;
+/** `AnalyzeStackRequest { repeated AnalyzerResource resources = 1; }` on the wire: each resource as field 1, length-delimited. */
+function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const bytes of resources) parts.push(Uint8Array.of(0x0a), varint(bytes.length), bytes);
+  return Buffer.concat(parts);
+}
+
+function varint(n: number): Uint8Array {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Uint8Array.from(out);
 }
 
 export class PolicyAnalyzer {
@@ -189,32 +209,62 @@ export class PolicyAnalyzer {
     await call<Empty>((cb) => this.client.configure(req, cb));
   }
 
-  /** Analyze (per resource, as during a preview) then AnalyzeStack (the whole stack), like the engine. */
-  async analyze(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
-    const diagnostics: Diagnostic[] = [];
-    for (const resource of resources) {
-      const req = describe(new analyzerpb.AnalyzeRequest(), resource);
-      diagnostics.push(...this.diagnosticsOf(await call<analyzerpb.AnalyzeResponse>((cb) => this.client.analyze(req, cb))));
-    }
-    const stackReq = new analyzerpb.AnalyzeStackRequest();
-    stackReq.setResourcesList(
-      resources.map((resource) => {
-        const r = describe(new analyzerpb.AnalyzerResource(), resource);
-        if (resource.parent) r.setParent(resource.parent);
-        r.setDependenciesList([...resource.dependencies]);
-        const deps = r.getPropertydependenciesMap();
-        for (const [prop, urns] of Object.entries(resource.propertyDependencies)) {
-          const d = new analyzerpb.AnalyzerPropertyDependencies();
-          d.setUrnsList([...urns]);
-          deps.set(prop, d);
-        }
-        return r;
-      }),
+  /**
+   * Analyze (per resource, as during a preview) then AnalyzeStack (the whole stack), like the engine.
+   * `needsAnalyze` may leave out of the Analyze calls resources no resource rule checks (they get
+   * no finding there by construction); every resource still goes to AnalyzeStack.
+   */
+  async analyze(
+    resources: readonly AnalyzerResource[],
+    needsAnalyze: (type: string) => boolean = () => true,
+  ): Promise<Diagnostic[]> {
+    // Each resource is converted once and only its encoded bytes are kept: protobuf message
+    // objects cost a hundred times their wire size, which on a large stack was most of the memory.
+    const encoded: Uint8Array[] = new Array<Uint8Array>(resources.length);
+    const analyzeRequests: (Buffer | undefined)[] = new Array<Buffer | undefined>(resources.length);
+    resources.forEach((resource, index) => {
+      const properties = toStruct(resource.properties);
+      encoded[index] = stackResourceMessage(resource, properties).serializeBinary();
+      if (!needsAnalyze(resource.type)) return;
+      const req = new analyzerpb.AnalyzeRequest();
+      req.setType(resource.type);
+      req.setName(resource.name);
+      req.setUrn(resource.urn);
+      req.setProperties(properties);
+      req.setOptions(options(resource));
+      analyzeRequests[index] = Buffer.from(req.serializeBinary());
+    });
+    // The calls are independent (the pack keeps no state between them but its configuration), so
+    // the stack's analysis runs while the per-resource calls are still coming in, and those are
+    // pipelined: one at a time, a large stack spends most of its time on round trips.
+    const stackAnalysis = this.unary("AnalyzeStack", analyzeStackRequestBytes(encoded));
+    const perResource: Diagnostic[][] = new Array<Diagnostic[]>(resources.length).fill([]);
+    let next = 0;
+    const worker = async () => {
+      while (next < analyzeRequests.length) {
+        const index = next++;
+        const request = analyzeRequests[index];
+        analyzeRequests[index] = undefined; // sent: let it go
+        if (request) perResource[index] = this.diagnosticsOf(await this.unary("Analyze", request));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ANALYZE_IN_FLIGHT, resources.length) }, worker));
+    const stackDiagnostics = this.diagnosticsOf(await stackAnalysis);
+    // In resource order, whatever order the answers came in, then the stack's.
+    return [...perResource.flat(), ...stackDiagnostics];
+  }
+
+  /** A call with a request already encoded; the answer is an AnalyzeResponse either way. */
+  private unary(method: "Analyze" | "AnalyzeStack", request: Buffer): Promise<analyzerpb.AnalyzeResponse> {
+    return call<analyzerpb.AnalyzeResponse>((cb) =>
+      this.client.makeUnaryRequest(
+        `/pulumirpc.Analyzer/${method}`,
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => analyzerpb.AnalyzeResponse.deserializeBinary(new Uint8Array(bytes)),
+        request,
+        (err, res) => cb(err, res!),
+      ),
     );
-    diagnostics.push(
-      ...this.diagnosticsOf(await call<analyzerpb.AnalyzeResponse>((cb) => this.client.analyzeStack(stackReq, cb))),
-    );
-    return diagnostics;
   }
 
   private diagnosticsOf(res: analyzerpb.AnalyzeResponse): Diagnostic[] {

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { userPath } from "./cli";
 import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
+import { anyResourceRuleChecks } from "../policies/rules";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 
@@ -37,7 +38,7 @@ export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
       configFile ?? "policy config",
     );
     await analyzer.configure(config);
-    const diagnostics = await analyzer.analyze(args.resources);
+    const diagnostics = await analyzer.analyze(args.resources, anyResourceRuleChecks);
     return { pack, stack: args.stack, source: args.source, artifact: args.artifact, config, diagnostics };
   } finally {
     analyzer.close();

@@ -1,4 +1,5 @@
-import type { Policies } from "@pulumi/policy";
+import type { Policies, ResourceValidationPolicy } from "@pulumi/policy";
+import { typesCheckedBy } from "./policyDefinition";
 import { apnsEndpointMatchesEnvironment, apnsTokenAuthRequired } from "./apns";
 import { noDuplicateChatPush } from "./chatPush";
 import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "./eventGrid";
@@ -28,3 +29,17 @@ export const allPolicies: Policies = [
   functionNoPlaintextHubConnectionString,
   noDuplicateChatPush,
 ];
+
+/**
+ * Whether any resource rule of the pack checks resources of this type. A resource for which this
+ * is false gets no finding from the per-resource analysis, so a client may leave it out of the
+ * Analyze calls (it still goes to AnalyzeStack). A policy not made by resourceRule counts as
+ * checking every type.
+ */
+export function anyResourceRuleChecks(type: string): boolean {
+  return allPolicies.some((p) => {
+    if (!("validateResource" in p)) return false;
+    const types = typesCheckedBy(p as ResourceValidationPolicy);
+    return types === undefined || types(type);
+  });
+}

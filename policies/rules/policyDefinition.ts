@@ -75,12 +75,20 @@ function reportUnlessExempt(report: ReportViolation, config: RuleConfig, urn: st
 /** Clock for exemption expiry; tests replace it. */
 export const clock = { now: (): Date => new Date() };
 
+/** The types each resource rule checks; a resource of any other type gets nothing from it. */
+const typesOfRule = new WeakMap<ResourceValidationPolicy, TypeMatcher>();
+
+/** The types a resource rule applies to; undefined for a policy not made by {@link resourceRule}. */
+export function typesCheckedBy(policy: ResourceValidationPolicy): TypeMatcher | undefined {
+  return typesOfRule.get(policy);
+}
+
 export function resourceRule<C extends RuleConfig = RuleConfig>(
   info: RuleInfo,
   appliesTo: TypeMatcher,
   check: (resource: ResourceView, config: C) => string[],
 ): ResourceValidationPolicy {
-  return {
+  const policy: ResourceValidationPolicy = {
     ...metadata(info),
     validateResource: (args, report) => {
       if (!appliesTo(args.type)) return;
@@ -89,6 +97,8 @@ export function resourceRule<C extends RuleConfig = RuleConfig>(
       for (const message of check(view, config)) reportUnlessExempt(report, config, args.urn, message, clock.now());
     },
   };
+  typesOfRule.set(policy, appliesTo);
+  return policy;
 }
 
 export function stackRule<C extends RuleConfig = RuleConfig>(

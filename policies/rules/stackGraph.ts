@@ -14,8 +14,10 @@ export class StackGraph {
     return this.byUrn.get(urn);
   }
 
+  private linksCache: StackResourceView[] | undefined;
+
   links(): StackResourceView[] {
-    return this.resources.filter((r) => isHubLink(r.type));
+    return (this.linksCache ??= this.resources.filter((r) => isHubLink(r.type)));
   }
 
   /** Resources a property of `resource` is built from, or all its dependencies when the engine gave no per-property detail. */
@@ -28,14 +30,25 @@ export class StackGraph {
   hubsOfLink(link: StackResourceView): StackResourceView[] {
     const hubId = readString(link.props, "notificationHubId");
     const byDependency = this.sourcesOf(link, "notificationHubId").filter((r) => isHub(r.type));
-    const byId =
-      hubId === UNKNOWN || hubId === undefined
-        ? []
-        : this.resources.filter((r) => {
-            const id = readString(r.props, "id");
-            return isHub(r.type) && typeof id === "string" && id.toLowerCase() === hubId.toLowerCase();
-          });
+    const byId = hubId === UNKNOWN || hubId === undefined ? [] : (this.hubsById().get(hubId.toLowerCase()) ?? []);
     return [...new Set([...byDependency, ...byId])];
+  }
+
+  private hubsByIdCache: Map<string, StackResourceView[]> | undefined;
+
+  /** Hubs by lower-cased resource id, built once: a scan per link is quadratic on a large stack. */
+  private hubsById(): Map<string, StackResourceView[]> {
+    if (!this.hubsByIdCache) {
+      this.hubsByIdCache = new Map();
+      for (const r of this.resources) {
+        if (!isHub(r.type)) continue;
+        const id = readString(r.props, "id");
+        if (typeof id !== "string") continue;
+        const key = id.toLowerCase();
+        this.hubsByIdCache.set(key, [...(this.hubsByIdCache.get(key) ?? []), r]);
+      }
+    }
+    return this.hubsByIdCache;
   }
 
   /** The access rules whose keys feed a link's connection string. */
