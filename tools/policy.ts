@@ -2,7 +2,7 @@
  * `npm run policy -- --state FILE`: evaluates the policy pack against a `pulumi stack export`
  * file, for stacks that already exist. Options: --stack NAME (default: from the URNs),
  * --policy-config FILE, --format text|markdown|json|sarif (stdout), --report FORMAT=FILE (repeatable).
- * Exit codes: 0 no mandatory violation, 1 mandatory violations or an error, 2 bad usage.
+ * Exit codes: 0 no mandatory violation, 1 mandatory violations, an empty export or an error, 2 bad usage.
  */
 import * as path from "node:path";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
@@ -10,8 +10,7 @@ import { readJsonFile } from "./readFiles";
 import { stackOfUrn } from "../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
-import { resourcesFromStackExport, StackExportError } from "./policyResources";
-import { AnalyzerResource } from "./policyAnalyzer";
+import { readStackExport, StackExportError } from "./policyResources";
 import {
   evaluatePolicies,
   PACK_DIR,
@@ -39,7 +38,7 @@ const USAGE = `usage: npm run -s policy -- --state FILE [--stack NAME] [--policy
   --report FORMAT=FILE  also write a report (repeatable)
   -h, --help            this help
 
-Relative paths are taken from the directory you ran npm in. Exit: 0 no mandatory violation, 1 violations or an error, 2 bad usage.`;
+Relative paths are taken from the directory you ran npm in. Exit: 0 no mandatory violation, 1 violations, an empty export or an error, 2 bad usage.`;
 
 export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | { help: string } {
   const parsed = parseCli<{ state?: string; stack?: string; "policy-config"?: string; format?: string; report?: string[] }>(
@@ -91,12 +90,13 @@ async function main(): Promise<number> {
   const analyzer = PolicyAnalyzer.start(PACK_DIR);
   analyzer.catch(() => undefined); // awaited below; a failed start is reported there
   try {
-    let resources: AnalyzerResource[];
+    let exported: ReturnType<typeof readStackExport>;
     try {
-      resources = resourcesFromStackExport(readJsonFile(args.state, "the state export"));
+      exported = readStackExport(readJsonFile(args.state, "the state export"));
     } catch (error) {
       throw error instanceof StackExportError ? error : new StackExportError((error as Error).message);
     }
+    const { resources, encryptedProperties, notes } = exported;
     const stack = args.stack ?? (stackOfUrn(resources[0]?.urn ?? "") || "unknown");
     const run = await evaluatePolicies({
       resources,
@@ -104,11 +104,14 @@ async function main(): Promise<number> {
       source: `state export ${path.basename(args.state)}`,
       artifact: `Pulumi.${stack}.yaml`,
       configFile: args.configFile,
+      encryptedProperties,
+      notes,
       analyzer,
     });
     writeReports(run, args.reports);
     console.log(renderReport(run, args.format));
-    return mandatoryCount(run) > 0 ? 1 : 0;
+    // An empty export proves nothing: it must not pass a pipeline.
+    return mandatoryCount(run) > 0 || run.resourceCount === 0 ? 1 : 0;
   } catch (error) {
     await analyzer.then((a) => a.close()).catch(() => undefined);
     if (error instanceof StackExportError || error instanceof PolicyConfigError || error instanceof ReportWriteError) {

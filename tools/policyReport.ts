@@ -10,7 +10,46 @@ export interface PolicyRun {
   /** File a reviewer opens for the fix; SARIF anchors results there. */
   readonly artifact: string;
   readonly config: PolicyConfig;
+  /** Where the config came from: a file as the user named it, or the pack's defaults. */
+  readonly configSource: string;
+  /** How many resources were evaluated. */
+  readonly resourceCount: number;
+  /** `resource.property` paths stored encrypted, which no rule could read. */
+  readonly encryptedProperties: readonly string[];
+  /** What reading the input skipped or converted, in plain sentences. */
+  readonly notes: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Rules the config turned off. */
+export function disabledRules(run: PolicyRun): string[] {
+  return run.pack.rules
+    .filter((r) => (run.config[r.name]?.enforcementLevel ?? r.enforcementLevel) === "disabled")
+    .map((r) => r.name);
+}
+
+/** Why the run proves nothing, if it does not: a report must never say "passed" then. */
+export function nothingChecked(run: PolicyRun): string | undefined {
+  if (run.resourceCount === 0) return "nothing was checked: the input holds no resources";
+  if (disabledRules(run).length === run.pack.rules.length) return "nothing was checked: the config disables every rule";
+  return undefined;
+}
+
+const SHOWN_ENCRYPTED = 10;
+
+/** What the run covered, as sentences every format shows. */
+export function coverage(run: PolicyRun): string[] {
+  const lines = [`Config: ${run.configSource}. Resources checked: ${run.resourceCount}.`];
+  const disabled = disabledRules(run);
+  if (disabled.length > 0) lines.push(`Disabled rules (not checked): ${disabled.join(", ")}.`);
+  const encrypted = run.encryptedProperties;
+  if (encrypted.length > 0) {
+    const shown = encrypted.slice(0, SHOWN_ENCRYPTED).join(", ");
+    const more = encrypted.length > SHOWN_ENCRYPTED ? ` and ${encrypted.length - SHOWN_ENCRYPTED} more` : "";
+    lines.push(`Encrypted, so not checked (${encrypted.length}): ${shown}${more}; export with --show-secrets to check them.`);
+  }
+  for (const note of run.notes) lines.push(`Note: ${note}`);
+  return lines;
 }
 
 export const REPORT_FORMATS = ["text", "markdown", "json", "sarif"] as const;
@@ -46,7 +85,10 @@ function exemptionsInForce(run: PolicyRun): { rule: string; resource: string; ju
 
 export function renderText(run: PolicyRun): string {
   const lines = [`Policy pack ${run.pack.name}@${run.pack.version} on stack '${run.stack}' (${run.source}):`];
-  if (run.diagnostics.length === 0) lines.push("  no violations.");
+  lines.push(...coverage(run).map((l) => `  ${l}`));
+  const empty = nothingChecked(run);
+  if (empty) lines.push(`  ${empty[0].toUpperCase()}${empty.slice(1)}.`);
+  else if (run.diagnostics.length === 0) lines.push("  no violations.");
   for (const d of run.diagnostics) {
     lines.push(`  [${d.enforcementLevel}] ${d.policyName} (${d.severity}) ${resourceName(d.urn)}: ${d.message}`);
   }
@@ -60,12 +102,15 @@ const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "
 export function renderMarkdown(run: PolicyRun): string {
   const mandatory = mandatoryCount(run);
   const advisory = run.diagnostics.length - mandatory;
-  const status = mandatory > 0 ? "❌ blocked" : advisory > 0 ? "⚠️ passed with advisories" : "✅ passed";
+  const empty = nothingChecked(run);
+  const status = mandatory > 0 ? "❌ blocked" : empty ? `⚪ ${empty}` : advisory > 0 ? "⚠️ passed with advisories" : "✅ passed";
   const lines = [
     `<!-- acs-notifications-policy-report stack=${run.stack} -->`,
     `### Policy report — stack \`${run.stack}\`: ${status}`,
     "",
     `Pack \`${run.pack.name}@${run.pack.version}\`, ${run.source}.`,
+    "",
+    ...coverage(run).map((l) => `- ${escapeCell(l)}`),
     "",
     "| mandatory | advisory | resources with violations |",
     "| ---: | ---: | ---: |",
@@ -105,6 +150,12 @@ export function renderJson(run: PolicyRun): string {
       version: run.pack.version,
       stack: run.stack,
       source: run.source,
+      config: run.configSource,
+      checked: nothingChecked(run) === undefined,
+      resources: run.resourceCount,
+      disabledRules: disabledRules(run),
+      encryptedProperties: run.encryptedProperties,
+      notes: [...run.notes, ...(nothingChecked(run) ? [nothingChecked(run)] : [])],
       summary: { mandatory: mandatoryCount(run), advisory: run.diagnostics.length - mandatoryCount(run) },
       violations: run.diagnostics.map((d) => ({
         policy: d.policyName,
@@ -166,6 +217,15 @@ export function renderSarif(run: PolicyRun): string {
             },
           },
           automationDetails: { id: `acs-notifications-policy/${run.stack}/` },
+          // Code scanning shows an empty result list as "no alerts"; the invocation says what was not checked.
+          invocations: [
+            {
+              executionSuccessful: nothingChecked(run) === undefined,
+              toolExecutionNotifications: [...coverage(run), ...(nothingChecked(run) ? [nothingChecked(run)!] : [])].map(
+                (text) => ({ message: { text }, level: "note" }),
+              ),
+            },
+          ],
           results: run.diagnostics.map((d) => ({
             ruleId: d.policyName,
             ruleIndex: Math.max(

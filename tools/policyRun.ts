@@ -22,8 +22,23 @@ export interface EvaluateArgs {
   readonly artifact: string;
   /** Pack config file; default: policies/config/<stack>.json when it exists. */
   readonly configFile?: string;
+  /** `resource.property` paths the input holds encrypted. */
+  readonly encryptedProperties?: readonly string[];
+  /** What reading the input skipped or converted. */
+  readonly notes?: readonly string[];
   /** An analyzer started earlier (to overlap its start-up with other work); closed here. */
   readonly analyzer?: Promise<PolicyAnalyzer>;
+}
+
+/** A path as a report shows it: relative to the project or the user's directory, never this machine's absolute path. */
+export function displayPath(file: string): string {
+  const root = path.resolve(__dirname, "..");
+  for (const base of [process.env.INIT_CWD, root]) {
+    if (!base) continue;
+    const relative = path.relative(base, file);
+    if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative;
+  }
+  return path.basename(file);
 }
 
 /** Runs the pack's own analyzer server over the resources, as the engine would. */
@@ -39,7 +54,18 @@ export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
     );
     await analyzer.configure(config);
     const diagnostics = await analyzer.analyze(args.resources, anyResourceRuleChecks);
-    return { pack, stack: args.stack, source: args.source, artifact: args.artifact, config, diagnostics };
+    return {
+      pack,
+      stack: args.stack,
+      source: args.source,
+      artifact: args.artifact,
+      config,
+      configSource: configFile ? displayPath(configFile) : "none (the pack's default levels)",
+      resourceCount: args.resources.length,
+      encryptedProperties: args.encryptedProperties ?? [],
+      notes: args.notes ?? [],
+      diagnostics,
+    };
   } finally {
     analyzer.close();
   }

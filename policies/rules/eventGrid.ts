@@ -1,5 +1,5 @@
 import { stackRule, StackFinding, StackResourceView } from "./policyDefinition";
-import { isSet, read, readString, UNKNOWN } from "./props";
+import { isSet, read, readArray, readString, UNKNOWN } from "./props";
 import {
   ACS_TOPIC_TYPE,
   isClassicEventSubscription,
@@ -9,12 +9,32 @@ import {
 } from "./resourceTypes";
 import { StackGraph } from "./stackGraph";
 
-/** Event subscriptions that receive the events of an ACS resource in this stack. */
+/** A subscription whose filter selects ACS event types (`Microsoft.Communication.*`). */
+function selectsAcsEvents(subscription: StackResourceView): boolean {
+  const types = readArray(
+    subscription.props,
+    isClassicEventSubscription(subscription.type) ? "includedEventTypes" : "filter.includedEventTypes",
+  );
+  return Array.isArray(types) && types.some((t) => typeof t === "string" && /^Microsoft\.Communication\./i.test(t));
+}
+
+/**
+ * Event subscriptions that receive the events of an ACS resource: one in this stack (by
+ * dependency, topic or scope), or in another stack when the subscription's scope is an ACS
+ * resource id or its filter selects ACS event types.
+ */
 export function acsEventSubscriptions(graph: StackGraph): StackResourceView[] {
   const acsTopics = graph.resources.filter((r) => isSystemTopic(r.type) && readString(r.props, "topicType") === ACS_TOPIC_TYPE);
   const acsTopicNames = new Set(
     acsTopics
       .flatMap((t) => [t.name, readString(t.props, "name"), readString(t.props, "systemTopicName")])
+      .filter((n) => typeof n === "string"),
+  );
+  const topicNames = (t: StackResourceView) => [t.name, readString(t.props, "name"), readString(t.props, "systemTopicName")];
+  const otherTopicNames = new Set(
+    graph.resources
+      .filter((r) => isSystemTopic(r.type) && !acsTopics.includes(r))
+      .flatMap(topicNames)
       .filter((n) => typeof n === "string"),
   );
   const acsUrns = new Set([
@@ -27,7 +47,11 @@ export function acsEventSubscriptions(graph: StackGraph): StackResourceView[] {
     const topicName = readString(r.props, isClassicEventSubscription(r.type) ? "systemTopic" : "systemTopicName");
     if (typeof topicName === "string" && acsTopicNames.has(topicName)) return true;
     const scope = readString(r.props, "scope");
-    return typeof scope === "string" && /\/providers\/Microsoft\.Communication\/communicationServices\//i.test(scope);
+    if (typeof scope === "string" && /\/providers\/Microsoft\.Communication\/communicationServices\//i.test(scope)) return true;
+    // The topic may live in another stack (a platform team's shared ACS): what the subscription
+    // selects still says whose events it receives. A topic of this stack says it better.
+    if (typeof topicName === "string" && otherTopicNames.has(topicName)) return false;
+    return selectsAcsEvents(r);
   });
 }
 

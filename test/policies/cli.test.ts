@@ -21,7 +21,9 @@ describe("npm run policy -- --state FILE", () => {
   it("passes a compliant stack export", async () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
     const { code, stdout } = await tool("policy.ts", "--state", state, "--policy-config", functionPath);
-    expect(stdout).toMatch(/on stack 'dev' \(state export ok\.json\):\n {2}no violations\./);
+    expect(stdout).toMatch(
+      /on stack 'dev' \(state export ok\.json\):\n {2}Config: function-path\.json\. Resources checked: 8\.\n {2}no violations\./,
+    );
     expect(code).toBe(0);
   });
 

@@ -59,6 +59,10 @@ const run: PolicyRun = {
   stack: "prod",
   source: "offline plan of Pulumi.prod.yaml",
   artifact: "Pulumi.prod.yaml",
+  configSource: "policies/config/prod.json",
+  resourceCount: 9,
+  encryptedProperties: [],
+  notes: [],
   config: {
     "hub-rule-without-manage": {
       enforcementLevel: "advisory",
