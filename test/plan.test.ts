@@ -30,16 +30,37 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/acsnotif-dev-link\n(?:.*\n)*?\s+note: ARM has no unlink/);
   });
 
-  it("shows for staging one event per Event Grid delivery and a versioned Key Vault reference", async () => {
+  it("shows for staging one event per Event Grid delivery, and what only Azure can tell as not known yet", async () => {
     const { code, stdout } = await plan("--json", "--stack", "staging");
     expect(code).toBe(0);
     const resources = JSON.parse(stdout).resources as { type: string; inputs: Record<string, unknown> }[];
     const subscription = resources.find((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")!;
-    expect(subscription.inputs.destination).toMatchObject({ endpointType: "AzureFunction", maxEventsPerBatch: 1 });
+    expect(subscription.inputs.destination).toEqual({
+      endpointType: "AzureFunction",
+      maxEventsPerBatch: 1,
+      preferredBatchSizeInKilobytes: 64,
+      resourceId: "(known after deploy)", // the function's ARM id exists once the app does
+    });
+    expect(subscription.inputs.filter).toMatchObject({ includedEventTypes: expect.any(Array) });
+    // The settings hold the Key Vault reference of a secret version Azure assigns: secret, and not known yet.
     const settings = resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")!;
-    expect((settings.inputs.properties as Record<string, string>).NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
-      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/notification-hub-send\/[0-9a-f]{32}\)$/,
-    );
+    expect(settings.inputs.properties).toBe("[secret]");
+    expect(settings.inputs.resourceGroupName).toBe("(known after deploy)");
+    // What the mocks invent never shows as if it were real.
+    expect(stdout).not.toMatch(/00000000-0000-0000-0000-000000000000|rg[0-9a-f]{7}"|SharedAccessKey/);
+  });
+
+  it("lists resources in creation order, wraps long settings instead of cutting them, shows no local path", async () => {
+    const { code, stdout } = await plan("--no-policy");
+    expect(code).toBe(0);
+    const order = [...stdout.matchAll(/^ {2}\+ \S+ {2}(\S+)$/gm)].map((m) => m[1]);
+    expect(order.indexOf("acsnotif-dev-rg")).toBeLessThan(order.indexOf("acsnotif-dev-ns"));
+    expect(order.indexOf("acsnotif-dev-hub")).toBeLessThan(order.indexOf("acsnotif-dev-send"));
+    expect(order.indexOf("acsnotif-dev-send")).toBeLessThan(order.indexOf("acsnotif-dev-link"));
+    expect(stdout).not.toMatch(/\.\.\.$/m);
+    expect(stdout).toMatch(/siteConfig: \{\n\s+"/);
+    expect(stdout).toMatch(/packagePath: \.build\/push-sender-[0-9a-f]+\.zip/);
+    expect(stdout).not.toContain(root);
   });
 
   it("prints a machine-readable plan with --json", async () => {

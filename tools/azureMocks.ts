@@ -222,10 +222,27 @@ const INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
   },
 };
 
+export interface AzureMocksOptions {
+  /**
+   * What a new resource's computed values are: `modelled` (the default) answers with ids, names,
+   * keys and principal ids shaped like Azure's, so tests can follow the wiring; `unknown` answers
+   * as a real preview does for a resource about to be created — its id and every output it did not
+   * get as an input are unknown, and so is everything built from them — so a plan never shows an
+   * invented value as if it were real.
+   */
+  readonly computedValues?: "modelled" | "unknown";
+}
+
 export class AzureMocks implements pulumi.runtime.Mocks {
   /** The program's Communication Services resource: an existing system topic is modelled as its topic. */
   private communicationServiceId?: string;
   private readonly waitingForCommunicationService: ((id: string) => void)[] = [];
+
+  constructor(private readonly options: AzureMocksOptions = {}) {}
+
+  private get unknownComputedValues(): boolean {
+    return this.options.computedValues === "unknown";
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
     if (!args.custom) return { id: undefined, state: args.inputs };
@@ -236,6 +253,14 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       this.communicationServiceId = id;
       for (const resolve of this.waitingForCommunicationService.splice(0)) resolve(id);
     }
+    if (this.unknownComputedValues) {
+      const computed = Object.keys(outputs).filter((k) => !(k in args.inputs));
+      // An empty id is what the engine answers for a resource a preview would create: unknown.
+      return {
+        id: undefined,
+        state: { ...args.inputs, ...Object.fromEntries(computed.map((k) => [k, pulumi.runtime.unknownValue])) },
+      };
+    }
     return { id, state: { ...args.inputs, ...outputs, id } };
   }
 
@@ -243,7 +268,11 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (args.token === "azure-native:eventgrid:getSystemTopic") return this.existingSystemTopic(args.inputs);
     const invoke = INVOKES[args.token];
     if (!invoke) throw new Error(`AzureMocks has no model for invoke ${args.token}.`);
-    return invoke(args.inputs);
+    const result = invoke(args.inputs);
+    // Offline, what Azure would answer is not known either.
+    return this.unknownComputedValues
+      ? Object.fromEntries(Object.keys(result).map((k) => [k, pulumi.runtime.unknownValue]))
+      : result;
   }
 
   /**

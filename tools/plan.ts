@@ -11,6 +11,7 @@ import { markSecretsOpaque } from "../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
 import { readStackFiles } from "./stackFiles";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
+import { AzureMocks } from "./azureMocks";
 import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
@@ -99,7 +100,13 @@ export async function runPlan(args: PlanArgs): Promise<PlanResult> {
   const fromEnvironments = planSecretsFromEnvironments(files);
   pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
   markSecretsOpaque([...files.opaqueKeys, ...fromEnvironments.keys]);
-  const recording = startMockRuntime({ project: files.project, stack: files.stack, preview: true });
+  // As `pulumi preview` shows a new stack: ids, generated names, keys and principal ids are not known yet.
+  const recording = startMockRuntime({
+    project: files.project,
+    stack: files.stack,
+    preview: true,
+    mocks: new AzureMocks({ computedValues: "unknown" }),
+  });
 
   const program = require(path.join(args.root, "index.ts")) as Record<string, unknown>;
   const outputs: PlanOutput[] = [];

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { mapPropertyValue } from "./propertyValues";
 import type { ProgramRecording, RegisteredResource } from "./mockRuntime";
 
@@ -19,11 +20,19 @@ export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
 // Inputs the engine adds or that only make noise in a plan.
 const HIDDEN_INPUTS = new Set(["__provider"]);
 const SECRET = "[secret]";
-const UNKNOWN = "[unknown until deployed]";
+// As `pulumi preview` says of what a new stack cannot know yet.
+const UNKNOWN = "(known after deploy)";
+const PROJECT_ROOT = path.resolve(__dirname, "..");
 
-/** A value as the plan shows it: secrets and unknowns replaced, never revealed. */
+/** A path on this machine, as a reader of the plan elsewhere can use it: relative to the project. */
+function withoutLocalPath(text: string): string {
+  return text.split(PROJECT_ROOT + path.sep).join("");
+}
+
+/** A value as the plan shows it: secrets and unknowns replaced, never revealed; no local paths. */
 export function displayValue(value: unknown): unknown {
-  return mapPropertyValue(value, { secret: () => SECRET, unknown: UNKNOWN });
+  const shown = mapPropertyValue(value, { secret: () => SECRET, unknown: UNKNOWN });
+  return JSON.parse(withoutLocalPath(JSON.stringify(shown) ?? "null")) as unknown;
 }
 
 function visibleInputs(resource: RegisteredResource): Record<string, unknown> {
@@ -34,9 +43,34 @@ function visibleInputs(resource: RegisteredResource): Record<string, unknown> {
   return shown;
 }
 
-function inline(value: unknown): string {
+const INLINE_WIDTH = 100;
+
+/**
+ * A value on one line when it is short, else pretty-printed over several lines: a plan is read to
+ * review settings (siteConfig, the Event Grid destination, dead-lettering), so nothing is cut.
+ */
+function valueLines(value: unknown, pad: string): string[] {
   const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  if (text.length <= INLINE_WIDTH || typeof value === "string") return [text];
+  return JSON.stringify(value, null, 2)
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : `${pad}${line}`));
+}
+
+/** Resources after their dependencies and parents, otherwise in registration order (a stable topological sort). */
+export function creationOrder(resources: readonly RegisteredResource[]): RegisteredResource[] {
+  const known = new Set(resources.map((r) => r.urn));
+  const placed = new Set<string>();
+  const ordered: RegisteredResource[] = [];
+  const waitsFor = (r: RegisteredResource) => [...r.dependencies, ...(r.parent ? [r.parent] : [])].filter((u) => known.has(u));
+  while (ordered.length < resources.length) {
+    const ready = resources.find((r) => !placed.has(r.urn) && waitsFor(r).every((u) => placed.has(u)));
+    // A cycle cannot come from the engine; should one appear, the rest keep registration order.
+    const next = ready ?? resources.find((r) => !placed.has(r.urn))!;
+    placed.add(next.urn);
+    ordered.push(next);
+  }
+  return ordered;
 }
 
 interface Plan {
@@ -60,21 +94,24 @@ export function renderPlanText(stack: string, plan: Plan): string {
     const r = plan.recording.byUrn(urn);
     return r ? `${r.name} (${r.type.split(":").pop()})` : urn;
   };
-  const walk = (parent: string | undefined, depth: number) => {
-    for (const r of resources.filter((x) => x.parent === parent)) {
-      const pad = "  ".repeat(depth);
-      lines.push(`${pad}+ ${r.type}  ${r.name}`);
-      for (const [k, v] of Object.entries(visibleInputs(r))) lines.push(`${pad}    ${k}: ${inline(v)}`);
-      if (r.additionalSecretOutputs.length > 0) lines.push(`${pad}    secret outputs: ${r.additionalSecretOutputs.join(", ")}`);
-      if (r.dependencies.length > 0) lines.push(`${pad}    depends on: ${r.dependencies.map(label).join(", ")}`);
-      if (RESOURCE_NOTES[r.type]) lines.push(`${pad}    note: ${RESOURCE_NOTES[r.type]}`);
-      walk(r.urn, depth + 1);
+  // In creation order: a resource after everything it depends on and after its parent, ties in
+  // the order the program registers them — the order `pulumi up` creates them in.
+  for (const r of creationOrder(resources)) {
+    lines.push(`  + ${r.type}  ${r.name}`);
+    const parent = r.parent ? plan.recording.byUrn(r.parent) : undefined;
+    if (parent) lines.push(`      in: ${label(parent.urn)}`);
+    for (const [k, v] of Object.entries(visibleInputs(r))) {
+      const [first, ...rest] = valueLines(v, "      ");
+      lines.push(`      ${k}: ${first}`, ...rest);
     }
-  };
-  walk(undefined, 1);
+    if (r.additionalSecretOutputs.length > 0) lines.push(`      secret outputs: ${r.additionalSecretOutputs.join(", ")}`);
+    if (r.dependencies.length > 0) lines.push(`      depends on: ${r.dependencies.map(label).join(", ")}`);
+    if (RESOURCE_NOTES[r.type]) lines.push(`      note: ${RESOURCE_NOTES[r.type]}`);
+  }
   lines.push("", "Outputs:");
   for (const o of plan.outputs) {
-    const shown = o.secret ? SECRET : !o.known ? UNKNOWN : typeof o.value === "string" ? o.value : JSON.stringify(o.value);
+    const value = displayValue(o.value);
+    const shown = o.secret ? SECRET : !o.known ? UNKNOWN : typeof value === "string" ? value : JSON.stringify(value);
     lines.push(`  ${o.name}: ${shown}`);
   }
   return lines.join("\n");
@@ -85,7 +122,7 @@ export function renderPlanJson(stack: string, plan: Plan): string {
     {
       stack,
       opaqueSecrets: plan.opaqueSecrets,
-      resources: plan.recording.resources.map((r) => ({
+      resources: creationOrder(plan.recording.resources).map((r) => ({
         urn: r.urn,
         type: r.type,
         name: r.name,
@@ -96,7 +133,9 @@ export function renderPlanJson(stack: string, plan: Plan): string {
         secretOutputs: r.additionalSecretOutputs,
         ...(RESOURCE_NOTES[r.type] ? { note: RESOURCE_NOTES[r.type] } : {}),
       })),
-      outputs: Object.fromEntries(plan.outputs.map((o) => [o.name, o.secret ? SECRET : !o.known ? UNKNOWN : (o.value ?? null)])),
+      outputs: Object.fromEntries(
+        plan.outputs.map((o) => [o.name, o.secret ? SECRET : !o.known ? UNKNOWN : (displayValue(o.value) ?? null)]),
+      ),
     },
     null,
     2,

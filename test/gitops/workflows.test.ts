@@ -185,6 +185,6 @@ describe("committed stacks", () => {
     expect(fs.existsSync(path.join(projectRoot, "policies", "config", `${stack}.json`))).toBe(true);
     const { code, stdout, stderr } = await runTool("plan.ts", "--stack", stack);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(stdout).toMatch(new RegExp(`on stack '${stack}'.*\\n  no violations\\.`));
+    expect(stdout).toMatch(new RegExp(`on stack '${stack}'.*\\n(?: {2}.*\\n)*? {2}no violations\\.`));
   });
 });
