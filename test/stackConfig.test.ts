@@ -426,7 +426,12 @@ describe("alert settings", () => {
 
   it.each([
     ["enabled without receivers", raw({ alerts: { enabled: true } }), "alerts", /without a receiver/],
-    ["a bad email", raw({ alerts: { enabled: true, emails: ["oncall"] } }), "alerts.emails[0]", /must be an email address of at most 254/],
+    [
+      "a bad email",
+      raw({ alerts: { enabled: true, emails: ["oncall"] } }),
+      "alerts.emails[0]",
+      /must be an email address of at most 254/,
+    ],
     ["an unknown field", raw({ alerts: { enabled: true, emails: ["a@b.co"], sms: "1" } }), "alerts.sms", /not a known setting/],
     [
       "a plain-http webhook",
