@@ -9,7 +9,8 @@ const root = path.resolve(__dirname, "..");
 describe("the stack program (index.ts) on the dev stack", () => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runPlan({ stack: "dev", json: false, root, stackDir: root });
+    // Modelled values, to follow the wiring from one resource to the next (the plan shows them as unknown).
+    plan = await runPlan({ stack: "dev", json: false, root, stackDir: root }, "modelled");
   });
 
   const byName = (name: string) => {

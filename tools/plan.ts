@@ -11,7 +11,7 @@ import { markSecretsOpaque } from "../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
 import { readStackFiles } from "./stackFiles";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
-import { AzureMocks } from "./azureMocks";
+import { AzureMocks, AzureMocksOptions } from "./azureMocks";
 import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
@@ -95,7 +95,10 @@ export interface PlanResult {
 }
 
 /** Loads the stack's config into the runtime, runs the program under mocks, and collects what it registered. */
-export async function runPlan(args: PlanArgs): Promise<PlanResult> {
+export async function runPlan(
+  args: PlanArgs,
+  computedValues: AzureMocksOptions["computedValues"] = "unknown",
+): Promise<PlanResult> {
   const files = readStackFiles(args.stackDir, args.stack);
   const fromEnvironments = planSecretsFromEnvironments(files);
   pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
@@ -105,7 +108,7 @@ export async function runPlan(args: PlanArgs): Promise<PlanResult> {
     project: files.project,
     stack: files.stack,
     preview: true,
-    mocks: new AzureMocks({ computedValues: "unknown" }),
+    mocks: new AzureMocks({ computedValues }),
   });
 
   const program = require(path.join(args.root, "index.ts")) as Record<string, unknown>;
