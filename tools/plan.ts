@@ -154,6 +154,7 @@ async function main(): Promise<number> {
       stack: args.stack,
       source: `offline plan of Pulumi.${args.stack}.yaml`,
       artifact: `Pulumi.${args.stack}.yaml`,
+      stackDir: args.stackDir,
       configFile: args.policyConfig,
       analyzer,
     });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Diagnostic, PackInfo, PolicyConfig, RuleInfo } from "./policyAnalyzer";
+import type { Anchor } from "./policyAnchors";
 
 /** One evaluation of the pack, ready to render in any format. */
 export interface PolicyRun {
@@ -18,6 +19,8 @@ export interface PolicyRun {
   readonly encryptedProperties: readonly string[];
   /** What reading the input skipped or converted, in plain sentences. */
   readonly notes: readonly string[];
+  /** Where each rule's findings are anchored in the repository (SARIF); default: line 1 of `artifact`. */
+  readonly anchors?: Readonly<Record<string, Anchor>>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -176,9 +179,18 @@ export function renderJson(run: PolicyRun): string {
 // GitHub code scanning ranks alerts by this number (0-10).
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", unspecified: "5.0" };
 
-function sarifLevel(level: string): "error" | "warning" | "note" | "none" {
-  return level === "mandatory" || level === "remediate" ? "error" : level === "advisory" ? "warning" : "none";
+// GitHub rejects `none`; a disabled rule is `enabled: false` at its advisory level instead.
+function sarifLevel(level: string): "error" | "warning" | "note" {
+  return level === "mandatory" || level === "remediate" ? "error" : level === "advisory" ? "warning" : "note";
 }
+
+/** Where the rules are documented, as absolute URLs when the run knows its repository (GitHub Actions). */
+function documentationBase(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.GITHUB_SERVER_URL || !env.GITHUB_REPOSITORY) return undefined;
+  return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA ?? "HEAD"}`;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 function sarifRule(rule: RuleInfo, run: PolicyRun) {
   const level = run.config[rule.name]?.enforcementLevel ?? rule.enforcementLevel;
@@ -187,6 +199,7 @@ function sarifRule(rule: RuleInfo, run: PolicyRun) {
     name: rule.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: rule.description },
     fullDescription: { text: rule.description },
+    ...(documentationBase() ? { helpUri: `${documentationBase()}/policies/README.md#${rule.name}` } : {}),
     help: {
       text: `${rule.description}\n\nFix: ${rule.remediationSteps}\n\nSee policies/README.md#${rule.name}.`,
       markdown: `${rule.description}\n\n**Fix:** ${rule.remediationSteps}\n\nSee [policies/README.md](policies/README.md#${rule.name}).`,
@@ -198,6 +211,10 @@ function sarifRule(rule: RuleInfo, run: PolicyRun) {
       precision: "high",
     },
   };
+}
+
+function anchorOf(run: PolicyRun, rule: string): Anchor {
+  return run.anchors?.[rule] ?? { file: run.artifact, line: 1, text: "" };
 }
 
 export function renderSarif(run: PolicyRun): string {
@@ -213,10 +230,12 @@ export function renderSarif(run: PolicyRun): string {
               name: run.pack.name,
               semanticVersion: run.pack.version,
               version: run.pack.version,
+              ...(documentationBase() ? { informationUri: `${documentationBase()}/policies/README.md` } : {}),
               rules: rules.map((r) => sarifRule(r, run)),
             },
           },
-          automationDetails: { id: `acs-notifications-policy/${run.stack}/` },
+          // The same id as the workflow's upload category (`policy-<stack>`): a SARIF id wins over it.
+          automationDetails: { id: `policy-${run.stack}/` },
           // Code scanning shows an empty result list as "no alerts"; the invocation says what was not checked.
           invocations: [
             {
@@ -236,13 +255,21 @@ export function renderSarif(run: PolicyRun): string {
             message: { text: d.message },
             locations: [
               {
-                physicalLocation: { artifactLocation: { uri: run.artifact }, region: { startLine: 1 } },
+                physicalLocation: {
+                  artifactLocation: { uri: anchorOf(run, d.policyName).file },
+                  region: { startLine: anchorOf(run, d.policyName).line },
+                },
                 logicalLocations: [
                   { fullyQualifiedName: d.urn || `stack:${run.stack}`, name: resourceName(d.urn), kind: "resource" },
                 ],
               },
             ],
-            partialFingerprints: { "pulumiUrnPolicy/v1": createHash("sha256").update(`${d.urn}|${d.policyName}`).digest("hex") },
+            // Code scanning tracks an alert by primaryLocationLineHash; given here, it is not computed from
+            // the line alone, so two findings anchored at one line (one hub, two problems) stay two alerts.
+            partialFingerprints: {
+              primaryLocationLineHash: `${sha256(`${anchorOf(run, d.policyName).text}|${d.urn}|${d.policyName}|${d.message}`).slice(0, 16)}:1`,
+              "pulumiUrnPolicy/v2": sha256(`${d.urn}|${d.policyName}|${d.message}`),
+            },
             properties: { enforcementLevel: d.enforcementLevel, severity: d.severity, urn: d.urn },
           })),
         },

@@ -4,10 +4,13 @@ import { userPath } from "./cli";
 import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
 import { anyResourceRuleChecks } from "../policies/rules";
+import { CONFIG_NAMESPACE } from "../config/stackConfig";
+import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 
-export const PACK_DIR = path.resolve(__dirname, "..", "policies");
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
 /** The committed per-stack pack configuration, used when no --policy-config is given. */
 export function defaultPolicyConfigFile(stack: string): string | undefined {
@@ -26,6 +29,8 @@ export interface EvaluateArgs {
   readonly encryptedProperties?: readonly string[];
   /** What reading the input skipped or converted. */
   readonly notes?: readonly string[];
+  /** The directory holding `Pulumi.<stack>.yaml` (findings are anchored at its lines); default: the project. */
+  readonly stackDir?: string;
   /** An analyzer started earlier (to overlap its start-up with other work); closed here. */
   readonly analyzer?: Promise<PolicyAnalyzer>;
 }
@@ -64,6 +69,13 @@ export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
       resourceCount: args.resources.length,
       encryptedProperties: args.encryptedProperties ?? [],
       notes: args.notes ?? [],
+      anchors: projectAnchors(
+        pack.rules.map((r) => r.name),
+        CONFIG_NAMESPACE,
+        PROJECT_ROOT,
+        args.stackDir ?? PROJECT_ROOT,
+        args.stack,
+      ),
       diagnostics,
     };
   } finally {

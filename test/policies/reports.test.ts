@@ -96,7 +96,8 @@ describe("policy reports", () => {
       ["warning", 1],
     ]);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.prod.yaml");
-    expect(sarif.runs[0].results[0].partialFingerprints["pulumiUrnPolicy/v1"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(sarif.runs[0].results[0].partialFingerprints["pulumiUrnPolicy/v2"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(sarif.runs[0].results[0].partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{16}:1$/);
   });
 
   it("a SARIF log with no violations is still valid", () => {
