@@ -37,6 +37,7 @@ function requiredPermissions(job: Job): Record<string, string> {
     if (uses.startsWith("actions/github-script@") && /issues\.(create|update|listForRepo)\b/.test(script))
       needed.issues = "write";
     if (uses.startsWith("actions/github-script@") && /pull_request/.test(script)) needed["pull-requests"] = "write";
+    if (uses.startsWith("actions/github-script@") && /actions\.listWorkflowRuns\b/.test(script)) needed.actions = "read";
   }
   return needed;
 }
@@ -118,8 +119,50 @@ describe("GitHub workflows", () => {
     ]);
     for (const s of pulumiSteps)
       expect(s.with).toMatchObject({ policyPacks: "policies", policyPackConfigs: "policies/config/${{ inputs.stack }}.json" });
-    // The drift check shares the group, so it never overlaps a deployment of the same stack.
-    expect(load("drift.yml").jobs.detect.concurrency?.group).toBe("stack-${{ matrix.stack }}");
+  });
+
+  it("never lets a drift check cancel a deploy: its own group, and it skips while a deploy runs or waits", () => {
+    const detect = load("drift.yml").jobs.detect;
+    const deployGroup = load("deploy-stack.yml").jobs.up.concurrency!.group;
+    // GitHub keeps one pending run per group and cancels the older pending one: a shared group would let a
+    // scheduled drift run cancel a deploy waiting for prod's approval.
+    expect(detect.concurrency?.group).toBe("drift-${{ matrix.stack }}");
+    expect(detect.concurrency?.group.replace("matrix.stack", "inputs.stack")).not.toBe(deployGroup);
+    const steps = detect.steps ?? [];
+    const check = steps[0] as Step & { id?: string };
+    expect(check.id).toBe("deploys");
+    const script = String(check.with?.script);
+    expect(script).toMatch(/workflow_id: "deploy\.yml"/);
+    for (const status of ["in_progress", "queued", "waiting"]) expect(script).toContain(`"${status}"`);
+    // Every later step is skipped when a deploy is active.
+    for (const step of steps.slice(1)) expect((step as { if?: string }).if).toBe("steps.deploys.outputs.busy != 'true'");
+  });
+
+  it("deploys manually from main only", () => {
+    const jobs = load("deploy.yml").jobs as Record<string, Job & { if?: string }>;
+    expect(jobs.test.if).toBe("github.ref == 'refs/heads/main'");
+    // Every stack job waits, through `needs`, for the test job — skipped on another branch.
+    expect([jobs.dev.needs, jobs.staging.needs, jobs.prod.needs]).toEqual(["test", "dev", "staging"]);
+  });
+
+  it("pins azure/login to the release on node24, by the SHA of its tag, with inputs it declares", () => {
+    const published = parse(
+      fs.readFileSync(path.join(projectRoot, "test", "fixtures", "actions", "azure-login", "action.yml"), "utf8"),
+    ) as { runs: { using: string }; inputs: Record<string, unknown> };
+    const sources = fs.readFileSync(path.join(projectRoot, "test", "fixtures", "actions", "SOURCES.md"), "utf8");
+    const [, tag, sha] = /`azure-login\/action\.yml` \| Azure\/login \| `action\.yml` \| `(v[\d.]+)` \| `([0-9a-f]{40})`/.exec(
+      sources,
+    )!;
+    expect(published.runs.using).toBe("node24");
+    for (const file of workflowFiles) {
+      for (const job of Object.values(load(file).jobs)) {
+        for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("azure/login@"))) {
+          expect(step.uses).toBe(`azure/login@${sha}`);
+          expect(fs.readFileSync(path.join(workflowsDir, file), "utf8")).toContain(`azure/login@${sha} # ${tag}`);
+          for (const input of Object.keys(step.with ?? {})) expect(Object.keys(published.inputs)).toContain(input);
+        }
+      }
+    }
   });
 
   it("uses Azure OIDC from repository variables, never a client secret", () => {
