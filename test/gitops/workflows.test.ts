@@ -36,7 +36,8 @@ function requiredPermissions(job: Job): Record<string, string> {
     const script = String(step.with?.script ?? "");
     if (uses.startsWith("actions/github-script@") && /issues\.(create|update|listForRepo)\b/.test(script))
       needed.issues = "write";
-    if (uses.startsWith("actions/github-script@") && /pull_request/.test(script)) needed["pull-requests"] = "write";
+    if (uses.startsWith("actions/github-script@") && /pull_request|policy-comment\.js/.test(script))
+      needed["pull-requests"] = "write";
     if (uses.startsWith("actions/github-script@") && /actions\.listWorkflowRuns\b/.test(script)) needed.actions = "read";
   }
   return needed;
@@ -182,7 +183,7 @@ describe("GitHub workflows", () => {
     expect(preview?.with).toMatchObject({ command: "preview", policyPacks: "policies" });
     expect(jobs.preview.needs).toBe("policy-report");
     const report = (jobs["policy-report"].steps ?? []).map((s) => s.uses ?? s.run ?? "");
-    expect(report.some((s) => s.includes("npm run plan -- --stack ${{ matrix.stack }} --report markdown="))).toBe(true);
+    expect(report.some((s) => s.includes("npm run -s plan -- --stack ${{ matrix.stack }} --report markdown="))).toBe(true);
     expect(report.some((s) => s.startsWith("github/codeql-action/upload-sarif@"))).toBe(true);
   });
 });
