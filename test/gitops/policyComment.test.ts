@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { projectRoot, runTool } from "../support/runTool";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const comment = require("../../.github/scripts/policy-comment.js") as {
   commentBody(args: { stack: string; report?: string; errors?: string; sha: string; runUrl: string }): string;
   upsertPolicyComment(args: {
