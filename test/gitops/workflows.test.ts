@@ -166,6 +166,41 @@ describe("GitHub workflows", () => {
     expect(calls).toBe(3);
   });
 
+  it("runs pull-request previews and drift checks with the read-only preview identity, deployments with their environment's", () => {
+    const clientIdsOf = (job: Job & { env?: Record<string, string> }) => [
+      job.env?.ARM_CLIENT_ID,
+      ...(job.steps ?? []).filter((s) => s.uses?.startsWith("azure/login@")).map((s) => s.with?.["client-id"]),
+    ];
+    const preview = load("pull-request.yml").jobs.preview as Job & { env?: Record<string, string> };
+    const drift = load("drift.yml").jobs.detect as Job & { env?: Record<string, string> };
+    for (const job of [preview, drift]) {
+      expect(new Set(clientIdsOf(job))).toEqual(new Set(["${{ vars.AZURE_PREVIEW_CLIENT_ID }}"]));
+      // Not in a GitHub environment: an environment's AZURE_CLIENT_ID (its deploy identity) is out of reach.
+      expect(job.environment).toBeUndefined();
+    }
+    const up = load("deploy-stack.yml").jobs.up as Job & { env?: Record<string, string> };
+    expect(up.environment).toBe("${{ inputs.stack }}");
+    expect(new Set(clientIdsOf(up))).toEqual(new Set(["${{ vars.AZURE_CLIENT_ID }}"]));
+  });
+
+  it("defines the preview role in the repository: Reader plus listing a hub rule's keys, nothing else", () => {
+    const role = JSON.parse(fs.readFileSync(path.join(projectRoot, "gitops", "preview-role.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(role).toMatchObject({ IsCustom: true, NotActions: [], DataActions: [], NotDataActions: [] });
+    expect(role.Actions).toEqual([
+      "*/read",
+      "Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action",
+    ]);
+    // Every invoke the program makes in a preview is covered: the hub keys (listKeys), the rest are reads.
+    const invokes = fs
+      .readdirSync(path.join(projectRoot, "components"))
+      .flatMap((f) => [...fs.readFileSync(path.join(projectRoot, "components", f), "utf8").matchAll(/\b(\w+)\.(\w+)Output\(/g)])
+      .map((m) => m[2]);
+    expect([...new Set(invokes)].sort()).toEqual(["getClientConfig", "getSystemTopic", "listNotificationHubKeys"]);
+  });
+
   it("deploys manually from main only", () => {
     const jobs = load("deploy.yml").jobs as Record<string, Job & { if?: string }>;
     expect(jobs.test.if).toBe("github.ref == 'refs/heads/main'");
@@ -199,7 +234,7 @@ describe("GitHub workflows", () => {
       expect(text).not.toMatch(/ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|creds:/);
       if (text.includes("azure/login@")) {
         expect(text).toContain('ARM_USE_OIDC: "true"');
-        expect(text).toContain("client-id: ${{ vars.AZURE_CLIENT_ID }}");
+        expect(text).toMatch(/client-id: \$\{\{ vars\.AZURE_(PREVIEW_)?CLIENT_ID \}\}/);
       }
     }
   });
