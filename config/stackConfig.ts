@@ -219,7 +219,8 @@ const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 const APPLE_ID = /^[A-Z0-9]{10}$/;
 const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const SERVICE_ACCOUNT_EMAIL = /^[^@\s]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
+// A service account id (6-30 lowercase letters, digits, hyphens) at its project's IAM domain.
+const SERVICE_ACCOUNT_EMAIL = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
 // Azure names built from the prefix must start with a letter and stay short enough for
 // the namespace limit (50) once the component suffix and the random suffix are added.
 const NAME_PREFIX = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
@@ -717,7 +718,9 @@ function readExistingSystemTopic(
   return topic ? { name: topic, resourceGroupName } : undefined;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// RFC 5322's dot-atom local part at a DNS host name: what Azure Monitor's email receivers take.
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
 
 function readEmails(problems: ProblemList, list: readonly unknown[]): string[] {
   if (list.length > MAX_ALERT_EMAILS) {
