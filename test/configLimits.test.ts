@@ -82,6 +82,7 @@ describe("Azure tag limits", () => {
     expect(long[`acs-notifications:tags.${"n".repeat(37)}...`]).toMatch(
       /129-character tag name; at most 128 \(the storage account limit/,
     );
+    expect(problems({ values: tags({ big: "v".repeat(256) }) })).toEqual({});
     expect(problems({ values: tags({ big: "v".repeat(257) }) })["acs-notifications:tags.big"]).toMatch(/at most 256/);
   });
 });
@@ -103,6 +104,14 @@ describe("alert emails and event types", () => {
     const emails = Array.from({ length: 1001 }, (_, i) => `oncall${i}@contoso.com`);
     expect(problems({ values: alerts(emails) })["acs-notifications:alerts.emails"]).toMatch(/1001 addresses; .* at most 1000/);
     expect(problems({ values: alerts(emails.slice(0, 1000)) })).toEqual({});
+  });
+
+  it("names only the unknown type in a list that mixes known and unknown ones", () => {
+    const found = problems({
+      values: { eventTypes: ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Storage.BlobCreated"] },
+    });
+    expect(found["acs-notifications:eventTypes"]).toMatch(/^has Microsoft\.Storage\.BlobCreated; the push sender can push only/);
+    expect(found["acs-notifications:eventTypes"]).not.toMatch(/has Microsoft\.Communication\.ChatMessageReceived/);
   });
 
   it("reports an event type listed twice", () => {
