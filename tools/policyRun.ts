@@ -35,10 +35,10 @@ export interface EvaluateArgs {
   readonly analyzer?: Promise<PolicyAnalyzer>;
 }
 
-/** A path as a report shows it: relative to the project or the user's directory, never this machine's absolute path. */
+/** A path as a report shows it: relative to the project, else to the user's directory, never this machine's absolute path. */
 export function displayPath(file: string): string {
   const root = path.resolve(__dirname, "..");
-  for (const base of [process.env.INIT_CWD, root]) {
+  for (const base of [root, process.env.INIT_CWD]) {
     if (!base) continue;
     const relative = path.relative(base, file);
     if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative;
