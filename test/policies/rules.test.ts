@@ -165,6 +165,37 @@ describe("fcm-v1-required", () => {
     const resources = withProps(compliantStack(), "hub", (p) => (p.fcmV1Credential = { ...fcmV1, privateKey: "" }));
     expect(resourceFindings(fcmV1Required, resources)).toEqual([expect.stringMatching(/must set privateKey/)]);
   });
+  it("names every missing FCM v1 field, and the hub, in one finding", () => {
+    const hub: FakeResource = {
+      type: "azure-native:notificationhubs:NotificationHub",
+      name: "hub-a",
+      props: { fcmV1Credential: { projectId: "p" } },
+    };
+    expect(runResourceRule(fcmV1Required, hub)).toEqual([
+      "Notification hub 'hub-a' FCM v1 credential must set clientEmail, privateKey.",
+    ]);
+  });
+  it("stays silent on what a preview does not know yet, and on a hub without Android", () => {
+    const type = "azure-native:notificationhubs:NotificationHub";
+    for (const props of [
+      { gcmCredential: UNKNOWN_STRING },
+      { fcmV1Credential: UNKNOWN_STRING },
+      { fcmV1Credential: { ...fcmV1, privateKey: UNKNOWN_STRING } },
+      {},
+      { gcmCredential: null, fcmV1Credential: undefined },
+    ])
+      expect(runResourceRule(fcmV1Required, { type, name: "h", props })).toEqual([]);
+  });
+  it("does not apply FCM v1 field checks to classic hubs, which have no such credential", () => {
+    const classic: FakeResource = { type: "azure:notificationhub/hub:Hub", name: "c", props: { fcmV1Credential: {} } };
+    expect(runResourceRule(fcmV1Required, classic)).toEqual([]);
+  });
+  it("explains a legacy key with the fix", () => {
+    const native = withProps(compliantStack(), "hub", (p) => (p.gcmCredential = { googleApiKey: "AAAA" }));
+    expect(resourceFindings(fcmV1Required, native)).toEqual([
+      "Notification hub 'hub' sets a legacy GCM/FCM server key (gcmCredential), which Google no longer accepts: configure FCM v1 (fcmV1Credential) instead.",
+    ]);
+  });
 });
 
 describe("hub-has-platform-credentials", () => {
