@@ -10,8 +10,6 @@ export class TransientSendError extends Error {}
 export class CredentialRefusedError extends TransientSendError {}
 export class PermanentSendError extends Error {}
 
-const NETWORK_CODES = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EPIPE", "REQUEST_SEND_ERROR"];
-
 /** Classifies an error from the Notification Hubs client; the message carries no secret or payload. */
 export function classifySendError(
   error: unknown,
@@ -20,14 +18,8 @@ export function classifySendError(
   const e = (error ?? {}) as { statusCode?: number; code?: string; name?: string };
   const status = e.statusCode;
   const what = `${platform} send failed${status ? ` with HTTP ${status}` : e.code ? ` (${e.code})` : ""}`;
-  if (
-    status === 429 ||
-    (status !== undefined && status >= 500) ||
-    (status === undefined && (NETWORK_CODES.includes(e.code ?? "") || e.name === "AbortError"))
-  ) {
-    return new TransientSendError(what);
-  }
   if (status === 401 || status === 403) return new CredentialRefusedError(what);
-  if (status !== undefined && status >= 400) return new PermanentSendError(what);
+  if (status !== undefined && status >= 400 && status < 500 && status !== 429) return new PermanentSendError(what);
+  // Throttling, server errors, and no answer at all (a network failure, an abort): Event Grid delivers again.
   return new TransientSendError(what);
 }

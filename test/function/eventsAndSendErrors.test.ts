@@ -29,6 +29,8 @@ describe("classifySendError: retry or not", () => {
     [{ name: "AbortError" }, TransientSendError, "apple send failed"],
     [{ code: "EWHATEVER" }, TransientSendError, "apple send failed (EWHATEVER)"],
     [undefined, TransientSendError, "apple send failed"],
+    [{ statusCode: 302 }, TransientSendError, "apple send failed with HTTP 302"],
+    [{ statusCode: 600 }, TransientSendError, "apple send failed with HTTP 600"],
   ])("%j → %p", (error, kind, message) => {
     const classified = classifySendError(error, "apple");
     expect(classified).toBeInstanceOf(kind);
