@@ -16,7 +16,7 @@ import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
 import { resourcesFromRecording } from "./policyResources";
-import { evaluatePolicies, PACK_DIR, parseReportTarget, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
+import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
 
 export interface PlanArgs {
   readonly stack: string;
@@ -70,12 +70,8 @@ export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs |
   const stack = v.stack ?? "dev";
   const badName = stackNameProblem(stack);
   if (badName) return `--stack: ${badName}`;
-  const reports: ReportTarget[] = [];
-  for (const r of v.report ?? []) {
-    const target = parseReportTarget(r);
-    if (typeof target === "string") return target;
-    reports.push(target);
-  }
+  const reports = parseReportTargets(v.report ?? []);
+  if (typeof reports === "string") return reports;
   return {
     stack,
     json: v.json ?? false,

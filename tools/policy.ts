@@ -15,7 +15,7 @@ import {
   evaluatePolicies,
   PACK_DIR,
   PolicyAnalyzer,
-  parseReportTarget,
+  parseReportTargets,
   ReportTarget,
   ReportWriteError,
   writeReports,
@@ -59,12 +59,8 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
   const format = (v.format ?? "text") as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) return `--format must be one of ${REPORT_FORMATS.join(", ")}; got '${v.format}'`;
   if (v.stack !== undefined && stackNameProblem(v.stack)) return `--stack: ${stackNameProblem(v.stack)}`;
-  const reports: ReportTarget[] = [];
-  for (const r of v.report ?? []) {
-    const target = parseReportTarget(r);
-    if (typeof target === "string") return target;
-    reports.push(target);
-  }
+  const reports = parseReportTargets(v.report ?? []);
+  if (typeof reports === "string") return reports;
   return {
     state: userPath(v.state),
     stack: v.stack,

@@ -97,13 +97,35 @@ function options(resource: AnalyzerResource): analyzerpb.AnalyzerResourceOptions
   return opts;
 }
 
-function stackResourceMessage(resource: AnalyzerResource, properties: Struct): analyzerpb.AnalyzerResource {
-  const r = new analyzerpb.AnalyzerResource();
-  r.setType(resource.type);
-  r.setName(resource.name);
-  r.setUrn(resource.urn);
-  r.setProperties(properties);
-  r.setOptions(options(resource));
+/** The fields AnalyzeRequest and AnalyzerResource share, set from one conversion of the resource. */
+interface ResourceMessage {
+  setType(v: string): unknown;
+  setName(v: string): unknown;
+  setUrn(v: string): unknown;
+  setProperties(v: Struct): unknown;
+  setOptions(v: analyzerpb.AnalyzerResourceOptions): unknown;
+}
+
+function describe<M extends ResourceMessage>(
+  message: M,
+  resource: AnalyzerResource,
+  properties: Struct,
+  resourceOptions: analyzerpb.AnalyzerResourceOptions,
+): M {
+  message.setType(resource.type);
+  message.setName(resource.name);
+  message.setUrn(resource.urn);
+  message.setProperties(properties);
+  message.setOptions(resourceOptions);
+  return message;
+}
+
+function stackResourceMessage(
+  resource: AnalyzerResource,
+  properties: Struct,
+  resourceOptions: analyzerpb.AnalyzerResourceOptions,
+): analyzerpb.AnalyzerResource {
+  const r = describe(new analyzerpb.AnalyzerResource(), resource, properties, resourceOptions);
   if (resource.parent) r.setParent(resource.parent);
   r.setDependenciesList([...resource.dependencies]);
   const deps = r.getPropertydependenciesMap();
@@ -224,14 +246,10 @@ export class PolicyAnalyzer {
     const analyzeRequests: (Buffer | undefined)[] = new Array<Buffer | undefined>(resources.length);
     resources.forEach((resource, index) => {
       const properties = toStruct(resource.properties);
-      encoded[index] = stackResourceMessage(resource, properties).serializeBinary();
+      const resourceOptions = options(resource);
+      encoded[index] = stackResourceMessage(resource, properties, resourceOptions).serializeBinary();
       if (!needsAnalyze(resource.type)) return;
-      const req = new analyzerpb.AnalyzeRequest();
-      req.setType(resource.type);
-      req.setName(resource.name);
-      req.setUrn(resource.urn);
-      req.setProperties(properties);
-      req.setOptions(options(resource));
+      const req = describe(new analyzerpb.AnalyzeRequest(), resource, properties, resourceOptions);
       analyzeRequests[index] = Buffer.from(req.serializeBinary());
     });
     // The calls are independent (the pack keeps no state between them but its configuration), so

@@ -98,6 +98,17 @@ export function parseReportTarget(value: string): ReportTarget | string {
   return { format, file: userPath(file) };
 }
 
+/** Every `--report FORMAT=FILE` of a command line, or the first problem with one. */
+export function parseReportTargets(values: readonly string[]): ReportTarget[] | string {
+  const targets: ReportTarget[] = [];
+  for (const value of values) {
+    const target = parseReportTarget(value);
+    if (typeof target === "string") return target;
+    targets.push(target);
+  }
+  return targets;
+}
+
 /** A report that could not be written; the message is one line naming the file and why. */
 export class ReportWriteError extends Error {}
 

@@ -95,6 +95,32 @@ interface PnsCredentials {
   [platform: string]: unknown;
 }
 
+/** A hub rule that must grant exactly one right: fail without it, warn with more, pass otherwise. */
+function singleRightVerdict(
+  check: { id: string; title: string },
+  ruleName: string,
+  rights: readonly string[],
+  right: "Send" | "Listen",
+  fixes: { missing: string; extra: string },
+): CheckResult {
+  const extra = rights.filter((r) => r !== right);
+  if (!rights.includes(right))
+    return {
+      ...check,
+      status: "fail",
+      evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not ${right}`,
+      fix: fixes.missing,
+    };
+  if (extra.length > 0)
+    return {
+      ...check,
+      status: "warn",
+      evidence: `rule ${ruleName} grants ${right} and also ${extra.join(", ")}`,
+      fix: fixes.extra,
+    };
+  return { ...check, status: "pass", evidence: `rule ${ruleName}: ${right} only` };
+}
+
 /**
  * Sums metrics of one resource over the window. Each metric is asked for with the aggregation
  * Azure supports for it (the catalogue says which) and read from that field: Application
@@ -269,26 +295,11 @@ async function checkRegistrationRule(
       hub.hubName,
       ruleName,
     );
-    const rights = rule.rights ?? [];
-    const extra = rights.filter((r) => r !== "Listen");
     add(
-      !rights.includes("Listen")
-        ? {
-            id,
-            title,
-            status: "fail",
-            evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not Listen`,
-            fix: 'devices cannot be registered: `pulumi up` restores rights ["Listen"]',
-          }
-        : extra.length > 0
-          ? {
-              id,
-              title,
-              status: "warn",
-              evidence: `rule ${ruleName} grants Listen and also ${extra.join(", ")}`,
-              fix: "keep the registration rule Listen-only",
-            }
-          : { id, title, status: "pass", evidence: `rule ${ruleName}: Listen only` },
+      singleRightVerdict({ id, title }, ruleName, rule.rights ?? [], "Listen", {
+        missing: 'devices cannot be registered: `pulumi up` restores rights ["Listen"]',
+        extra: "keep the registration rule Listen-only",
+      }),
     );
   } catch (error) {
     add({
@@ -444,26 +455,11 @@ async function checkSendRule(
       hub.hubName,
       ruleName,
     );
-    const rights = rule.rights ?? [];
-    const extra = rights.filter((r) => r !== "Send");
     add(
-      !rights.includes("Send")
-        ? {
-            id: "send-rule",
-            title: "Send rule exists with Send",
-            status: "fail",
-            evidence: `rule ${ruleName} grants ${rights.join(", ") || "nothing"}, not Send`,
-            fix: 'the linked rule must grant Send: `pulumi up` restores rights ["Send"]',
-          }
-        : extra.length > 0
-          ? {
-              id: "send-rule",
-              title: "Send rule exists with Send",
-              status: "warn",
-              evidence: `rule ${ruleName} grants Send and also ${extra.join(", ")}`,
-              fix: "keep the linked rule Send-only",
-            }
-          : { id: "send-rule", title: "Send rule exists with Send", status: "pass", evidence: `rule ${ruleName}: Send only` },
+      singleRightVerdict({ id: "send-rule", title: "Send rule exists with Send" }, ruleName, rule.rights ?? [], "Send", {
+        missing: 'the linked rule must grant Send: `pulumi up` restores rights ["Send"]',
+        extra: "keep the linked rule Send-only",
+      }),
     );
   } catch (error) {
     add({
