@@ -152,6 +152,30 @@ const MODELS: Record<string, Model> = {
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
     outputs: { name: fakeGuid(name) },
   }),
+  // The GitOps bootstrap's identities and custom roles (bootstrap/).
+  "azure-native:authorization:RoleDefinition": (name, inputs) => ({
+    id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleDefinitions/${fakeGuid(name)}`,
+    outputs: { name: fakeGuid(name), type: "Microsoft.Authorization/roleDefinitions" },
+  }),
+  "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => {
+    const identityName = str(inputs, "resourceName") || autoName(name);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identityName}`,
+      outputs: {
+        name: identityName,
+        clientId: fakeGuid(`${identityName}/client`),
+        principalId: fakeGuid(`${identityName}/principal`),
+        tenantId: MOCK_TENANT_ID,
+      },
+    };
+  },
+  "azure-native:managedidentity:FederatedIdentityCredential": (name, inputs) => {
+    const credentialName = str(inputs, "federatedIdentityCredentialResourceName") || autoName(name);
+    return {
+      id: `${rgId(inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs, "resourceName")}/federatedIdentityCredentials/${credentialName}`,
+      outputs: { name: credentialName },
+    };
+  },
   "azure-native:eventgrid:SystemTopic": (name, inputs) => {
     const topicName = str(inputs, "systemTopicName") || autoName(name);
     return {

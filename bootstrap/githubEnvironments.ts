@@ -1,0 +1,75 @@
+/**
+ * The repository's side of the GitOps set-up: one GitHub environment per stack — reviewers,
+ * deployments from the deploy branch only, and the deploy identity's client id as an environment
+ * variable (readable only by jobs that run there) — and the repository variables every workflow reads.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as github from "@pulumi/github";
+import { EnvironmentSettings, Reviewers } from "./config";
+import { DEPLOY_BRANCH } from "./roles";
+
+export interface GitHubEnvironmentArgs {
+  readonly repository: string;
+  readonly settings: EnvironmentSettings;
+  /** The environment's deploy identity: `vars.AZURE_CLIENT_ID` in deploy-stack.yml. */
+  readonly deployClientId: pulumi.Input<string>;
+}
+
+/** GitHub wants numeric ids; people know logins and team slugs, so they are looked up. */
+function reviewerIds(reviewers: Reviewers, opts: pulumi.InvokeOptions): pulumi.Output<{ users: number[]; teams: number[] }> {
+  const users = reviewers.users.map((username) => pulumi.output(github.getUser({ username }, opts)).apply((u) => Number(u.id)));
+  const teams = reviewers.teams.map((slug) =>
+    pulumi.output(github.getTeam({ slug, summaryOnly: true }, opts)).apply((t) => Number(t.id)),
+  );
+  return pulumi.all([pulumi.all(users), pulumi.all(teams)]).apply(([u, t]) => ({ users: u, teams: t }));
+}
+
+export class GitHubEnvironment extends pulumi.ComponentResource {
+  constructor(name: string, args: GitHubEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs-notifications-bootstrap:gitops:GitHubEnvironment", name, {}, opts);
+    const { settings } = args;
+    const hasReviewers = settings.reviewers.users.length + settings.reviewers.teams.length > 0;
+    const environment = new github.RepositoryEnvironment(
+      name,
+      {
+        repository: args.repository,
+        environment: settings.name,
+        reviewers: hasReviewers ? [reviewerIds(settings.reviewers, { parent: this })] : [],
+        waitTimer: settings.waitTimerMinutes,
+        preventSelfReview: hasReviewers && settings.preventSelfReview,
+        // An administrator bypassing the approval or the branch rule would defeat them.
+        canAdminsBypass: false,
+        // Custom branch policies rather than "protected branches": the rule below names the branch.
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      },
+      { parent: this },
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-branch`,
+      { repository: args.repository, environment: environment.environment, branchPattern: DEPLOY_BRANCH },
+      { parent: this },
+    );
+    new github.ActionsEnvironmentVariable(
+      `${name}-client-id`,
+      {
+        repository: args.repository,
+        environment: environment.environment,
+        variableName: "AZURE_CLIENT_ID",
+        value: args.deployClientId,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
+
+/** The repository variables the workflows read (`vars.*`); none is a secret. */
+export function repositoryVariables(
+  repository: string,
+  values: Record<string, pulumi.Input<string>>,
+  opts: pulumi.CustomResourceOptions,
+): github.ActionsVariable[] {
+  return Object.entries(values).map(
+    ([variableName, value]) => new github.ActionsVariable(`variable-${variableName}`, { repository, variableName, value }, opts),
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The one-time GitOps set-up of acs-notifications, as code: `pulumi up` here (once, by someone
+ * who may create identities and role assignments in the subscription and administer the
+ * repository) replaces the README's manual steps. Per environment: its resource group, a deploy
+ * identity trusted only for that GitHub environment, the GitHub environment (reviewers, deploy
+ * branch) and its AZURE_CLIENT_ID; once: the read-only preview identity and its custom role, the
+ * vault purge role, and the repository variables.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import * as github from "@pulumi/github";
+import { NAMESPACE, validateBootstrapConfig } from "./config";
+import { GitHubEnvironment, repositoryVariables } from "./githubEnvironments";
+import { DEPLOY_BRANCH, escSubject, githubSubjects, PREVIEW_ROLE, VAULT_PURGE_ROLE, CustomRoleFile } from "./roles";
+import { DeployIdentity, EscSecretsReader, PreviewIdentity } from "./workflowIdentities";
+
+/** The main program's stacks: the committed `Pulumi.<stack>.yaml` next to its Pulumi.yaml. */
+function committedStacks(projectDir: string): string[] {
+  return fs
+    .readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+// Config is read once, here; everything below works on validated values.
+const raw = new pulumi.Config(NAMESPACE);
+const plainKeys = ["repository", "location", "identityResourceGroup", "pulumiOrganization"];
+const values: Record<string, unknown> = Object.fromEntries(
+  plainKeys.map((k) => [k, raw.get(k)]).filter(([, v]) => v !== undefined),
+);
+if (raw.get("environments") !== undefined) values.environments = raw.getObject<unknown>("environments");
+const validated = validateBootstrapConfig(values, committedStacks(path.join(__dirname, "..")));
+if (!validated.config) {
+  throw new Error(
+    `Invalid bootstrap configuration (Pulumi.${pulumi.getStack()}.yaml):\n  - ${validated.problems.join("\n  - ")}`,
+  );
+}
+const config = validated.config;
+const tags = { purpose: "acs-notifications-gitops", repository: `${config.owner}/${config.repository}` };
+
+const client = authorization.getClientConfigOutput();
+const subscriptionId = client.subscriptionId;
+const subscriptionScope = pulumi.interpolate`/subscriptions/${subscriptionId}`;
+
+function customRole(name: string, role: CustomRoleFile, assignableScopes: pulumi.Input<pulumi.Input<string>[]>) {
+  return new authorization.RoleDefinition(name, {
+    scope: subscriptionScope,
+    roleName: role.Name,
+    description: role.Description,
+    roleType: "CustomRole",
+    permissions: [
+      {
+        actions: [...role.Actions],
+        notActions: [...role.NotActions],
+        dataActions: [...role.DataActions],
+        notDataActions: [...role.NotDataActions],
+      },
+    ],
+    assignableScopes,
+  });
+}
+
+const identityGroup = new resources.ResourceGroup("gitops-identities", {
+  resourceGroupName: config.identityResourceGroup,
+  location: config.location,
+  tags,
+});
+const environmentGroups = Object.fromEntries(
+  config.environments.map((env) => [
+    env.name,
+    new resources.ResourceGroup(`${env.name}-group`, {
+      resourceGroupName: env.resourceGroup,
+      location: config.location,
+      tags: { ...tags, environment: env.name },
+    }),
+  ]),
+);
+
+// Assignable only where previews look: the environments' resource groups.
+const previewRole = customRole(
+  "preview-role",
+  PREVIEW_ROLE,
+  Object.values(environmentGroups).map((g) => g.id),
+);
+// A deleted vault is a subscription-level resource: the purge role can only be assigned there.
+const vaultPurgeRole = customRole("vault-purge-role", VAULT_PURGE_ROLE, [subscriptionScope]);
+
+const identityArgs = { resourceGroupName: identityGroup.name, location: config.location, tags };
+const preview = new PreviewIdentity("acsnotif-preview", {
+  ...identityArgs,
+  subjects: {
+    "pull-request": githubSubjects.pullRequest(config.owner, config.repository),
+    "drift-check": githubSubjects.branch(config.owner, config.repository, DEPLOY_BRANCH),
+  },
+  previewRoleId: previewRole.id,
+  scopes: Object.fromEntries(Object.entries(environmentGroups).map(([env, g]) => [env, g.id])),
+});
+
+const githubProvider = new github.Provider("github", { owner: config.owner });
+const deployClientIds: Record<string, pulumi.Output<string>> = {};
+const escReaderClientIds: Record<string, pulumi.Output<string>> = {};
+for (const env of config.environments) {
+  const deploy = new DeployIdentity(`acsnotif-${env.name}-deploy`, {
+    ...identityArgs,
+    subscriptionId,
+    subject: githubSubjects.environment(config.owner, config.repository, env.name),
+    environmentScope: environmentGroups[env.name].id,
+    vaultPurgeRoleId: vaultPurgeRole.id,
+  });
+  deployClientIds[env.name] = deploy.clientId;
+  new GitHubEnvironment(
+    env.name,
+    { repository: config.repository, settings: env, deployClientId: deploy.clientId },
+    { providers: [githubProvider] },
+  );
+  if (env.escSecretsVault) {
+    const reader = new EscSecretsReader(`acsnotif-${env.name}-esc-secrets`, {
+      ...identityArgs,
+      pulumiOrganization: config.pulumiOrganization,
+      subject: escSubject(config.pulumiOrganization, "acs-notifications", env.name),
+      vaultId: env.escSecretsVault,
+    });
+    escReaderClientIds[env.name] = reader.clientId;
+  }
+}
+
+repositoryVariables(
+  config.repository,
+  {
+    AZURE_PREVIEW_CLIENT_ID: preview.clientId,
+    AZURE_TENANT_ID: client.tenantId,
+    AZURE_SUBSCRIPTION_ID: subscriptionId,
+    PULUMI_ORG: config.pulumiOrganization,
+  },
+  { provider: githubProvider },
+);
+
+export const tenantId = client.tenantId;
+export const previewClientId = preview.clientId;
+export const deployClientIdByEnvironment = deployClientIds;
+/** For each environment with `escSecretsVault`: the clientId to put in esc/<stack>.yaml. */
+export const escSecretsReaderClientIdByEnvironment = escReaderClientIds;
+export const resourceGroupByEnvironment = Object.fromEntries(config.environments.map((e) => [e.name, e.resourceGroup]));

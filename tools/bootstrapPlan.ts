@@ -1,0 +1,91 @@
+/**
+ * `npm run plan:bootstrap [-- --stack NAME] [--json]`: runs bootstrap/index.ts — the GitOps set-up
+ * program — under Pulumi's mock runtime with its committed stack file and prints what it would
+ * create, as `npm run plan` does for the main program. No Azure, no GitHub, no Pulumi CLI.
+ * Exit codes: 0 ok, 1 invalid configuration or a program error, 2 bad usage.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseCli, reportError, stackNameProblem } from "./cli";
+import { GitHubAndAzureMocks } from "./githubMocks";
+import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
+import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
+import { readStackFiles } from "./stackFiles";
+
+export const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
+
+const USAGE = `usage: npm run -s plan:bootstrap -- [--stack NAME] [--json]
+
+  --stack, -s NAME   the bootstrap's stack (default gitops): bootstrap/Pulumi.NAME.yaml
+  --json             the plan as JSON on stdout; errors as JSON too
+  -h, --help         this help
+
+Exit: 0 ok, 1 invalid configuration or a program error, 2 bad usage.`;
+
+export interface BootstrapPlan {
+  readonly recording: ProgramRecording;
+  readonly outputs: PlanOutput[];
+  readonly opaqueSecrets: { key: string; source: string }[];
+}
+
+/** Runs the bootstrap program under mocks with `bootstrap/Pulumi.<stack>.yaml`. */
+export async function runBootstrapPlan(
+  stack: string,
+  computedValues: "modelled" | "unknown" = "unknown",
+  stackDir: string = BOOTSTRAP_DIR,
+): Promise<BootstrapPlan> {
+  const files = readStackFiles(stackDir, stack);
+  pulumi.runtime.setAllConfig(files.config, files.secretKeys);
+  const recording = startMockRuntime({
+    project: files.project,
+    stack: files.stack,
+    preview: true,
+    mocks: new GitHubAndAzureMocks({ computedValues }),
+  });
+  const program = require(path.join(BOOTSTRAP_DIR, "index.ts")) as Record<string, unknown>;
+  const outputs: PlanOutput[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    outputs.push({ name, ...(await resolveOutput(value as pulumi.Input<unknown>)) });
+  }
+  await pulumi.runtime.disconnect();
+  return { recording, outputs, opaqueSecrets: [] };
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const parsed = parseCli<{ stack?: string; json?: boolean }>(
+    argv,
+    { stack: { type: "string", short: "s" }, json: { type: "boolean" } },
+    USAGE,
+  );
+  if (parsed.kind === "help") {
+    console.log(parsed.text);
+    return 0;
+  }
+  const json = argv.includes("--json");
+  if (parsed.kind === "usage-error") {
+    reportError(parsed.message, json);
+    return 2;
+  }
+  const stack = parsed.values.stack ?? "gitops";
+  const badName = stackNameProblem(stack);
+  if (badName) {
+    reportError(`--stack: ${badName}`, json);
+    return 2;
+  }
+  let asyncFailure: unknown;
+  process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
+  try {
+    const plan = await runBootstrapPlan(stack);
+    if (asyncFailure) throw asyncFailure;
+    console.log(json ? renderPlanJson(stack, plan) : renderPlanText(stack, plan));
+    return 0;
+  } catch (error) {
+    reportError(`bootstrap plan failed for stack '${stack}':\n${error instanceof Error ? error.message : String(error)}`, json);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}
