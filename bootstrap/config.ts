@@ -77,9 +77,16 @@ function matched(problems: string[], name: string, value: unknown, pattern: RegE
   return value;
 }
 
-function unknownKeys(problems: string[], where: string, obj: Record<string, unknown>, known: readonly string[]): void {
+/** `where` is the enclosing setting; `separator` is ":" for the namespace itself. */
+function unknownKeys(
+  problems: string[],
+  where: string,
+  obj: Record<string, unknown>,
+  known: readonly string[],
+  separator = ".",
+): void {
   for (const k of Object.keys(obj)) {
-    if (!known.includes(k)) problems.push(`${where}.${k} is not a setting (known: ${known.join(", ")}).`);
+    if (!known.includes(k)) problems.push(`${where}${separator}${k} is not a setting (known: ${known.join(", ")}).`);
   }
 }
 
@@ -173,7 +180,7 @@ export function validateBootstrapConfig(
   stacks: readonly string[],
 ): { config: BootstrapConfig; problems: [] } | { config?: undefined; problems: string[] } {
   const problems: string[] = [];
-  unknownKeys(problems, NAMESPACE, values, KNOWN_KEYS);
+  unknownKeys(problems, NAMESPACE, values, KNOWN_KEYS, ":");
 
   let owner: string | undefined;
   let repository: string | undefined;
@@ -227,7 +234,10 @@ export function validateBootstrapConfig(
     if (extra.length)
       problems.push(`${key("environments")} names ${extra.join(", ")}, which no committed stack (Pulumi.<stack>.yaml) deploys.`);
     const prod = environments.find((e) => e.name === "prod");
-    if (prod && prod.reviewers.users.length + prod.reviewers.teams.length === 0) {
+    // (Unless prod's reviewers were already reported as wrong: one problem, one message.)
+    const prodReviewersKey = `${key("environments")}.prod.reviewers`;
+    const prodReviewersReported = problems.some((p) => p.startsWith(prodReviewersKey));
+    if (prod && !prodReviewersReported && prod.reviewers.users.length + prod.reviewers.teams.length === 0) {
       problems.push(
         `${key("environments")}.prod.reviewers must name at least one user or team: deploy.yml waits for an approval before prod.`,
       );

@@ -26,18 +26,23 @@ function committedStacks(projectDir: string): string[] {
     .sort();
 }
 
-// Config is read once, here; everything below works on validated values.
-const raw = new pulumi.Config(NAMESPACE);
-const plainKeys = ["repository", "location", "identityResourceGroup", "pulumiOrganization"];
-const values: Record<string, unknown> = Object.fromEntries(
-  plainKeys.map((k) => [k, raw.get(k)]).filter(([, v]) => v !== undefined),
-);
-if (raw.get("environments") !== undefined) values.environments = raw.getObject<unknown>("environments");
+// Config is read once, here; everything below works on validated values. Every key of the stack
+// is read, so a misspelt one is reported rather than ignored.
+const READERS = ["github", "azure-native", "pulumi"];
+const values: Record<string, unknown> = {};
+const foreignKeys: string[] = [];
+for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+  const [namespace, name] = fullKey.split(":");
+  if (namespace === NAMESPACE) values[name] = /^[[{]/.test(text) ? JSON.parse(text) : text;
+  else if (!READERS.includes(namespace)) foreignKeys.push(fullKey);
+}
 const validated = validateBootstrapConfig(values, committedStacks(path.join(__dirname, "..")));
-if (!validated.config) {
-  throw new Error(
-    `Invalid bootstrap configuration (Pulumi.${pulumi.getStack()}.yaml):\n  - ${validated.problems.join("\n  - ")}`,
-  );
+const problems = [
+  ...foreignKeys.map((k) => `${k} is read by nothing here: this project's settings are ${NAMESPACE}:<name>.`),
+  ...validated.problems,
+];
+if (!validated.config || problems.length) {
+  throw new Error(`Invalid bootstrap configuration (Pulumi.${pulumi.getStack()}.yaml):\n  - ${problems.join("\n  - ")}`);
 }
 const config = validated.config;
 const tags = { purpose: "acs-notifications-gitops", repository: `${config.owner}/${config.repository}` };

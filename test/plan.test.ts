@@ -45,7 +45,9 @@ describe("npm run plan", () => {
     // The settings hold the Key Vault reference of a secret version Azure assigns: secret, and not known yet.
     const settings = resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")!;
     expect(settings.inputs.properties).toBe("[secret]");
-    expect(settings.inputs.resourceGroupName).toBe("(known after deploy)");
+    // The app's generated name is not known before it exists; the bootstrap's resource group is.
+    expect(settings.inputs.name).toBe("(known after deploy)");
+    expect(settings.inputs.resourceGroupName).toBe("acsnotif-staging-rg");
     // What the mocks invent never shows as if it were real.
     expect(stdout).not.toMatch(/00000000-0000-0000-0000-000000000000|rg[0-9a-f]{7}"|SharedAccessKey/);
   });
@@ -54,7 +56,8 @@ describe("npm run plan", () => {
     const { code, stdout } = await plan("--no-policy");
     expect(code).toBe(0);
     const order = [...stdout.matchAll(/^ {2}\+ \S+ {2}(\S+)$/gm)].map((m) => m[1]);
-    expect(order.indexOf("acsnotif-dev-rg")).toBeLessThan(order.indexOf("acsnotif-dev-ns"));
+    expect(order.indexOf("acsnotif-dev-ns")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("acsnotif-dev-ns")).toBeLessThan(order.indexOf("acsnotif-dev-hub"));
     expect(order.indexOf("acsnotif-dev-hub")).toBeLessThan(order.indexOf("acsnotif-dev-send"));
     expect(order.indexOf("acsnotif-dev-send")).toBeLessThan(order.indexOf("acsnotif-dev-link"));
     expect(stdout).not.toMatch(/\.\.\.$/m);
@@ -95,6 +98,19 @@ describe("npm run plan", () => {
     expect(stderr).toMatch(/apnsToken: holds a secret in plain text/);
     expect(stderr).not.toContain(apnsP8.split("\n")[1]);
     expect(stderr).not.toMatch(/\n\s+at /); // a config error is not a crash: no stack trace
+  });
+
+  it("creates the stack's own resource group, first, when no existing one is named", async () => {
+    const dev = fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+    const withoutGroup = dev.replace(/^ {2}acs-notifications:existingResourceGroup: .*\n/m, "");
+    expect(withoutGroup).not.toEqual(dev);
+    const { code, stdout } = await plan("--stack", "bad", "--dir", stackDirWith(withoutGroup), "--no-policy");
+    expect(code).toBe(0);
+    const order = [...stdout.matchAll(/^ {2}\+ (\S+) {2}(\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const group = order.indexOf("azure-native:resources:ResourceGroup acsnotif-dev-rg");
+    expect(group).toBeGreaterThanOrEqual(0);
+    expect(group).toBeLessThan(order.indexOf("azure-native:notificationhubs:Namespace acsnotif-dev-ns"));
+    expect(stdout).toMatch(/acsnotif-dev-ns\n(?:.*\n)*?\s+resourceGroupName: \(known after deploy\)/);
   });
 
   it("names the committed stacks when the stack does not exist", async () => {

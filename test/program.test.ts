@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { runPlan, PlanResult } from "../tools/plan";
 import { normalizeApnsToken } from "../config/stackConfig";
+import { ROLES_THE_STACK_ASSIGNS } from "../bootstrap/roles";
 
 const root = path.resolve(__dirname, "..");
 
@@ -42,7 +43,6 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:notificationhubs:NotificationHubAuthorizationRule acsnotif-dev-register",
       "azure-native:notificationhubs:NotificationHubAuthorizationRule acsnotif-dev-send",
       "azure-native:operationalinsights:Workspace acsnotif-dev-logs",
-      "azure-native:resources:ResourceGroup acsnotif-dev-rg",
       "azure-native:storage:BlobContainer acsnotif-dev-dead-letter",
       "azure-native:storage:BlobContainer acsnotif-dev-deployments",
       "azure-native:storage:StorageAccount acsnotif-dev-st",
@@ -54,6 +54,14 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
     ]);
+  });
+
+  it("assigns only roles a deploy identity may grant (the bootstrap's role assignment condition)", () => {
+    const assigned = plan.recording.resources
+      .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
+      .map((r) => String(r.inputs.roleDefinitionId).split("/").pop());
+    expect(assigned.length).toBeGreaterThan(0);
+    for (const role of assigned) expect(ROLES_THE_STACK_ASSIGNS).toContain(role);
   });
 
   it("uses acs-notifications type tokens for its components", () => {

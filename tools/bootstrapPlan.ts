@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCli, reportError, stackNameProblem } from "./cli";
+import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
 import { GitHubAndAzureMocks } from "./githubMocks";
 import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
@@ -14,10 +14,11 @@ import { readStackFiles } from "./stackFiles";
 
 export const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
 
-const USAGE = `usage: npm run -s plan:bootstrap -- [--stack NAME] [--json]
+const USAGE = `usage: npm run -s plan:bootstrap -- [--stack NAME] [--json] [--dir DIR]
 
   --stack, -s NAME   the bootstrap's stack (default gitops): bootstrap/Pulumi.NAME.yaml
   --json             the plan as JSON on stdout; errors as JSON too
+  --dir DIR          where the bootstrap's Pulumi.yaml and stack file are (default: bootstrap/)
   -h, --help         this help
 
 Exit: 0 ok, 1 invalid configuration or a program error, 2 bad usage.`;
@@ -53,9 +54,9 @@ export async function runBootstrapPlan(
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const parsed = parseCli<{ stack?: string; json?: boolean }>(
+  const parsed = parseCli<{ stack?: string; json?: boolean; dir?: string }>(
     argv,
-    { stack: { type: "string", short: "s" }, json: { type: "boolean" } },
+    { stack: { type: "string", short: "s" }, json: { type: "boolean" }, dir: { type: "string" } },
     USAGE,
   );
   if (parsed.kind === "help") {
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   let asyncFailure: unknown;
   process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
   try {
-    const plan = await runBootstrapPlan(stack);
+    const plan = await runBootstrapPlan(stack, "unknown", parsed.values.dir ? userPath(parsed.values.dir) : BOOTSTRAP_DIR);
     if (asyncFailure) throw asyncFailure;
     console.log(json ? renderPlanJson(stack, plan) : renderPlanText(stack, plan));
     return 0;

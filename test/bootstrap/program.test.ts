@@ -1,0 +1,235 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { BUILT_IN_ROLES } from "../../components/azureRoles";
+import { BootstrapPlan, runBootstrapPlan } from "../../tools/bootstrapPlan";
+import type { RegisteredResource } from "../../tools/mockRuntime";
+import { committedStacks } from "../../tools/stackFiles";
+import { projectRoot } from "../support/runTool";
+
+const OWNER_REPO = "contoso/acs-notifications";
+const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+const RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+const stacks = committedStacks(projectRoot);
+
+/** `vars.NAME` the workflows read. */
+function workflowVariables(): string[] {
+  const dir = path.join(projectRoot, ".github/workflows");
+  const names = new Set<string>();
+  for (const f of fs.readdirSync(dir)) {
+    for (const m of fs.readFileSync(path.join(dir, f), "utf8").matchAll(/\bvars\.([A-Z_]+)/g)) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+// The committed bootstrap stack, with modelled values so the wiring can be followed.
+describe("the bootstrap program (bootstrap/index.ts) on its committed stack", () => {
+  let plan: BootstrapPlan;
+  beforeAll(async () => {
+    plan = await runBootstrapPlan("gitops", "modelled");
+  });
+
+  const custom = () => plan.recording.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+  const byName = (type: string, name: string): RegisteredResource => {
+    const found = plan.recording.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} ${name}`);
+    return found;
+  };
+  const ofType = (type: string) => plan.recording.resources.filter((r) => r.type === type);
+  /** Role assignments of the identity named `identityName` (its principalId is derived from the name by the mocks). */
+  const assignmentsOf = (component: string) =>
+    ofType("azure-native:authorization:RoleAssignment").filter((a) => a.parent?.endsWith(`::${component}`));
+  const credentialsOf = (identityName: string) =>
+    ofType("azure-native:managedidentity:FederatedIdentityCredential").filter((c) => c.inputs.resourceName === identityName);
+  const roleGuid = (a: RegisteredResource) => String(a.inputs.roleDefinitionId).split("/").pop();
+
+  it("makes one deploy identity per committed stack, plus the preview identity, in the identities' group", () => {
+    const identities = ofType("azure-native:managedidentity:UserAssignedIdentity").map((i) => i.inputs.resourceName);
+    expect(identities.sort()).toEqual(
+      [...stacks.map((s) => `acsnotif-${s}-deploy`), "acsnotif-preview", "acsnotif-prod-esc-secrets"].sort(),
+    );
+    for (const i of ofType("azure-native:managedidentity:UserAssignedIdentity")) {
+      expect(i.inputs.resourceGroupName).toBe("acsnotif-gitops-rg");
+    }
+  });
+
+  it("trusts each deploy identity only for jobs in its own GitHub environment", () => {
+    for (const stack of stacks) {
+      const credentials = credentialsOf(`acsnotif-${stack}-deploy`);
+      expect(credentials.map((c) => c.inputs)).toEqual([
+        expect.objectContaining({
+          issuer: "https://token.actions.githubusercontent.com",
+          audiences: ["api://AzureADTokenExchange"],
+          subject: `repo:${OWNER_REPO}:environment:${stack}`,
+        }),
+      ]);
+    }
+  });
+
+  it("trusts the preview identity for pull requests and the drift check on main, nothing else", () => {
+    expect(
+      credentialsOf("acsnotif-preview")
+        .map((c) => c.inputs.subject)
+        .sort(),
+    ).toEqual([`repo:${OWNER_REPO}:pull_request`, `repo:${OWNER_REPO}:ref:refs/heads/main`]);
+  });
+
+  it("grants a deploy identity its own environment's group only, and role assignments only of the roles the stack assigns", () => {
+    for (const stack of stacks) {
+      const group = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${stack}-rg`;
+      const assignments = assignmentsOf(`acsnotif-${stack}-deploy`);
+      const purgeRole = byName("azure-native:authorization:RoleDefinition", "vault-purge-role");
+      const builtIn = assignments.filter((a) => !a.propertyDependencies.roleDefinitionId?.includes(purgeRole.urn));
+      expect(builtIn.map((a) => [roleGuid(a), a.inputs.scope]).sort()).toEqual(
+        [
+          [CONTRIBUTOR, group],
+          [RBAC_ADMINISTRATOR, group],
+        ].sort(),
+      );
+      // The third: the purge role, on the subscription (where deleted vaults are).
+      const purge = assignments.filter((a) => a.propertyDependencies.roleDefinitionId?.includes(purgeRole.urn));
+      expect(purge.map((a) => a.inputs.scope)).toEqual(["/subscriptions/00000000-0000-0000-0000-000000000000"]);
+      expect(assignments).toHaveLength(3);
+      const rbac = assignments.find((a) => roleGuid(a) === RBAC_ADMINISTRATOR)!;
+      expect(rbac.inputs.conditionVersion).toBe("2.0");
+      const condition = String(rbac.inputs.condition);
+      // Both the write and the delete branch name exactly the roles the main program assigns.
+      const lists = [...condition.matchAll(/GuidEquals \{([^}]*)\}/g)].map((m) => m[1].split(", ").sort());
+      expect(lists).toEqual([Object.values(BUILT_IN_ROLES).sort(), Object.values(BUILT_IN_ROLES).sort()]);
+      expect(condition).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/write'}");
+      expect(condition).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/delete'}");
+      for (const a of assignments) expect(a.inputs.principalType).toBe("ServicePrincipal");
+    }
+  });
+
+  it("defines the preview and vault purge roles from gitops/*.json, read-only and purge-only", () => {
+    const preview = byName("azure-native:authorization:RoleDefinition", "preview-role");
+    const file = JSON.parse(fs.readFileSync(path.join(projectRoot, "gitops/preview-role.json"), "utf8")) as {
+      Name: string;
+      Actions: string[];
+    };
+    expect(preview.inputs).toMatchObject({
+      roleName: file.Name,
+      roleType: "CustomRole",
+      permissions: [{ actions: file.Actions, notActions: [], dataActions: [], notDataActions: [] }],
+    });
+    for (const action of file.Actions) expect(action).toMatch(/\/read$|\/listKeys\/action$/);
+    // Assignable only on the environments' groups, not the subscription.
+    expect((preview.inputs.assignableScopes as string[]).sort()).toEqual(
+      stacks.map((s) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${s}-rg`).sort(),
+    );
+    const purge = byName("azure-native:authorization:RoleDefinition", "vault-purge-role");
+    expect(purge.inputs.permissions).toEqual([
+      {
+        actions: [
+          "Microsoft.KeyVault/locations/deletedVaults/read",
+          "Microsoft.KeyVault/locations/deletedVaults/purge/action",
+          "Microsoft.KeyVault/locations/operationResults/read",
+        ],
+        notActions: [],
+        dataActions: [],
+        notDataActions: [],
+      },
+    ]);
+  });
+
+  it("gives the preview identity the preview role on every environment's group, and nothing else", () => {
+    const preview = byName("azure-native:authorization:RoleDefinition", "preview-role");
+    const assignments = assignmentsOf("acsnotif-preview");
+    expect(assignments.map((a) => String(a.inputs.scope).split("/").pop()).sort()).toEqual(
+      stacks.map((s) => `acsnotif-${s}-rg`).sort(),
+    );
+    for (const a of assignments) {
+      expect(String(a.inputs.roleDefinitionId)).toMatch(
+        new RegExp(`^${String(preview.inputs.scope)}/providers/Microsoft.Authorization/roleDefinitions/`),
+      );
+    }
+  });
+
+  it("makes the ESC secrets reader for prod: Pulumi's issuer, that environment's subject, Secrets User on that vault", () => {
+    const stackFile = parse(fs.readFileSync(path.join(projectRoot, "Pulumi.prod.yaml"), "utf8")) as { environment: string[] };
+    expect(stackFile.environment).toEqual(["acs-notifications/prod"]);
+    expect(credentialsOf("acsnotif-prod-esc-secrets").map((c) => c.inputs)).toEqual([
+      expect.objectContaining({
+        issuer: "https://api.pulumi.com/oidc",
+        audiences: ["azure:contoso"],
+        subject: "pulumi:environments:pulumi.organization.login:contoso:currentEnvironment.name:acs-notifications/prod",
+      }),
+    ]);
+    const [secrets] = assignmentsOf("acsnotif-prod-esc-secrets");
+    expect(roleGuid(secrets)).toBe(KEY_VAULT_SECRETS_USER);
+    expect(secrets.inputs.scope).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\/kv-acsnotif-prod$/);
+    expect(assignmentsOf("acsnotif-prod-esc-secrets")).toHaveLength(1);
+  });
+
+  it("makes one GitHub environment per stack, deployable from main only, admins unable to bypass", () => {
+    const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
+    expect(environments.map((e) => e.inputs.environment).sort()).toEqual(stacks);
+    for (const e of environments) {
+      expect(e.inputs).toMatchObject({
+        repository: "acs-notifications",
+        canAdminsBypass: false,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      });
+    }
+    const policies = ofType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy");
+    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(stacks.map((s) => [s, "main"]));
+    const provider = plan.recording.resources.find((r) => r.type === "pulumi:providers:github")!;
+    expect(provider.inputs.owner).toBe("contoso");
+  });
+
+  it("requires prod's reviewers (looked up by slug), and that someone else approves", () => {
+    const prod = byName("github:index/repositoryEnvironment:RepositoryEnvironment", "prod");
+    const teamLookup = plan.recording.invokes.find((i) => i.token === "github:index/getTeam:getTeam");
+    expect(teamLookup?.inputs).toMatchObject({ slug: "platform-team" });
+    expect(prod.inputs.reviewers).toEqual([{ users: [], teams: [expect.any(Number)] }]);
+    expect(prod.inputs.preventSelfReview).toBe(true);
+    expect(byName("github:index/repositoryEnvironment:RepositoryEnvironment", "dev").inputs.reviewers).toEqual([]);
+  });
+
+  it("sets each environment's AZURE_CLIENT_ID to its own deploy identity, and the repository variables the workflows read", () => {
+    for (const stack of stacks) {
+      const variable = byName("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable", `${stack}-client-id`);
+      expect(variable.inputs).toMatchObject({ environment: stack, variableName: "AZURE_CLIENT_ID" });
+      const identity = byName("azure-native:managedidentity:UserAssignedIdentity", `acsnotif-${stack}-deploy`);
+      expect(variable.dependencies).toContain(identity.urn);
+    }
+    const clientIds = ofType("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").map((v) => v.inputs.value);
+    expect(new Set(clientIds).size).toBe(stacks.length);
+    const repositoryVariables = ofType("github:index/actionsVariable:ActionsVariable").map((v) => String(v.inputs.variableName));
+    // Every vars.* of the workflows exists: on the repository, or (AZURE_CLIENT_ID) on each environment.
+    expect([...repositoryVariables, "AZURE_CLIENT_ID"].sort()).toEqual(workflowVariables());
+    const previewVariable = byName("github:index/actionsVariable:ActionsVariable", "variable-AZURE_PREVIEW_CLIENT_ID");
+    expect(previewVariable.dependencies).toContain(
+      byName("azure-native:managedidentity:UserAssignedIdentity", "acsnotif-preview").urn,
+    );
+  });
+
+  it("creates each environment's resource group, the one its stack names as existingResourceGroup", () => {
+    for (const stack of stacks) {
+      const stackFile = parse(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+      };
+      const group = byName("azure-native:resources:ResourceGroup", `${stack}-group`);
+      expect(group.inputs.resourceGroupName).toBe(stackFile.config["acs-notifications:existingResourceGroup"]);
+    }
+  });
+
+  it("creates nothing it was not asked for", () => {
+    const counts: Record<string, number> = {};
+    for (const r of custom()) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toEqual({
+      "azure-native:resources:ResourceGroup": 1 + stacks.length,
+      "azure-native:authorization:RoleDefinition": 2,
+      "azure-native:managedidentity:UserAssignedIdentity": stacks.length + 2,
+      "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + 1,
+      // deploy: contributor, role assignments, vault purge; preview: one per environment; ESC reader: one.
+      "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + 1,
+      "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length,
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length,
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": stacks.length,
+      "github:index/actionsVariable:ActionsVariable": 4,
+    });
+  });
+});
