@@ -1,6 +1,6 @@
 import { resourceRule, RuleConfig } from "./policyDefinition";
 import { isSet, read, readString, stackOfUrn, UNKNOWN } from "./props";
-import { isClassicHub, isHub, isNativeHub } from "./resourceTypes";
+import { isClassicHub, isHub } from "./resourceTypes";
 
 const CERTIFICATE_FIELDS = ["apnsCertificate", "certificateKey", "thumbprint"];
 const NATIVE_TOKEN_FIELDS: [string, string][] = [
@@ -33,18 +33,18 @@ export const apnsTokenAuthRequired = resourceRule(
   isHub,
   (resource) => {
     const credential = read(resource.props, "apnsCredential");
-    if (credential === UNKNOWN || !isSet(credential)) return [];
+    // A credential not known yet (preview) reads as unknown in every field: nothing below reports on it.
+    if (!isSet(credential)) return [];
     const problems: string[] = [];
-    if (isNativeHub(resource.type)) {
-      const certificateFields = CERTIFICATE_FIELDS.filter((f) => {
-        const v = read(credential, f);
-        return v !== UNKNOWN && isSet(v);
-      });
-      if (certificateFields.length > 0) {
-        problems.push(
-          `Notification hub '${resource.name}' configures APNs in certificate mode (${certificateFields.join(", ")}): ACS only pushes through hubs in token mode. Configure a .p8 auth key (keyId, appId, appName, token) and remove the certificate fields.`,
-        );
-      }
+    // (The classic provider's hub has no certificate fields, so this finds them on native hubs only.)
+    const certificateFields = CERTIFICATE_FIELDS.filter((f) => {
+      const v = read(credential, f);
+      return v !== UNKNOWN && isSet(v);
+    });
+    if (certificateFields.length > 0) {
+      problems.push(
+        `Notification hub '${resource.name}' configures APNs in certificate mode (${certificateFields.join(", ")}): ACS only pushes through hubs in token mode. Configure a .p8 auth key (keyId, appId, appName, token) and remove the certificate fields.`,
+      );
     }
     const missing = missingFields(credential, isClassicHub(resource.type) ? CLASSIC_TOKEN_FIELDS : NATIVE_TOKEN_FIELDS);
     if (missing.length > 0) {
@@ -62,12 +62,10 @@ interface EndpointConfig extends RuleConfig {
   readonly productionStacks?: string[];
 }
 
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).hostname.toLowerCase();
-  } catch {
-    return endpoint.toLowerCase();
-  }
+/** The endpoint's host, lower-case; undefined when it is not a URL at all (then it is no gateway of Apple's). */
+function hostOf(endpoint: string): string | undefined {
+  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
+  return URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined;
 }
 
 /** Sandbox tokens from development builds are rejected by the production gateway, and the reverse. */
@@ -110,7 +108,7 @@ export const apnsEndpointMatchesEnvironment = resourceRule<EndpointConfig>(
     } else {
       const endpoint = readString(resource.props, "apnsCredential.endpoint");
       if (endpoint === UNKNOWN || endpoint === undefined) return [];
-      const host = hostOf(endpoint);
+      const host = hostOf(endpoint) ?? "";
       actual = PRODUCTION_HOSTS.includes(host) ? "production" : SANDBOX_HOSTS.includes(host) ? "sandbox" : "unknown endpoint";
     }
     if (actual === wanted) return [];

@@ -1,5 +1,5 @@
 import { stackRule, StackFinding, StackResourceView } from "./policyDefinition";
-import { isSet, read, readArray, readString, UNKNOWN } from "./props";
+import { isSet, read, readArray, readString } from "./props";
 import {
   ACS_TOPIC_TYPE,
   isClassicEventSubscription,
@@ -9,13 +9,23 @@ import {
 } from "./resourceTypes";
 import { StackGraph } from "./stackGraph";
 
+const ACS_EVENT_TYPE = /^Microsoft\.Communication\./i;
+const ACS_RESOURCE_SCOPE = /\/providers\/Microsoft\.Communication\/communicationServices\//i;
+
 /** A subscription whose filter selects ACS event types (`Microsoft.Communication.*`). */
 function selectsAcsEvents(subscription: StackResourceView): boolean {
   const types = readArray(
     subscription.props,
     isClassicEventSubscription(subscription.type) ? "includedEventTypes" : "filter.includedEventTypes",
   );
-  return Array.isArray(types) && types.some((t) => typeof t === "string" && /^Microsoft\.Communication\./i.test(t));
+  return Array.isArray(types) && types.some((t) => ACS_EVENT_TYPE.test(String(t)));
+}
+
+/** The names a subscription may use for a topic: its logical name and its Azure name, when known. */
+function topicNames(topic: StackResourceView): string[] {
+  return [topic.name, readString(topic.props, "name"), readString(topic.props, "systemTopicName")].filter(
+    (n): n is string => typeof n === "string",
+  );
 }
 
 /**
@@ -25,17 +35,9 @@ function selectsAcsEvents(subscription: StackResourceView): boolean {
  */
 export function acsEventSubscriptions(graph: StackGraph): StackResourceView[] {
   const acsTopics = graph.resources.filter((r) => isSystemTopic(r.type) && readString(r.props, "topicType") === ACS_TOPIC_TYPE);
-  const acsTopicNames = new Set(
-    acsTopics
-      .flatMap((t) => [t.name, readString(t.props, "name"), readString(t.props, "systemTopicName")])
-      .filter((n) => typeof n === "string"),
-  );
-  const topicNames = (t: StackResourceView) => [t.name, readString(t.props, "name"), readString(t.props, "systemTopicName")];
+  const acsTopicNames = new Set(acsTopics.flatMap(topicNames));
   const otherTopicNames = new Set(
-    graph.resources
-      .filter((r) => isSystemTopic(r.type) && !acsTopics.includes(r))
-      .flatMap(topicNames)
-      .filter((n) => typeof n === "string"),
+    graph.resources.filter((r) => isSystemTopic(r.type) && !acsTopics.includes(r)).flatMap(topicNames),
   );
   const acsUrns = new Set([
     ...acsTopics.map((t) => t.urn),
@@ -45,12 +47,14 @@ export function acsEventSubscriptions(graph: StackGraph): StackResourceView[] {
     if (!isEventSubscription(r.type)) return false;
     if (r.dependencies.some((d) => acsUrns.has(d))) return true;
     const topicName = readString(r.props, isClassicEventSubscription(r.type) ? "systemTopic" : "systemTopicName");
-    if (typeof topicName === "string" && acsTopicNames.has(topicName)) return true;
+    // (Names are strings; an unset or unknown topic name matches none.)
+    if (acsTopicNames.has(topicName as string)) return true;
     const scope = readString(r.props, "scope");
-    if (typeof scope === "string" && /\/providers\/Microsoft\.Communication\/communicationServices\//i.test(scope)) return true;
+    // An unknown scope is a symbol, which a regular expression cannot read.
+    if (typeof scope === "string" && ACS_RESOURCE_SCOPE.test(scope)) return true;
     // The topic may live in another stack (a platform team's shared ACS): what the subscription
     // selects still says whose events it receives. A topic of this stack says it better.
-    if (typeof topicName === "string" && otherTopicNames.has(topicName)) return false;
+    if (otherTopicNames.has(topicName as string)) return false;
     return selectsAcsEvents(r);
   });
 }
@@ -74,9 +78,9 @@ export const eventGridAcsSubscriptionResilient = stackRule(
         : [read(sub.props, "deadLetterDestination"), read(sub.props, "deadLetterWithResourceIdentity")];
       const retry = read(sub.props, "retryPolicy");
       const missing: string[] = [];
-      if (!deadLetter.includes(UNKNOWN) && !deadLetter.some(isSet))
-        missing.push(classic ? "storageBlobDeadLetterDestination" : "deadLetterDestination");
-      if (retry !== UNKNOWN && !isSet(retry)) missing.push("retryPolicy");
+      // isSet counts a value not known yet (preview) as set: nothing is reported on a guess.
+      if (!deadLetter.some(isSet)) missing.push(classic ? "storageBlobDeadLetterDestination" : "deadLetterDestination");
+      if (!isSet(retry)) missing.push("retryPolicy");
       if (missing.length > 0) {
         findings.push({
           urn: sub.urn,
@@ -107,8 +111,8 @@ export const eventGridFunctionOneEventPerBatch = stackRule(
     for (const sub of acsEventSubscriptions(new StackGraph(resources))) {
       const classic = isClassicEventSubscription(sub.type);
       const endpoint = classic ? "azureFunctionEndpoint" : "destination";
+      // Classic: only azureFunctionEndpoint can hold a Function, and without it there is no batch size to read.
       if (!classic && readString(sub.props, "destination.endpointType") !== "AzureFunction") continue;
-      if (classic && !isSet(read(sub.props, "azureFunctionEndpoint"))) continue;
       const batch = read(sub.props, `${endpoint}.maxEventsPerBatch`);
       if (typeof batch === "number" && batch > 1) {
         findings.push({

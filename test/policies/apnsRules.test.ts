@@ -58,7 +58,12 @@ describe("apns-endpoint-matches-environment", () => {
   const withEndpoint = (endpoint: unknown, stack: string) => nativeHub({ ...apnsToken, endpoint }, stack);
 
   it("recognises Apple's gateways written with or without scheme and path, in any case", () => {
-    for (const production of ["api.push.apple.com", "https://API.PUSH.APPLE.COM/3/device", "gateway.push.apple.com"]) {
+    for (const production of [
+      "api.push.apple.com",
+      "api.push.apple.com/3/device",
+      "https://API.PUSH.APPLE.COM/3/device",
+      "gateway.push.apple.com",
+    ]) {
       expect(findings(withEndpoint(production, "prod"))).toEqual([]);
     }
     for (const sandbox of ["api.development.push.apple.com", "https://api.sandbox.push.apple.com/3/device"]) {

@@ -1,6 +1,6 @@
 import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "../../policies/rules/eventGrid";
 import { ACS_ID, compliantStack } from "./fixtures";
-import { FakeResource, runStackRule, UNKNOWN_OBJECT, urnOf } from "./harness";
+import { FakeResource, runStackRule, UNKNOWN_OBJECT, UNKNOWN_STRING, urnOf } from "./harness";
 
 const NATIVE_SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription";
 const CLASSIC_SUBSCRIPTION = "azure:eventgrid/systemTopicEventSubscription:SystemTopicEventSubscription";
@@ -97,6 +97,20 @@ describe("which Event Grid subscriptions carry ACS events", () => {
   it("a subscription on a non-ACS topic of this stack is not ACS's, whatever it selects", () => {
     const sub = fragile({ systemTopicName: "blob-events-topic", filter: { includedEventTypes: CHAT_EVENTS } });
     expect(resilienceFindings([storageTopic, sub])).toEqual([]);
+    // …whichever of the topic's names it uses.
+    const named = { ...storageTopic, props: { ...storageTopic.props, systemTopicName: "blob-events-azure-name" } };
+    const byAzureName = fragile({ systemTopicName: "blob-events-azure-name", filter: { includedEventTypes: CHAT_EVENTS } });
+    expect(resilienceFindings([named, byAzureName])).toEqual([]);
+  });
+
+  it("a subscription without a topic name is not matched to a topic without one", () => {
+    // The ACS topic here has only its logical name; the subscription names none and selects storage events.
+    expect(resilienceFindings([acsTopic(), fragile({ filter: { includedEventTypes: STORAGE_EVENTS } })])).toEqual([]);
+  });
+
+  it("a scope not known yet (preview) is read without failing", () => {
+    expect(resilienceFindings([fragile({ scope: UNKNOWN_STRING, filter: { includedEventTypes: STORAGE_EVENTS } })])).toEqual([]);
+    expect(resilienceFindings([fragile({ scope: UNKNOWN_STRING, filter: { includedEventTypes: CHAT_EVENTS } })])).toHaveLength(1);
   });
 });
 
