@@ -45,8 +45,9 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
   },
   (resources, config) => {
     const graph = new StackGraph(resources);
+    // The pack config decides when it names a path; otherwise the stack's declaration (or nothing).
     const path =
-      config.chatPushPath && config.chatPushPath !== "unspecified" ? config.chatPushPath : (declaredPath(graph) ?? "unspecified");
+      config.chatPushPath === "function" || config.chatPushPath === "native" ? config.chatPushPath : declaredPath(graph);
     if (path === "function" || graph.links().length === 0) return [];
     const findings: StackFinding[] = [];
     for (const sub of acsEventSubscriptions(graph)) {
@@ -55,8 +56,8 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
         isClassicEventSubscription(sub.type) ? "includedEventTypes" : "filter.includedEventTypes",
       );
       if (types === UNKNOWN) continue;
-      const chat = (types ?? []).filter((t) => typeof t === "string" && CHAT_EVENTS.includes(t));
-      // No filter means every event type, chat included.
+      // No filter (or an empty one) means every event type, chat included.
+      const chat = types === undefined ? [] : types.filter((t) => CHAT_EVENTS.includes(t as string));
       if (types !== undefined && types.length > 0 && chat.length === 0) continue;
       const what = chat.length > 0 ? chat.join(", ") : "all ACS events (no includedEventTypes filter)";
       findings.push({

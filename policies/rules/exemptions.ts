@@ -46,8 +46,8 @@ export function exemptionFor(
   name: string,
   now: Date = new Date(),
 ): ExemptionVerdict {
-  const found = (exemptions ?? []).filter((e) => matches(e, urn, name));
-  if (found.length === 0) return { kind: "none" };
+  const found = exemptions?.filter((e) => matches(e, urn, name));
+  if (!found?.length) return { kind: "none" };
   const today = now.toISOString().slice(0, 10);
   const valid = found.find((e) => e.expires >= today);
   return valid ? { kind: "exempt", exemption: valid } : { kind: "expired", exemption: found[0] };

@@ -2,8 +2,8 @@ import { resourceRule } from "./policyDefinition";
 import { read, readArray, readString, UNKNOWN } from "./props";
 import { anyOf, isClassicFunctionApp, isNativeAppSettings, isNativeWebApp } from "./resourceTypes";
 
-function isNativeFunctionApp(type: string, props: Record<string, unknown>): boolean {
-  if (!isNativeWebApp(type)) return false;
+/** An azure-native WebApp is a Function App when its kind says so (`functionapp,linux`, …). */
+function hasFunctionAppKind(props: Record<string, unknown>): boolean {
   const kind = readString(props, "kind");
   return typeof kind === "string" && kind.toLowerCase().includes("functionapp");
 }
@@ -23,7 +23,7 @@ export const functionAppHardened = resourceRule(
   anyOf(isNativeWebApp, isClassicFunctionApp),
   (resource) => {
     const native = isNativeWebApp(resource.type);
-    if (native && !isNativeFunctionApp(resource.type, resource.props)) return [];
+    if (native && !hasFunctionAppKind(resource.props)) return [];
     const gaps: string[] = [];
     const httpsOnly = read(resource.props, "httpsOnly");
     if (httpsOnly !== UNKNOWN && httpsOnly !== true) gaps.push("httpsOnly is not true");
@@ -37,7 +37,7 @@ export const functionAppHardened = resourceRule(
     if (ftps !== UNKNOWN && (native ? ftps !== "Disabled" : ftps !== undefined && ftps !== "Disabled"))
       gaps.push(`ftpsState is ${ftps ?? "not set"} (needs Disabled)`);
     const identity = readString(resource.props, "identity.type");
-    if (identity !== UNKNOWN && !/assigned/i.test(identity ?? "")) gaps.push("no managed identity");
+    if (identity !== UNKNOWN && !/assigned/i.test(String(identity))) gaps.push("no managed identity");
     return gaps.length === 0 ? [] : [`Function App '${resource.name}' is not hardened: ${gaps.join("; ")}.`];
   },
 );
@@ -49,13 +49,14 @@ function settingsOf(type: string, props: Record<string, unknown>): Map<string, u
   if (isNativeWebApp(type)) {
     const list = readArray(props, "siteConfig.appSettings");
     if (list === UNKNOWN) return UNKNOWN;
-    for (const item of list ?? []) {
+    if (list === undefined) return settings;
+    for (const item of list) {
       const name = read(item, "name");
       settings.set(typeof name === "string" ? name : "(unnamed)", read(item, "value"));
     }
   } else {
+    // A map not known yet (preview) is a symbol, not an object: no settings are read from it.
     const map = read(props, isNativeAppSettings(type) ? "properties" : "appSettings");
-    if (map === UNKNOWN) return UNKNOWN;
     if (map && typeof map === "object") for (const key of Object.keys(map)) settings.set(key, read(map, key));
   }
   return settings;
@@ -76,10 +77,8 @@ export const functionNoPlaintextHubConnectionString = resourceRule(
     const settings = settingsOf(resource.type, resource.props);
     if (settings === UNKNOWN) return [];
     const leaking = [...settings.entries()]
-      .filter(
-        ([, value]) =>
-          typeof value === "string" && HUB_CONNECTION_STRING.test(value) && !value.trim().startsWith("@Microsoft.KeyVault("),
-      )
+      // A Key Vault reference never holds a key: any value with one in it leaks it.
+      .filter(([, value]) => typeof value === "string" && HUB_CONNECTION_STRING.test(value))
       .map(([name]) => name);
     return leaking.length === 0
       ? []

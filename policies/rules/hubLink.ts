@@ -15,7 +15,7 @@ export function rightsOf(rule: { type: string; props: Record<string, unknown> })
   }
   const rights = readArray(rule.props, "rights");
   if (rights === UNKNOWN) return UNKNOWN;
-  const names = (rights ?? []).map((r) => (typeof r === "string" ? r.toLowerCase() : ""));
+  const names = rights === undefined ? [] : rights.filter((r): r is string => typeof r === "string").map((r) => r.toLowerCase());
   return { send: names.includes("send"), listen: names.includes("listen"), manage: names.includes("manage") };
 }
 

@@ -36,8 +36,8 @@ export const allPolicies: Policies = [
  * Analyze calls (it still goes to AnalyzeStack). A policy not made by resourceRule counts as
  * checking every type.
  */
-export function anyResourceRuleChecks(type: string): boolean {
-  return allPolicies.some((p) => {
+export function anyResourceRuleChecks(type: string, policies: Policies = allPolicies): boolean {
+  return policies.some((p) => {
     if (!("validateResource" in p)) return false;
     const types = typesCheckedBy(p as ResourceValidationPolicy);
     return types === undefined || types(type);

@@ -10,10 +10,6 @@ export class StackGraph {
     this.byUrn = new Map(resources.map((r) => [r.urn, r]));
   }
 
-  get(urn: string): StackResourceView | undefined {
-    return this.byUrn.get(urn);
-  }
-
   private linksCache: StackResourceView[] | undefined;
 
   links(): StackResourceView[] {
@@ -38,17 +34,19 @@ export class StackGraph {
 
   /** Hubs by lower-cased resource id, built once: a scan per link is quadratic on a large stack. */
   private hubsById(): Map<string, StackResourceView[]> {
-    if (!this.hubsByIdCache) {
-      this.hubsByIdCache = new Map();
-      for (const r of this.resources) {
-        if (!isHub(r.type)) continue;
-        const id = readString(r.props, "id");
-        if (typeof id !== "string") continue;
-        const key = id.toLowerCase();
-        this.hubsByIdCache.set(key, [...(this.hubsByIdCache.get(key) ?? []), r]);
-      }
+    return (this.hubsByIdCache ??= this.indexHubsById());
+  }
+
+  private indexHubsById(): Map<string, StackResourceView[]> {
+    const index = new Map<string, StackResourceView[]>();
+    for (const r of this.resources) {
+      if (!isHub(r.type)) continue;
+      const id = readString(r.props, "id");
+      if (typeof id !== "string") continue;
+      const key = id.toLowerCase();
+      index.set(key, [...(index.get(key) ?? []), r]);
     }
-    return this.hubsByIdCache;
+    return index;
   }
 
   /** The access rules whose keys feed a link's connection string. */
