@@ -1,5 +1,11 @@
 import { exemptionFor } from "../../policies/rules/exemptions";
-import { hubHasPlatformCredentials, hubRuleWithoutManage, linkSameSubscription, rightsOf } from "../../policies/rules/hubLink";
+import {
+  hubHasPlatformCredentials,
+  hubRuleWithoutManage,
+  linkRuleSendOnly,
+  linkSameSubscription,
+  rightsOf,
+} from "../../policies/rules/hubLink";
 import { anyResourceRuleChecks } from "../../policies/rules";
 import { compliantStack, HUB_ID } from "./fixtures";
 import { FakeResource, runResourceRule, runStackRule, UNKNOWN_STRING, urnOf } from "./harness";
@@ -88,6 +94,15 @@ describe("hub-has-platform-credentials, in detail", () => {
     // Neither ACS nor the rule has platform credentials: were they taken for hubs, they would be reported.
     expect(runStackRule(hubHasPlatformCredentials, Object.values(stack))).toEqual([]);
   });
+  it("finds the linked hub by dependency while its id is not known yet", () => {
+    const stack = compliantStack();
+    stack.hub.props = {};
+    stack.link.props.notificationHubId = UNKNOWN_STRING;
+    expect(runStackRule(hubHasPlatformCredentials, Object.values(stack))).toEqual([
+      expect.objectContaining({ urn: urnOf(stack.hub), message: expect.stringMatching(/has no APNs or FCM v1 credentials/) }),
+    ]);
+  });
+
   it("follows the hub the link's notificationHubId comes from, not other dependencies", () => {
     const stack = compliantStack();
     const bare: FakeResource = { type: "azure-native:notificationhubs:NotificationHub", name: "bare", props: {} };
@@ -111,6 +126,29 @@ describe("hub-has-platform-credentials, in detail", () => {
       props: { id: HUB_ID },
     };
     expect(runStackRule(hubHasPlatformCredentials, [...Object.values(stack), component])).toEqual([]);
+  });
+});
+
+describe("link-rule-send-only with the classic provider", () => {
+  const classicRule = (props: Record<string, unknown>) => {
+    const stack = compliantStack();
+    const nativeUrn = urnOf(stack.rule);
+    stack.rule.type = CLASSIC_RULE;
+    stack.rule.props = props;
+    // The type is part of the URN: point the link at the classic rule.
+    const swap = (urns: string[]) => urns.map((u) => (u === nativeUrn ? urnOf(stack.rule) : u));
+    stack.link.dependencies = swap(stack.link.dependencies ?? []);
+    stack.link.propertyDependencies = Object.fromEntries(
+      Object.entries(stack.link.propertyDependencies ?? {}).map(([k, v]) => [k, swap(v)]),
+    );
+    return Object.values(stack);
+  };
+  it("accepts Send alone, and does not guess while a flag is unknown", () => {
+    expect(runStackRule(linkRuleSendOnly, classicRule({ send: true, listen: false, manage: false }))).toEqual([]);
+    expect(runStackRule(linkRuleSendOnly, classicRule({ send: UNKNOWN_STRING, listen: false, manage: false }))).toEqual([]);
+    expect(runStackRule(linkRuleSendOnly, classicRule({ send: true, listen: true, manage: false }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/also grants Listen: use a dedicated rule with exactly Send/) }),
+    ]);
   });
 });
 
