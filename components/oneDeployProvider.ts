@@ -78,7 +78,8 @@ const TERMINAL_FAILURES: Record<number, string> = {
   [KUDU_STATUS.partialSuccess]: "only partly succeeded on the site (a post-deployment step such as syncing triggers failed)",
 };
 
-function explain(status: number, app: string, detail: string): Error {
+/** What a failed SCM answer means, and what to do; the site's own words trimmed to 300 characters. */
+export function explainDeploymentFailure(status: number, app: string, detail: string): Error {
   const hint =
     status === 401 || status === 403
       ? "the deploying identity may not publish to this app: grant it Website Contributor (Microsoft.Web/sites/publish/Action) on the Function App"
@@ -168,7 +169,8 @@ async function deploy(options: OneDeployOptions, inputs: CodeDeploymentInputs): 
           "A role granted moments ago can take minutes to apply; otherwise grant the deploying identity Website Contributor (Microsoft.Web/sites/publish/Action) on the Function App, then run `pulumi up` again.",
       );
     }
-    if (res.status !== 200 && res.status !== 202) throw explain(res.status, inputs.functionAppId, res.bodyAsText ?? "");
+    if (res.status !== 200 && res.status !== 202)
+      throw explainDeploymentFailure(res.status, inputs.functionAppId, res.bodyAsText ?? "");
     if (res.status === 202)
       await waitForDeployment(
         options,
@@ -186,7 +188,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Where the accepted deployment can be followed: its id (the 202's body, bare or as a JSON
  * string), else the Location header. Never `deployments/latest`, which can be the previous one.
  */
-function statusUrlOf(base: string, body: string | undefined, location: string | undefined): string {
+export function statusUrlOf(base: string, body: string | undefined, location: string | undefined): string {
   let id = (body ?? "").trim();
   if (id.startsWith('"')) {
     try {
@@ -214,7 +216,7 @@ async function waitForDeployment(
   while (Date.now() < deadline) {
     const res = await http.send({ url: statusUrl, method: "GET", timeout: options.requestTimeoutMs ?? 30_000 });
     // 404 right after a 202: the record is not written yet.
-    if (res.status >= 400 && res.status !== 404) throw explain(res.status, app, res.bodyAsText ?? "");
+    if (res.status >= 400 && res.status !== 404) throw explainDeploymentFailure(res.status, app, res.bodyAsText ?? "");
     if (res.status === 200 || res.status === 202) {
       let body: { status?: number; status_text?: string; id?: string };
       try {
