@@ -70,7 +70,7 @@ export function readRegistration(body: unknown): RegistrationRequest | { problem
   else if (b.platform === "fcmv1" && !FCM_TOKEN.test(channel))
     problems.push("pushChannel must be an FCM registration token (100-4096 URL-safe characters)");
   if (problems.length > 0) return { problems };
-  return { userId: b.userId as string, platform: b.platform as InstallationPlatform, pushChannel: (channel as string).trim() };
+  return { userId: b.userId as string, platform: b.platform as InstallationPlatform, pushChannel: channel as string };
 }
 
 export function isValidInstallationId(id: string | undefined): id is string {

@@ -22,21 +22,32 @@ export class SettingsError extends Error {}
 
 const bool = (v: string | undefined, fallback: boolean) => (v === undefined || v === "" ? fallback : v.toLowerCase() === "true");
 
+const HUB_CONNECTION_STRING = /Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i;
+
+/** A connection string setting, checked for its form (an unresolved Key Vault reference is the usual miss). */
+function connectionStringSetting(env: NodeJS.ProcessEnv, name: string, problems: string[]): string {
+  const value = env[name];
+  if (value === undefined || !HUB_CONNECTION_STRING.test(value)) {
+    problems.push(`${name} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`);
+  }
+  return value ?? "";
+}
+
+/** A comma-separated list setting, entries trimmed, empty entries dropped. */
+function listSetting(env: NodeJS.ProcessEnv, name: string, fallback = ""): string[] {
+  return (env[name] ?? fallback)
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
 /** Reads and checks every setting; one error lists all problems, naming settings, never values of secrets. */
 export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
   const problems: string[] = [];
-  const connectionString = env[SETTINGS.connectionString] ?? "";
-  if (!/Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i.test(connectionString)) {
-    problems.push(
-      `${SETTINGS.connectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`,
-    );
-  }
+  const connectionString = connectionStringSetting(env, SETTINGS.connectionString, problems);
   const hubName = env[SETTINGS.hubName] ?? "";
   if (!hubName) problems.push(`${SETTINGS.hubName} must name the notification hub`);
-  const platforms = (env[SETTINGS.platforms] ?? "apple,fcmv1")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
+  const platforms = listSetting(env, SETTINGS.platforms, "apple,fcmv1");
   const unknown = platforms.filter((p) => p !== "apple" && p !== "fcmv1");
   if (platforms.length === 0 || unknown.length > 0) problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1`);
   if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
@@ -61,18 +72,10 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The registration endpoint's settings; one error lists every problem by setting name, never a value. */
 export function readRegistrationSettings(env: NodeJS.ProcessEnv): RegistrationSettings {
   const problems: string[] = [];
-  const connectionString = env[SETTINGS.registrationConnectionString] ?? "";
-  if (!/Endpoint=sb:\/\/[^;]+;\s*SharedAccessKeyName=[^;]+;\s*SharedAccessKey=/i.test(connectionString)) {
-    problems.push(
-      `${SETTINGS.registrationConnectionString} must be a Notification Hubs connection string (is the Key Vault reference resolved?)`,
-    );
-  }
+  const connectionString = connectionStringSetting(env, SETTINGS.registrationConnectionString, problems);
   const hubName = env[SETTINGS.hubName] ?? "";
   if (!hubName) problems.push(`${SETTINGS.hubName} must name the notification hub`);
-  const allowedClientIds = (env[SETTINGS.registrationAllowedClients] ?? "")
-    .split(",")
-    .map((c) => c.trim())
-    .filter(Boolean);
+  const allowedClientIds = listSetting(env, SETTINGS.registrationAllowedClients);
   if (allowedClientIds.length === 0 || allowedClientIds.some((c) => !GUID.test(c)))
     problems.push(
       `${SETTINGS.registrationAllowedClients} must list the client ids (GUIDs) of the back ends allowed to register devices`,
