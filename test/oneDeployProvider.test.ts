@@ -166,6 +166,76 @@ describe("OneDeploy provider against a local SCM site", () => {
     expect((error as Error).message).not.toContain("scm-test-token");
   });
 
+  it("keeps polling through a record not written yet (404) and a body that is not JSON", async () => {
+    scm.publishStatus = 202;
+    scm.pollsUntilDone = 1;
+    scm.pollAnswers.push(404, "not-json");
+    await provider.create!(inputs);
+    expect(scm.requests.filter((r) => r.method === "GET")).toHaveLength(3);
+  });
+
+  it.each([
+    [
+      400,
+      /failed \(HTTP 400\): the package was rejected: rebuild it \(a corrupt or empty zip\?\)\. The site said: poll failure$/,
+    ],
+    [500, /failed \(HTTP 500\): the SCM site stayed throttled or unavailable after retries/],
+  ])("stops polling on an HTTP %i, saying what the site said", async (status, message) => {
+    scm.publishStatus = 202;
+    scm.pollAnswers.push(status, status, status, status);
+    const error = await provider.create!(inputs).catch((e: unknown) => e);
+    expect(isDeploymentError(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("gives up polling a deployment that never finishes, pointing at the Deployment Center", async () => {
+    const quick = createOneDeployProvider({
+      credential: () => credential,
+      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      pollIntervalMs: 5,
+      pollTimeoutMs: 100,
+    });
+    scm.publishStatus = 202;
+    scm.pollsUntilDone = 1_000_000;
+    await expect(quick.create!(inputs)).rejects.toThrow(
+      `Deploying the push sender to ${APP_ID} did not finish in time; check the Function App's Deployment Center, then run \`pulumi up\` again.`,
+    );
+  });
+
+  it("bounds the whole deployment, and says which app and what to do", async () => {
+    const bounded = createOneDeployProvider({
+      credential: () => credential,
+      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      pollIntervalMs: 5,
+      pollTimeoutMs: 60_000,
+      deadlineMs: 300,
+    });
+    scm.publishStatus = 202;
+    scm.pollsUntilDone = 1_000_000;
+    const error = await bounded.create!(inputs).catch((e: unknown) => e);
+    expect(isDeploymentError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `Deploying the push sender to ${APP_ID} failed: Deploying the push sender did not finish within 0 s. Run \`pulumi up\` again.`,
+    );
+  });
+
+  it("says how long it waited for a refused publish, in seconds", async () => {
+    const patient = createOneDeployProvider({
+      credential: () => credential,
+      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      forbiddenRetryDelaysMs: [700, 800],
+    });
+    scm.forbiddenPublishes = 10;
+    await expect(patient.create!(inputs)).rejects.toThrow(/still refused \(HTTP 403\) after 2 retries over 2 s\./);
+  });
+
+  it("names both hashes, shortened, when the package changed after the plan", async () => {
+    const planned = "f".repeat(64);
+    await expect(provider.create!({ ...inputs, packageSha256: planned })).rejects.toThrow(
+      `The package ${zip} changed after the plan was made (hash ${sha.slice(0, 12)}…, expected ${"f".repeat(12)}…): run \`pulumi up\` again.`,
+    );
+  });
+
   it("derives the SCM host from the app's default host name", () => {
     expect(scmHostOf("push-func.azurewebsites.net")).toBe("push-func.scm.azurewebsites.net");
     expect(scmHostOf("push-func-a1b2c3.westeurope-01.azurewebsites.net")).toBe(

@@ -33,6 +33,8 @@ export class FakeScm {
   acceptedWith: "body" | "quoted-body" | "location" | "nothing" = "body";
   /** Publishes answered 403 before one is allowed, as while a new role assignment propagates. */
   forbiddenPublishes = 0;
+  /** Answers to the next status polls before the normal ones: an HTTP status, or a 200 whose body is not JSON. */
+  readonly pollAnswers: (number | "not-json")[] = [];
   readonly deploymentId = "c2f1b0a4-7d8e-4b1a-9a55-0e6d2b0f3c11";
   private polls = 0;
   private server?: https.Server;
@@ -49,6 +51,7 @@ export class FakeScm {
     this.finalStatus = 4;
     this.acceptedWith = "body";
     this.forbiddenPublishes = 0;
+    this.pollAnswers.length = 0;
     this.polls = 0;
   }
 
@@ -91,6 +94,10 @@ export class FakeScm {
             .end(JSON.stringify({ id: "previous", status: 4, status_text: "" }));
         }
         if (req.method === "GET" && url.pathname === `/api/deployments/${this.deploymentId}`) {
+          const scripted = this.pollAnswers.shift();
+          if (scripted === "not-json")
+            return void res.writeHead(200, { "content-type": "application/json" }).end("<html>busy</html>");
+          if (scripted !== undefined) return void res.writeHead(scripted).end("poll failure");
           this.polls++;
           const status = this.polls >= this.pollsUntilDone ? this.finalStatus : 1;
           return void res
