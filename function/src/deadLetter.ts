@@ -9,7 +9,7 @@ import type { DeadLetterSink } from "./pushSender";
 export function blobNameFor(eventId: string): string {
   return /^[A-Za-z0-9._-]{1,200}$/.test(eventId) && !/^\.+$/.test(eventId)
     ? eventId
-    : `id-${createHash("sha256").update(eventId, "utf8").digest("hex").slice(0, 32)}`;
+    : `id-${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`;
 }
 
 /**

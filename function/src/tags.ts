@@ -7,5 +7,5 @@ import { createHash } from "node:crypto";
  * with this tag for the signed-in ACS user, computing the same hash on the device.
  */
 export function userTag(rawId: string): string {
-  return `user_${createHash("sha256").update(rawId, "utf8").digest("hex")}`;
+  return `user_${createHash("sha256").update(rawId).digest("hex")}`;
 }
