@@ -451,3 +451,67 @@ describe("alert settings", () => {
     expect(JSON.stringify(problems)).not.toContain("zzsecret");
   });
 });
+
+describe("validateStackConfig: what each rejection says", () => {
+  const apns = goodValues.apns as Values;
+  const fcm = goodValues.fcm as Values;
+
+  it("counts problems in the heading, singular or plural, one line each", () => {
+    const one = new StackConfigError([{ key: "acs-notifications:location", message: "is required." }]);
+    expect(one.message).toBe("Invalid stack configuration (1 problem):\n  - acs-notifications:location: is required.");
+    const two = new StackConfigError([
+      { key: "a", message: "x." },
+      { key: "b", message: "y." },
+    ]);
+    expect(two.message).toBe("Invalid stack configuration (2 problems):\n  - a: x.\n  - b: y.");
+  });
+
+  it.each(["apnsCertificate", "certificateKey", "thumbprint"])(
+    "explains that certificate mode (%s) is what ACS cannot use",
+    (field) => {
+      expect(problemsOf(raw({ apns: { ...apns, [field]: "x" } }))).toContainEqual({
+        key: "acs-notifications:apns",
+        message: "uses certificate authentication, which ACS push does not support: use a .p8 token key.",
+      });
+    },
+  );
+
+  it.each(["serverKey", "googleApiKey"])("explains that a legacy FCM key (%s) no longer works", (field) => {
+    expect(problemsOf(raw({ fcm: { ...fcm, [field]: "AAAA" } }))).toContainEqual({
+      key: "acs-notifications:fcm",
+      message: "holds a legacy FCM server key, which Google shut down in 2024: use FCM v1 service account credentials.",
+    });
+  });
+
+  it("asks for the apns settings when only the token is set, and only then", () => {
+    expect(problemsOf(raw({ apns: undefined }))).toContainEqual({
+      key: "acs-notifications:apns",
+      message: "is required when apnsToken is set: { keyId, teamId, bundleId, environment }.",
+    });
+    const notAnObject = problemsOf(raw({ apns: "ABCDE12345" }));
+    expect(notAnObject.filter((p) => p.key === "acs-notifications:apns")).toHaveLength(1);
+    expect(notAnObject[0].message).not.toMatch(/is required when apnsToken/);
+  });
+
+  it("describes a wrong value by its kind, and a long one cut to 57 characters", () => {
+    const messageFor = (location: unknown) =>
+      problemsOf(raw({ location })).find((p) => p.key === "acs-notifications:location")?.message;
+    expect(messageFor(null)).toMatch(/; got null\.$/);
+    expect(messageFor(["westeurope"])).toMatch(/; got a list\.$/);
+    expect(messageFor({ name: "westeurope" })).toMatch(/; got an object\.$/);
+    expect(messageFor(42)).toMatch(/; got 42\.$/);
+    expect(messageFor("W".repeat(60))).toMatch(new RegExp(`; got '${"W".repeat(60)}'\\.$`));
+    expect(messageFor("W".repeat(61))).toMatch(new RegExp(`; got '${"W".repeat(57)}\\.\\.\\.'\\.$`));
+  });
+
+  it("takes a .p8 body of 64 base64 characters, not 63, in or out of PEM armour, whitespace anywhere", () => {
+    const body = "A".repeat(64);
+    expect(normalizeApnsToken(`  ${body}\n`)).toBe(body);
+    expect(normalizeApnsToken("A".repeat(63))).toBeUndefined();
+    expect(
+      normalizeApnsToken(`-----BEGIN PRIVATE KEY-----\n${body.slice(0, 32)}\n  ${body.slice(32)}\n-----END PRIVATE KEY-----\n`),
+    ).toBe(body);
+    expect(normalizeApnsToken(`${"!".repeat(64)}`)).toBeUndefined();
+    expect(normalizeApnsToken(`${"A".repeat(62)}==`)).toBe(`${"A".repeat(62)}==`);
+  });
+});
