@@ -3,7 +3,7 @@ const tseslint = require("typescript-eslint");
 const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "coverage/**", "**/*.js"] },
+  { ignores: ["node_modules/**", "bin/**", "coverage/**", "**/*.js", ".stryker-tmp/**", "reports/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
