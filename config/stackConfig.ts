@@ -284,7 +284,7 @@ function reportUnreadKeys(problems: ProblemList, raw: RawStackConfig): void {
       const meant = nearest(name, KNOWN_KEYS);
       problems.add(
         name,
-        `is not a setting of this project${meant ? `; did you mean ${key(meant)}?` : ""} Known settings: ${KNOWN_KEYS.join(", ")}.`,
+        `is not a setting of this project${meant ? `; did you mean ${key(meant)}?` : "."} Known settings: ${KNOWN_KEYS.join(", ")}.`,
       );
     }
   }

@@ -515,3 +515,37 @@ describe("validateStackConfig: what each rejection says", () => {
     expect(normalizeApnsToken(`${"A".repeat(62)}==`)).toBe(`${"A".repeat(62)}==`);
   });
 });
+
+describe("validateStackConfig: tags and misspelt keys, in detail", () => {
+  const tags = goodValues.tags as Values;
+
+  it("takes numbers as tag values, and refuses lists, objects and booleans by their kind", () => {
+    expect(validateStackConfig(raw({ tags: { ...tags, build: 42 } })).tags.build).toBe("42");
+    expect(problemsOf(raw({ tags: { ...tags, team: ["a"] } }))).toEqual([
+      { key: "acs-notifications:tags.team", message: "must be a string; got a list." },
+    ]);
+    expect(problemsOf(raw({ tags: { ...tags, team: true } }))).toEqual([
+      { key: "acs-notifications:tags.team", message: "must be a string; got true." },
+    ]);
+  });
+
+  it("names a long tag by its first 37 characters, a 40-character one whole", () => {
+    const forty = "k".repeat(40);
+    expect(problemsOf(raw({ tags: { ...tags, [forty]: null } }))[0].key).toBe(`acs-notifications:tags.${forty}`);
+    const long = "k".repeat(41);
+    expect(problemsOf(raw({ tags: { ...tags, [long]: null } }))[0].key).toBe(`acs-notifications:tags.${"k".repeat(37)}...`);
+    expect(problemsOf(raw({ tags: { ...tags, " ": "x" } }))).toEqual([
+      { key: "acs-notifications:tags", message: "has an empty tag name; Azure tag names are 1-512 characters." },
+    ]);
+  });
+
+  it("suggests the nearest setting only when it is near enough", () => {
+    const [near] = problemsOf(raw({ hubSkuu: "Free" }));
+    expect(near.message).toMatch(/^is not a setting of this project; did you mean acs-notifications:hubSku\? Known settings: /);
+    const [far] = problemsOf(raw({ somethingElse: "x" }));
+    expect(far.message).toMatch(/^is not a setting of this project\. Known settings: /);
+    // Two edits from a short key is still near; three is not.
+    expect(problemsOf(raw({ hbSk: "Free" }))[0].message).toMatch(/did you mean acs-notifications:hubSku\?/);
+    expect(problemsOf(raw({ hXbSkXuX: "Free" }))[0].message).not.toMatch(/did you mean/);
+  });
+});
