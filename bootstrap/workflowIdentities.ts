@@ -55,6 +55,21 @@ class FederatedIdentity extends pulumi.ComponentResource {
     this.clientId = identity.clientId;
     this.principalId = identity.principalId;
   }
+
+  /** Assigns a role to this identity (as a service principal) at `scope`, as a child of `parent`. */
+  grant(
+    name: string,
+    roleDefinitionId: pulumi.Input<string>,
+    scope: pulumi.Input<string>,
+    parent: pulumi.Resource,
+    extra: Partial<authorization.RoleAssignmentArgs> = {},
+  ): authorization.RoleAssignment {
+    return new authorization.RoleAssignment(
+      name,
+      { principalId: this.principalId, principalType: "ServicePrincipal", roleDefinitionId, scope, ...extra },
+      { parent },
+    );
+  }
 }
 
 export interface DeployIdentityArgs extends IdentityArgs {
@@ -88,12 +103,7 @@ export class DeployIdentity extends pulumi.ComponentResource {
       role: pulumi.Input<string>,
       scope: pulumi.Input<string>,
       extra: Partial<authorization.RoleAssignmentArgs> = {},
-    ) =>
-      new authorization.RoleAssignment(
-        `${name}-${suffix}`,
-        { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role, scope, ...extra },
-        { parent: this },
-      );
+    ) => identity.grant(`${name}-${suffix}`, role, scope, this, extra);
     const builtIn = (id: string) => pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionId(sub, id));
     assign("contributor", builtIn(WORKFLOW_ROLES.contributor), args.environmentScope);
     assign("role-assignments", builtIn(WORKFLOW_ROLES.roleBasedAccessControlAdministrator), args.environmentScope, {
@@ -132,13 +142,7 @@ export class PreviewIdentity extends pulumi.ComponentResource {
       { ...args, issuer: GITHUB_ISSUER, audience: AZURE_TOKEN_AUDIENCE },
       { parent: this },
     );
-    for (const [env, scope] of Object.entries(args.scopes)) {
-      new authorization.RoleAssignment(
-        `${name}-${env}`,
-        { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: args.previewRoleId, scope },
-        { parent: this },
-      );
-    }
+    for (const [env, scope] of Object.entries(args.scopes)) identity.grant(`${name}-${env}`, args.previewRoleId, scope, this);
     this.clientId = identity.clientId;
     this.registerOutputs({ clientId: this.clientId });
   }
@@ -171,17 +175,9 @@ export class EscSecretsReader extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new authorization.RoleAssignment(
-      `${name}-secrets`,
-      {
-        principalId: identity.principalId,
-        principalType: "ServicePrincipal",
-        // Named in the vault's own subscription, which need not be the stacks'.
-        roleDefinitionId: roleDefinitionId(args.vaultId.split("/")[2], WORKFLOW_ROLES.keyVaultSecretsUser),
-        scope: args.vaultId,
-      },
-      { parent: this },
-    );
+    // Named in the vault's own subscription, which need not be the stacks'.
+    const secretsUser = roleDefinitionId(args.vaultId.split("/")[2], WORKFLOW_ROLES.keyVaultSecretsUser);
+    identity.grant(`${name}-secrets`, secretsUser, args.vaultId, this);
     this.clientId = identity.clientId;
     this.registerOutputs({ clientId: this.clientId });
   }

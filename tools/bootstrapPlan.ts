@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
 import { GitHubAndAzureMocks } from "./githubMocks";
-import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
+import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { readStackFiles } from "./stackFiles";
 
@@ -37,18 +37,11 @@ export async function runBootstrapPlan(
 ): Promise<BootstrapPlan> {
   const files = readStackFiles(stackDir, stack);
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-  const recording = startMockRuntime({
+  const { recording, outputs } = await runProgramUnderMocks(path.join(BOOTSTRAP_DIR, "index.ts"), {
     project: files.project,
     stack: files.stack,
-    preview: true,
     mocks: new GitHubAndAzureMocks({ computedValues }),
   });
-  const program = require(path.join(BOOTSTRAP_DIR, "index.ts")) as Record<string, unknown>;
-  const outputs: PlanOutput[] = [];
-  for (const [name, value] of Object.entries(program)) {
-    outputs.push({ name, ...(await resolveOutput(value as pulumi.Input<unknown>)) });
-  }
-  await pulumi.runtime.disconnect();
   return { recording, outputs, opaqueSecrets: [] };
 }
 

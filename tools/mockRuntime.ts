@@ -132,3 +132,29 @@ export async function resolveOutput<T>(
   const [resolved, secret, known] = await Promise.all([internal.promise(true), internal.isSecret, internal.isKnown]);
   return { value: resolved, secret, known };
 }
+
+/** A stack output as a plan shows it. */
+export interface ProgramOutput {
+  readonly name: string;
+  readonly value: unknown;
+  readonly secret: boolean;
+  readonly known: boolean;
+}
+
+/**
+ * Runs a Pulumi program file as a preview under `mocks` (config already set) and returns what it
+ * registered and its exports, resolved. Shared by the offline plans of the main program and the bootstrap.
+ */
+export async function runProgramUnderMocks(
+  programFile: string,
+  options: Required<Pick<MockRuntimeOptions, "project" | "stack" | "mocks">>,
+): Promise<{ recording: ProgramRecording; outputs: ProgramOutput[] }> {
+  const recording = startMockRuntime({ ...options, preview: true });
+  const program = require(programFile) as Record<string, unknown>;
+  const outputs: ProgramOutput[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    outputs.push({ name, ...(await resolveOutput(value as pulumi.Input<unknown>)) });
+  }
+  await pulumi.runtime.disconnect();
+  return { recording, outputs };
+}

@@ -12,7 +12,7 @@ import { planSecretsFromEnvironments } from "./planSecrets";
 import { readStackFiles } from "./stackFiles";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
 import { AzureMocks, AzureMocksOptions } from "./azureMocks";
-import { ProgramRecording, resolveOutput, startMockRuntime } from "./mockRuntime";
+import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
 import { resourcesFromRecording } from "./policyResources";
@@ -100,20 +100,11 @@ export async function runPlan(
   pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
   markSecretsOpaque([...files.opaqueKeys, ...fromEnvironments.keys]);
   // As `pulumi preview` shows a new stack: ids, generated names, keys and principal ids are not known yet.
-  const recording = startMockRuntime({
+  const { recording, outputs } = await runProgramUnderMocks(path.join(args.root, "index.ts"), {
     project: files.project,
     stack: files.stack,
-    preview: true,
     mocks: new AzureMocks({ computedValues }),
   });
-
-  const program = require(path.join(args.root, "index.ts")) as Record<string, unknown>;
-  const outputs: PlanOutput[] = [];
-  for (const [name, value] of Object.entries(program)) {
-    const resolved = await resolveOutput(value as pulumi.Input<unknown>);
-    outputs.push({ name, ...resolved });
-  }
-  await pulumi.runtime.disconnect();
   const opaqueSecrets = [
     ...files.opaqueKeys.map((key) => ({ key, source: `encrypted in Pulumi.${files.stack}.yaml` })),
     ...fromEnvironments.keys.map((key) => ({ key, source: `ESC environment ${files.environments.join(", ")}` })),

@@ -1,13 +1,8 @@
 import * as path from "node:path";
 import { mapPropertyValue } from "./propertyValues";
-import type { ProgramRecording, RegisteredResource } from "./mockRuntime";
+import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mockRuntime";
 
-export interface PlanOutput {
-  readonly name: string;
-  readonly value: unknown;
-  readonly secret: boolean;
-  readonly known: boolean;
-}
+export type PlanOutput = ProgramOutput;
 
 /** What a reviewer must know about a resource that its inputs do not show. */
 export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
