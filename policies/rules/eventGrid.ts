@@ -18,7 +18,9 @@ function selectsAcsEvents(subscription: StackResourceView): boolean {
     subscription.props,
     isClassicEventSubscription(subscription.type) ? "includedEventTypes" : "filter.includedEventTypes",
   );
-  return Array.isArray(types) && types.some((t) => ACS_EVENT_TYPE.test(String(t)));
+  // Elements are whatever the program set: only a string can name an event type (and String() of
+  // an object without a prototype throws).
+  return Array.isArray(types) && types.some((t) => typeof t === "string" && ACS_EVENT_TYPE.test(t));
 }
 
 /** The names a subscription may use for a topic: its logical name and its Azure name, when known. */

@@ -157,8 +157,30 @@ describe("unknown and malformed properties", () => {
       fc.property(fc.array(resource, { minLength: 1, maxLength: 6 }), (resources) => {
         for (const policy of allPolicies) run(policy, resources as FakeResource[], { chatPushPath: "unspecified" });
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
+  });
+
+  it("reads objects without a prototype in any property instead of converting them to text", () => {
+    // Found by the property above: String() of such an object throws, and one element of
+    // includedEventTypes took the whole pack down.
+    const bare = () => Object.create(null) as object;
+    const everywhere = (): Record<string, unknown> => ({
+      filter: { includedEventTypes: [bare(), "Microsoft.Communication.ChatMessageReceived"] },
+      includedEventTypes: [bare()],
+      identity: bare(),
+      rights: [bare(), "Send"],
+      apnsCredential: bare(),
+      siteConfig: bare(),
+      appSettings: [bare()],
+    });
+    // Subscriptions that reach ACS only through what their filter selects, next to everything else.
+    const resources: FakeResource[] = [
+      { type: "azure-native:eventgrid:SystemTopicEventSubscription", name: "sub", props: everywhere() },
+      { type: CLASSIC.systemTopicEventSubscription, name: "classic", props: everywhere() },
+      ...Object.values(compliantStack()).map((r) => ({ ...r, props: { ...r.props, ...everywhere() } })),
+    ];
+    for (const policy of allPolicies) expect(() => run(policy, resources)).not.toThrow();
   });
 
   it("a compliant stack with any of its values not known yet never yields a violation", () => {
