@@ -11,8 +11,9 @@ import { GitHubAndAzureMocks } from "./githubMocks";
 import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { readStackFiles } from "./stackFiles";
+import { PROJECT_ROOT } from "./projectRoot";
 
-export const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
+export const BOOTSTRAP_DIR = path.join(PROJECT_ROOT, "bootstrap");
 
 const USAGE = `usage: npm run -s plan:bootstrap -- [--stack NAME] [--json] [--dir DIR]
 

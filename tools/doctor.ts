@@ -5,7 +5,6 @@
  * Exit codes: 0 no failure, 1 a check failed (or Azure could not be read), 2 bad usage.
  */
 import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { parseCommunicationServiceId, parseNotificationHubId } from "../components/armResourceId";
 import { withDeadline } from "../components/requestLimits";
 import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
@@ -15,6 +14,7 @@ import { createDoctorClients } from "./doctor/azureClients";
 import { DoctorTarget, runDoctor } from "./doctor/checks";
 import { renderChecks, renderTestSend } from "./doctor/report";
 import { tagForUser, testSend } from "./doctor/testSend";
+import { PROJECT_ROOT } from "./projectRoot";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */
@@ -139,9 +139,8 @@ const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== 
 
 /** What the committed stack file says about the APNs gateway, when the stack is one of this repository's. */
 function apnsEnvironmentOfStack(stack: string | undefined): "production" | "sandbox" | undefined {
-  const root = path.resolve(__dirname, "..");
-  if (!stack || !committedStacks(root).includes(stack)) return undefined;
-  const apns = readStackFiles(root, stack).config["acs-notifications:apns"];
+  if (!stack || !committedStacks(PROJECT_ROOT).includes(stack)) return undefined;
+  const apns = readStackFiles(PROJECT_ROOT, stack).config["acs-notifications:apns"];
   const environment = apns ? (JSON.parse(apns) as { environment?: string }).environment : undefined;
   return environment === "production" || environment === "sandbox" ? environment : undefined;
 }

@@ -17,6 +17,7 @@ import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
 import { resourcesFromRecording } from "./policyResources";
 import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
+import { PROJECT_ROOT } from "./projectRoot";
 
 export interface PlanArgs {
   readonly stack: string;
@@ -113,9 +114,8 @@ export async function runPlan(
 }
 
 async function main(): Promise<number> {
-  const root = path.resolve(__dirname, "..");
   const argv = process.argv.slice(2);
-  const args = parsePlanArgs(argv, root);
+  const args = parsePlanArgs(argv, PROJECT_ROOT);
   if (typeof args === "object" && "help" in args) {
     console.log(args.help);
     return 0;

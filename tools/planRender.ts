@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { mapPropertyValue } from "./propertyValues";
 import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mockRuntime";
+import { PROJECT_ROOT } from "./projectRoot";
 
 export type PlanOutput = ProgramOutput;
 
@@ -17,7 +18,6 @@ const HIDDEN_INPUTS = new Set(["__provider"]);
 const SECRET = "[secret]";
 // As `pulumi preview` says of what a new stack cannot know yet.
 const UNKNOWN = "(known after deploy)";
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** A path on this machine, as a reader of the plan elsewhere can use it: relative to the project. */
 function withoutLocalPath(text: string): string {

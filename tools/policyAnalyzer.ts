@@ -5,6 +5,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { PROJECT_ROOT } from "./projectRoot";
 
 /**
  * Drives the policy pack the way the Pulumi engine does: starts `policies/index.ts` as its own
@@ -161,7 +162,7 @@ export class PolicyAnalyzer {
   ) {}
 
   /** Starts the pack in `packDir` and connects to it. */
-  static async start(packDir: string, runner = path.resolve(__dirname, "..", "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
+  static async start(packDir: string, runner = path.join(PROJECT_ROOT, "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
     return PolicyAnalyzer.spawnServer(packDir, [runner, path.join(packDir, "index.ts")]);
   }
 

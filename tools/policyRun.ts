@@ -8,8 +8,8 @@ import { CONFIG_NAMESPACE } from "../config/stackConfig";
 import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
+import { PROJECT_ROOT } from "./projectRoot";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
 /** The committed per-stack pack configuration, used when no --policy-config is given. */
@@ -37,8 +37,7 @@ export interface EvaluateArgs {
 
 /** A path as a report shows it: relative to the project, else to the user's directory, never this machine's absolute path. */
 export function displayPath(file: string): string {
-  const root = path.resolve(__dirname, "..");
-  for (const base of [root, process.env.INIT_CWD]) {
+  for (const base of [PROJECT_ROOT, process.env.INIT_CWD]) {
     if (!base) continue;
     const relative = path.relative(base, file);
     if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative;
