@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { userPath, stackNameProblem } from "../tools/cli";
-import { FileReadError, readJsonFile, readYamlFile } from "../tools/readFiles";
+import { userPath, stackNameProblem } from "../tools/shared/cli";
+import { FileReadError, readJsonFile, readYamlFile } from "../tools/shared/readFiles";
 import { projectRoot, runTool, runToolWithEnv } from "./support/runTool";
 
 // What every command line here promises: --help exits 0, bad usage exits 2 and names the option,

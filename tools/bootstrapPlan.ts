@@ -6,12 +6,12 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
+import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
 import { GitHubAndAzureMocks } from "./githubMocks";
 import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { readStackFiles } from "./stackFiles";
-import { PROJECT_ROOT } from "./projectRoot";
+import { readStackFiles } from "./shared/stackFiles";
+import { PROJECT_ROOT } from "./shared/projectRoot";
 
 export const BOOTSTRAP_DIR = path.join(PROJECT_ROOT, "bootstrap");
 

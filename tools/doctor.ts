@@ -7,14 +7,14 @@
 import { execFileSync } from "node:child_process";
 import { parseCommunicationServiceId, parseNotificationHubId } from "../components/armResourceId";
 import { withDeadline } from "../components/requestLimits";
-import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
-import { readJsonFile } from "./readFiles";
-import { committedStacks, readStackFiles } from "./stackFiles";
+import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
+import { readJsonFile } from "./shared/readFiles";
+import { committedStacks, readStackFiles } from "./shared/stackFiles";
 import { createDoctorClients } from "./doctor/azureClients";
 import { DoctorTarget, runDoctor } from "./doctor/checks";
 import { renderChecks, renderTestSend } from "./doctor/report";
 import { tagForUser, testSend } from "./doctor/testSend";
-import { PROJECT_ROOT } from "./projectRoot";
+import { PROJECT_ROOT } from "./shared/projectRoot";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */

@@ -9,15 +9,15 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { markSecretsOpaque } from "../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
-import { readStackFiles } from "./stackFiles";
-import { parseCli, reportError, stackNameProblem, userPath } from "./cli";
+import { readStackFiles } from "./shared/stackFiles";
+import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
 import { AzureMocks, AzureMocksOptions } from "./azureMocks";
 import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
 import { resourcesFromRecording } from "./policyResources";
 import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
-import { PROJECT_ROOT } from "./projectRoot";
+import { PROJECT_ROOT } from "./shared/projectRoot";
 
 export interface PlanArgs {
   readonly stack: string;

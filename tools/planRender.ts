@@ -1,7 +1,7 @@
 import * as path from "node:path";
-import { mapPropertyValue } from "./propertyValues";
+import { mapPropertyValue } from "./shared/propertyValues";
 import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mockRuntime";
-import { PROJECT_ROOT } from "./projectRoot";
+import { PROJECT_ROOT } from "./shared/projectRoot";
 
 export type PlanOutput = ProgramOutput;
 

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { BUILT_IN_ROLES } from "../../components/azureRoles";
 import { BootstrapPlan, runBootstrapPlan } from "../../tools/bootstrapPlan";
 import type { RegisteredResource } from "../../tools/mockRuntime";
-import { committedStacks } from "../../tools/stackFiles";
+import { committedStacks } from "../../tools/shared/stackFiles";
 import { projectRoot } from "../support/runTool";
 
 const OWNER_REPO = "contoso/acs-notifications";

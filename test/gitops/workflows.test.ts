@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
-import { committedStacks } from "../../tools/stackFiles";
+import { committedStacks } from "../../tools/shared/stackFiles";
 import { SECRET_KEYS } from "../../config/stackConfig";
 import { projectRoot, runTool } from "../support/runTool";
 
