@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { startMockRuntime, resolveOutput } from "../tools/mockRuntime";
+import { startMockRuntime, resolveOutput } from "../tools/mocks/mockRuntime";
 import { CommunicationServices } from "../components/communicationServices";
 import { NotificationHubLink } from "../components/notificationHubLink";
 import { settleRegistrations } from "./support/settle";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mockRuntime";
+import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mocks/mockRuntime";
 import { NotificationHub, NotificationHubArgs } from "../components/notificationHub";
 import { APNS_ENDPOINTS } from "../config/stackConfig";
 import { settleRegistrations } from "./support/settle";

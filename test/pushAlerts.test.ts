@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { startMockRuntime, resolveOutput } from "../tools/mockRuntime";
+import { startMockRuntime, resolveOutput } from "../tools/mocks/mockRuntime";
 import { PushAlerts, PushAlertsArgs, SILENT_PIPELINE_QUERY } from "../components/pushAlerts";
 import { settleRegistrations } from "./support/settle";
 import { armExample } from "./support/azureFixtures";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mockRuntime";
+import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mocks/mockRuntime";
 import { existingSystemTopicProblem, PushDelivery, PushDeliveryArgs } from "../components/pushDelivery";
 import { CommunicationServices } from "../components/communicationServices";
 import { BUILT_IN_ROLES } from "../components/azureRoles";

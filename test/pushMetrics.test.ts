@@ -6,7 +6,7 @@ import {
   SYSTEM_TOPIC_METRICS,
 } from "../components/pushMetrics";
 import { publishedMetrics } from "./support/publishedMetrics";
-import { startMockRuntime } from "../tools/mockRuntime";
+import { startMockRuntime } from "../tools/mocks/mockRuntime";
 import { PushAlerts } from "../components/pushAlerts";
 import { settleRegistrations } from "./support/settle";
 

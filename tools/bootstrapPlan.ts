@@ -7,8 +7,8 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
-import { GitHubAndAzureMocks } from "./githubMocks";
-import { ProgramRecording, runProgramUnderMocks } from "./mockRuntime";
+import { GitHubAndAzureMocks } from "./mocks/githubMocks";
+import { ProgramRecording, runProgramUnderMocks } from "./mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { readStackFiles } from "./shared/stackFiles";
 import { PROJECT_ROOT } from "./shared/projectRoot";

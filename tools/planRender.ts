@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { mapPropertyValue } from "./shared/propertyValues";
-import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mockRuntime";
+import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mocks/mockRuntime";
 import { PROJECT_ROOT } from "./shared/projectRoot";
 
 export type PlanOutput = ProgramOutput;

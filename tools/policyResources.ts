@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AnalyzerResource } from "./policyAnalyzer";
-import type { ProgramRecording } from "./mockRuntime";
+import type { ProgramRecording } from "./mocks/mockRuntime";
 import { mapPropertyValue } from "./shared/propertyValues";
 
 /** Pulumi's wire-format markers. */

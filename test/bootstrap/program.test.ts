@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { BUILT_IN_ROLES } from "../../components/azureRoles";
 import { BootstrapPlan, runBootstrapPlan } from "../../tools/bootstrapPlan";
-import type { RegisteredResource } from "../../tools/mockRuntime";
+import type { RegisteredResource } from "../../tools/mocks/mockRuntime";
 import { committedStacks } from "../../tools/shared/stackFiles";
 import { projectRoot } from "../support/runTool";
 
