@@ -15,7 +15,7 @@ import { AzureMocks, AzureMocksOptions } from "./mocks/azureMocks";
 import { ProgramRecording, runProgramUnderMocks } from "./mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
-import { resourcesFromRecording } from "./policyResources";
+import { resourcesFromRecording } from "./recordedResources";
 import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
 import { PROJECT_ROOT } from "./shared/projectRoot";
 

@@ -10,7 +10,7 @@ import { readJsonFile } from "./shared/readFiles";
 import { stackOfUrn } from "../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
-import { readStackExport, StackExportError } from "./policyResources";
+import { readStackExport, StackExportError } from "./stackExport";
 import {
   evaluatePolicies,
   PACK_DIR,

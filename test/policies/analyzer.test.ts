@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { PolicyAnalyzer } from "../../tools/policyAnalyzer";
 import { resolvePolicyConfig } from "../../tools/policyConfig";
-import { resourcesFromStackExport } from "../../tools/policyResources";
+import { resourcesFromStackExport } from "../../tools/stackExport";
 import { allPolicies } from "../../policies/rules";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";
