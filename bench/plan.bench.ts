@@ -67,7 +67,7 @@ function main() {
     const withPolicy: Sample[] = [];
     // Interleaved, so drift in machine load hits both sides alike.
     for (let i = 0; i < runs; i++) {
-      const planTs = (dir: string) => path.join(dir, "tools", "plan.ts");
+      const planTs = (dir: string) => path.join(dir, "tools", "plan", "plan.ts");
       const tsNode = (dir: string) => ({ TS_NODE_PROJECT: path.join(dir, "tsconfig.json") });
       plan.push(measure([path.join(root, "scripts", "run-ts.js"), planTs(root), "--no-policy"], root));
       baseline.push(measure(["-r", "ts-node/register", planTs(copy), "--no-policy"], copy, tsNode(copy)));

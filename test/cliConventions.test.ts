@@ -11,11 +11,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "acs-cli-"));
 const SECRET_LOOKING = "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKey=c2VjcmV0LXZhbHVlLW5vdC10by1wcmludA==";
 const noStackTrace = /\n\s+at [\w.<]/;
 
-describe.each(["plan.ts", "policy.ts", "doctor.ts"])("%s command line", (tool) => {
+describe.each(["plan", "policy", "doctor"])("%s command line", (tool) => {
   it("answers --help on stdout and exits 0", async () => {
     const { code, stdout, stderr } = await runTool(tool, "--help");
     expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^usage: npm run -s ${tool.replace(".ts", "")}`));
+    expect(stdout).toMatch(new RegExp(`^usage: npm run -s ${tool}`));
     expect(stdout).toMatch(/-h, --help/);
     expect(stderr).toBe("");
   });
@@ -32,7 +32,7 @@ describe.each(["plan.ts", "policy.ts", "doctor.ts"])("%s command line", (tool) =
       tool,
       "--stack",
       "../../etc/passwd",
-      ...(tool === "policy.ts" ? ["--state", "x.json"] : []),
+      ...(tool === "policy" ? ["--state", "x.json"] : []),
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(/--stack: '\.\.\/\.\.\/etc\/passwd' is not a stack name/);
@@ -47,7 +47,7 @@ describe("a broken file is named, never shown", () => {
       path.join(dir, "Pulumi.broken.yaml"),
       `config:\n  acs-notifications:location: westeurope\n  acs-notifications:hub: "${SECRET_LOOKING}\n`,
     );
-    const { code, stdout, stderr } = await runTool("plan.ts", "--stack", "broken", "--dir", dir);
+    const { code, stdout, stderr } = await runTool("plan", "--stack", "broken", "--dir", dir);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/Pulumi\.broken\.yaml:4:1: Pulumi\.broken\.yaml is not valid YAML: .*\(the content is not shown\)/);
@@ -58,13 +58,13 @@ describe("a broken file is named, never shown", () => {
   it("policy: a state export with a JSON error gives file:line:col, with --format json as JSON", async () => {
     const state = path.join(tmp, "broken-state.json");
     fs.writeFileSync(state, `{\n  "deployment": {\n    "secret": "${SECRET_LOOKING}",\n    oops\n  }\n}\n`);
-    const text = await runTool("policy.ts", "--state", state);
+    const text = await runTool("policy", "--state", state);
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/broken-state\.json:4:5: the state export is not valid JSON: an unexpected character/);
     expect(text.stderr).not.toContain("SharedAccessKey");
     expect(text.stderr).not.toMatch(noStackTrace);
 
-    const json = await runTool("policy.ts", "--state", state, "--format", "json");
+    const json = await runTool("policy", "--state", state, "--format", "json");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).error).toMatch(/broken-state\.json:4:5/);
     expect(json.stdout).not.toContain("SharedAccessKey");
@@ -73,7 +73,7 @@ describe("a broken file is named, never shown", () => {
   it("doctor: an outputs file that ends early is named, with no content", async () => {
     const outputs = path.join(tmp, "outputs.json");
     fs.writeFileSync(outputs, `{"hubSendConnectionString": "${SECRET_LOOKING}"`);
-    const { code, stderr } = await runTool("doctor.ts", "--outputs", outputs);
+    const { code, stderr } = await runTool("doctor", "--outputs", outputs);
     expect(code).toBe(1);
     expect(stderr).toMatch(/outputs\.json:1:\d+: the outputs file is not valid JSON: it ends early/);
     expect(stderr).not.toContain("SharedAccessKey");
@@ -111,7 +111,7 @@ describe("paths and reports", () => {
     fs.writeFileSync(blocker, "");
     const { code, stdout, stderr } = await runToolWithEnv(
       { INIT_CWD: tmp },
-      "plan.ts",
+      "plan",
       "--stack",
       "dev",
       "--report",
@@ -124,7 +124,7 @@ describe("paths and reports", () => {
   });
 
   it("a report path relative to the user's directory lands there", async () => {
-    const { code } = await runToolWithEnv({ INIT_CWD: tmp }, "plan.ts", "--stack", "dev", "--report", "sarif=out/plan.sarif");
+    const { code } = await runToolWithEnv({ INIT_CWD: tmp }, "plan", "--stack", "dev", "--report", "sarif=out/plan.sarif");
     expect(code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, "out", "plan.sarif"), "utf8")).version).toBe("2.1.0");
   });

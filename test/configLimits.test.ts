@@ -142,7 +142,7 @@ describe("npm run plan with keys nobody reads and nested secure values", () => {
       "    enabled: true",
       "    emails: [{ secure: AAABAGVuY3J5cHRlZC1ub3Qtc2hvd24= }]",
     ]);
-    const { code, stdout, stderr } = await runTool("plan.ts", "--stack", "limits", "--dir", dir, "--no-policy");
+    const { code, stdout, stderr } = await runTool("plan", "--stack", "limits", "--dir", dir, "--no-policy");
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/acs-notification:hubSku: is read by nobody.*did you mean acs-notifications:hubSku\?/);

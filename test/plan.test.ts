@@ -6,7 +6,7 @@ import { runTool } from "./support/runTool";
 
 const root = path.resolve(__dirname, "..");
 
-const plan = (...args: string[]) => runTool("plan.ts", ...args);
+const plan = (...args: string[]) => runTool("plan", ...args);
 
 function stackDirWith(stackYaml: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-plan-"));

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runPlan, PlanResult } from "../tools/plan";
+import { runPlan, PlanResult } from "../tools/plan/plan";
 import { normalizeApnsToken } from "../config/stackConfig";
 import { ROLES_THE_STACK_ASSIGNS } from "../bootstrap/roles";
 

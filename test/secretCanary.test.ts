@@ -39,7 +39,7 @@ describe("no tool prints a secret", () => {
       ),
     );
     for (const format of [[], ["--json"]]) {
-      const { code, stdout, stderr } = await runTool("plan.ts", "--stack", "canary", "--dir", dir, ...format);
+      const { code, stdout, stderr } = await runTool("plan", "--stack", "canary", "--dir", dir, ...format);
       expect(code).toBe(1);
       expect(stderr + stdout).toMatch(/holds a secret in plain text/);
       expectNoCanary(stdout, stderr);
@@ -68,7 +68,7 @@ describe("no tool prints a secret", () => {
     const state = path.join(tmp, "state.json");
     fs.writeFileSync(state, JSON.stringify(exported));
     for (const format of ["text", "markdown", "json", "sarif"]) {
-      const { code, stdout, stderr } = await runTool("policy.ts", "--state", state, "--format", format);
+      const { code, stdout, stderr } = await runTool("policy", "--state", state, "--format", format);
       expect(code).toBe(1);
       expect(stdout).toMatch(/apns-token-auth-required/);
       expectNoCanary(stdout, stderr);
@@ -78,7 +78,7 @@ describe("no tool prints a secret", () => {
   it("doctor: an outputs file holding the Send connection string, read and rejected", async () => {
     const outputs = path.join(tmp, "outputs.json");
     fs.writeFileSync(outputs, JSON.stringify({ hubSendConnectionString: `SharedAccessKey=${CANARY}` }));
-    const { code, stdout, stderr } = await runTool("doctor.ts", "--outputs", outputs);
+    const { code, stdout, stderr } = await runTool("doctor", "--outputs", outputs);
     expect(code).toBe(2);
     expect(stderr).toMatch(/no valid ACS id/);
     expectNoCanary(stdout, stderr);

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot, runTool } from "../support/runTool";
 
-const plan = (...args: string[]) => runTool("bootstrapPlan.ts", ...args);
+const plan = (...args: string[]) => runTool("plan:bootstrap", ...args);
 
 function stackDirWith(stackYaml: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-bootstrap-"));

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { BUILT_IN_ROLES } from "../../components/azureRoles";
-import { BootstrapPlan, runBootstrapPlan } from "../../tools/bootstrapPlan";
+import { BootstrapPlan, runBootstrapPlan } from "../../tools/plan/bootstrapPlan";
 import type { RegisteredResource } from "../../tools/mocks/mockRuntime";
 import { committedStacks } from "../../tools/shared/stackFiles";
 import { projectRoot } from "../support/runTool";

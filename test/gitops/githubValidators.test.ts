@@ -67,7 +67,7 @@ describe("SARIF Multitool with GitHub's rules", () => {
     const state = path.join(tmp, `${name}.json`);
     fs.writeFileSync(state, JSON.stringify(exported));
     const file = path.join(tmp, `${name}.sarif`);
-    await runToolWithEnv(GITHUB_ENV, "policy.ts", "--state", state, "--stack", "dev", "--report", `sarif=${file}`);
+    await runToolWithEnv(GITHUB_ENV, "policy", "--state", state, "--stack", "dev", "--report", `sarif=${file}`);
     return file;
   }
 

@@ -56,7 +56,7 @@ describe("the pull request's policy comment", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-comment-"));
     fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  acs-notifications:location: Mars\n");
-    const failed = await runTool("plan.ts", "--stack", "dev", "--dir", dir);
+    const failed = await runTool("plan", "--stack", "dev", "--dir", dir);
     expect(failed.code).toBe(1);
 
     const github = fakeGitHub([

@@ -289,7 +289,7 @@ describe("committed stacks", () => {
 
   it.each(stacks)("`npm run plan -- --stack %s` succeeds, with its policy config", async (stack) => {
     expect(fs.existsSync(path.join(projectRoot, "policies", "config", `${stack}.json`))).toBe(true);
-    const { code, stdout, stderr } = await runTool("plan.ts", "--stack", stack);
+    const { code, stdout, stderr } = await runTool("plan", "--stack", stack);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toMatch(new RegExp(`on stack '${stack}'.*\\n(?: {2}.*\\n)*? {2}no violations\\.`));
   });

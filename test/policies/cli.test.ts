@@ -20,7 +20,7 @@ describe("npm run policy -- --state FILE", () => {
 
   it("passes a compliant stack export", async () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
-    const { code, stdout } = await tool("policy.ts", "--state", state, "--policy-config", functionPath);
+    const { code, stdout } = await tool("policy", "--state", state, "--policy-config", functionPath);
     expect(stdout).toMatch(
       /on stack 'dev' \(state export ok\.json\):\n {2}Config: function-path\.json\. Resources checked: 8\.\n {2}no violations\./,
     );
@@ -34,7 +34,7 @@ describe("npm run policy -- --state FILE", () => {
     const sarifFile = path.join(tmp, "out", "prod.sarif");
     const mdFile = path.join(tmp, "out", "prod.md");
     const { code, stdout } = await tool(
-      "policy.ts",
+      "policy",
       "--state",
       state,
       "--format",
@@ -56,7 +56,7 @@ describe("npm run policy -- --state FILE", () => {
   });
 
   it("explains a file that is not a stack export", async () => {
-    const { code, stderr } = await tool("policy.ts", "--state", writeJson("nope.json", { hello: 1 }));
+    const { code, stderr } = await tool("policy", "--state", writeJson("nope.json", { hello: 1 }));
     expect(code).toBe(1);
     expect(stderr).toMatch(/not a `pulumi stack export` file/);
   });
@@ -64,7 +64,7 @@ describe("npm run policy -- --state FILE", () => {
   it("names the problem in an invalid policy config", async () => {
     const state = writeJson("ok2.json", stackExport(Object.values(compliantStack("dev"))));
     const { code, stderr } = await tool(
-      "policy.ts",
+      "policy",
       "--state",
       state,
       "--policy-config",
@@ -75,7 +75,7 @@ describe("npm run policy -- --state FILE", () => {
   });
 
   it("requires --state", async () => {
-    const { code, stderr } = await tool("policy.ts", "--format", "sarif");
+    const { code, stderr } = await tool("policy", "--format", "sarif");
     expect(code).toBe(2);
     expect(stderr).toMatch(/--state is required/);
   });
@@ -87,7 +87,7 @@ describe("npm run plan with the policy pack", () => {
     fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(tmp, "Pulumi.yaml"));
     fs.writeFileSync(path.join(tmp, "Pulumi.prod.yaml"), dev.replace("namePrefix: acsnotif-dev", "namePrefix: acsnotif-prod"));
     const { code, stdout } = await tool(
-      "plan.ts",
+      "plan",
       "--stack",
       "prod",
       "--dir",
@@ -103,7 +103,7 @@ describe("npm run plan with the policy pack", () => {
   });
 
   it("adds the policy result to the JSON plan", async () => {
-    const { code, stdout } = await tool("plan.ts", "--json");
+    const { code, stdout } = await tool("plan", "--json");
     expect(code).toBe(0);
     expect(JSON.parse(stdout).policy).toMatchObject({ pack: "acs-notifications", summary: { mandatory: 0 } });
   });

@@ -78,7 +78,7 @@ describe("pulumi stack export files as they come", () => {
 
   it("runs the pack on such an export end to end, reporting what it covered", async () => {
     const { code, stdout, stderr } = await runTool(
-      "policy.ts",
+      "policy",
       "--state",
       writeJson("real.json", realWorldExport()),
       "--format",
@@ -103,7 +103,7 @@ describe("a report never says passed when nothing was checked", () => {
     const md = path.join(tmp, "empty.md");
     const sarif = path.join(tmp, "empty.sarif");
     const { code, stdout } = await runTool(
-      "policy.ts",
+      "policy",
       "--state",
       state,
       "--stack",
@@ -129,7 +129,7 @@ describe("a report never says passed when nothing was checked", () => {
   it("a config that disables every rule is said plainly, and lists the disabled rules", async () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
     const config = writeJson("all-off.json", { all: "disabled" });
-    const { stdout } = await runTool("policy.ts", "--state", state, "--policy-config", config, "--format", "markdown");
+    const { stdout } = await runTool("policy", "--state", state, "--policy-config", config, "--format", "markdown");
     expect(stdout).toMatch(/⚪ nothing was checked: the config disables every rule/);
     expect(stdout).toMatch(/Config: all-off\.json\. Resources checked: 8\./);
     expect(stdout).toMatch(/Disabled rules \(not checked\): apns-token-auth-required, /);
@@ -140,7 +140,7 @@ describe("a report never says passed when nothing was checked", () => {
       "enc.json",
       stackExport(Object.values(compliantStack("dev")), ["connectionString", "apnsCredential"]),
     );
-    const { stdout } = await runTool("policy.ts", "--state", state);
+    const { stdout } = await runTool("policy", "--state", state);
     expect(stdout).toMatch(
       /Encrypted, so not checked \(2\): hub\.apnsCredential, link\.connectionString; export with --show-secrets/,
     );

@@ -47,7 +47,7 @@ describe("the SARIF report", () => {
   async function sarifFor(stack: ReturnType<typeof compliantStack>, env: NodeJS.ProcessEnv = {}, stackName = "dev") {
     const state = path.join(tmp, `${stackName}-${Math.random().toString(36).slice(2)}.json`);
     fs.writeFileSync(state, JSON.stringify(stackExport(Object.values(stack))));
-    const { stdout } = await runToolWithEnv(env, "policy.ts", "--state", state, "--format", "sarif", "--stack", stackName);
+    const { stdout } = await runToolWithEnv(env, "policy", "--state", state, "--format", "sarif", "--stack", stackName);
     return JSON.parse(stdout).runs[0] as {
       results: SarifResult[];
       automationDetails: { id: string };
@@ -109,5 +109,5 @@ describe("the SARIF report", () => {
 });
 
 it("policy --help still works with the anchors in place", async () => {
-  expect((await runTool("policy.ts", "--help")).code).toBe(0);
+  expect((await runTool("policy", "--help")).code).toBe(0);
 });

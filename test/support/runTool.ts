@@ -1,25 +1,37 @@
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const exec = promisify(execFile);
 
-/** Runs one of the project's command-line tools (tools/NAME.ts) as `npm run` would, and never throws on a non-zero exit. */
-export async function runTool(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runToolWithEnv({}, script, ...args);
+const npmScripts = (
+  JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+
+/** The entry file `npm run <name>` starts: tests run the tools the way package.json does. */
+function toolEntry(npmScript: string): string {
+  const entry = /^node scripts\/run-ts\.js (\S+)$/.exec(npmScripts[npmScript] ?? "")?.[1];
+  if (!entry) throw new Error(`package.json has no tool script '${npmScript}'`);
+  return path.join(projectRoot, entry);
+}
+
+/** Runs one of the project's command-line tools by its npm script name (plan, policy, doctor, plan:bootstrap), and never throws on a non-zero exit. */
+export async function runTool(npmScript: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runToolWithEnv({}, npmScript, ...args);
 }
 
 /** Like runTool, with extra environment variables. */
 export async function runToolWithEnv(
   env: NodeJS.ProcessEnv,
-  script: string,
+  npmScript: string,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(
       process.execPath,
-      [path.join(projectRoot, "scripts", "run-ts.js"), path.join(projectRoot, "tools", script), ...args],
+      [path.join(projectRoot, "scripts", "run-ts.js"), toolEntry(npmScript), ...args],
       {
         cwd: projectRoot,
         // A test runner's own Pulumi config must not leak into the tool.

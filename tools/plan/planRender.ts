@@ -1,7 +1,7 @@
 import * as path from "node:path";
-import { mapPropertyValue } from "./shared/propertyValues";
-import type { ProgramOutput, ProgramRecording, RegisteredResource } from "./mocks/mockRuntime";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { mapPropertyValue } from "../shared/propertyValues";
+import type { ProgramOutput, ProgramRecording, RegisteredResource } from "../mocks/mockRuntime";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export type PlanOutput = ProgramOutput;
 

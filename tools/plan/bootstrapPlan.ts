@@ -6,12 +6,12 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
-import { GitHubAndAzureMocks } from "./mocks/githubMocks";
-import { ProgramRecording, runProgramUnderMocks } from "./mocks/mockRuntime";
+import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { GitHubAndAzureMocks } from "../mocks/githubMocks";
+import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { readStackFiles } from "./shared/stackFiles";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { readStackFiles } from "../shared/stackFiles";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export const BOOTSTRAP_DIR = path.join(PROJECT_ROOT, "bootstrap");
 

@@ -1,5 +1,5 @@
-import { CONFIG_NAMESPACE } from "../config/stackConfig";
-import { StackFiles } from "./shared/stackFiles";
+import { CONFIG_NAMESPACE } from "../../config/stackConfig";
+import { StackFiles } from "../shared/stackFiles";
 
 /**
  * Secrets an imported ESC environment provides cannot be seen offline, and the stack file does

@@ -7,17 +7,17 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { markSecretsOpaque } from "../config/opaqueSecrets";
+import { markSecretsOpaque } from "../../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
-import { readStackFiles } from "./shared/stackFiles";
-import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
-import { AzureMocks, AzureMocksOptions } from "./mocks/azureMocks";
-import { ProgramRecording, runProgramUnderMocks } from "./mocks/mockRuntime";
+import { readStackFiles } from "../shared/stackFiles";
+import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { AzureMocks, AzureMocksOptions } from "../mocks/azureMocks";
+import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "./policyReport";
+import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "../policyReport";
 import { resourcesFromRecording } from "./recordedResources";
-import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "./policyRun";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "../policyRun";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export interface PlanArgs {
   readonly stack: string;

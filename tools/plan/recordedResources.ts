@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AnalyzerResource } from "./policyAnalyzer";
-import type { ProgramRecording } from "./mocks/mockRuntime";
-import { mapPropertyValue } from "./shared/propertyValues";
+import type { AnalyzerResource } from "../policyAnalyzer";
+import type { ProgramRecording } from "../mocks/mockRuntime";
+import { mapPropertyValue } from "../shared/propertyValues";
 
 /** Pulumi's wire-format markers. */
 const SIG = pulumi.runtime.specialSigKey;
