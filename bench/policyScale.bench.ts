@@ -15,6 +15,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const size = Number(process.env.BENCH_RESOURCES ?? 20000);
 /** `npm run policy` before it pipelined its calls, converted each resource once and indexed hubs by id. */
 const BASELINE_COMMIT = "f5cf399";
+/** Where `npm run policy` starts, then and now. */
+const BASELINE_ENTRY = "tools/policy.ts";
+const CURRENT_ENTRY = "tools/policy/policy.ts";
 
 interface Sample {
   wallMs: number;
@@ -34,8 +37,8 @@ function baselineCopy(): string {
   return dir;
 }
 
-/** Runs `tools/policy.ts` of a tree with bench/measurePolicy.js preloaded; the report is kept to compare. */
-function measure(tree: string, exportFile: string): Sample {
+/** Runs the policy tool of a tree (its entry file given) with bench/measurePolicy.js preloaded; the report is kept to compare. */
+function measure(tree: string, entry: string, exportFile: string): Sample {
   const resultFile = path.join(os.tmpdir(), `bench-policy-${process.pid}-${Date.now()}.jsonl`);
   const result = spawnSync(
     process.execPath,
@@ -43,7 +46,7 @@ function measure(tree: string, exportFile: string): Sample {
       "-r",
       path.join(root, "bench", "measurePolicy.js"),
       path.join(tree, "scripts", "run-ts.js"),
-      path.join(tree, "tools", "policy.ts"),
+      path.join(tree, entry),
       "--state",
       exportFile,
       "--stack",
@@ -67,8 +70,8 @@ function main() {
   try {
     const samples: Record<"current" | "baseline", Sample[]> = { current: [], baseline: [] };
     for (let i = 0; i < runs; i++) {
-      samples.current.push(measure(root, exportFile));
-      samples.baseline.push(measure(baseline, exportFile));
+      samples.current.push(measure(root, CURRENT_ENTRY, exportFile));
+      samples.baseline.push(measure(baseline, BASELINE_ENTRY, exportFile));
     }
     // The findings must be the same; the current report also says what it covered.
     const findings = (output: string) => output.split("\n").filter((l) => l.startsWith("  ["));

@@ -1,7 +1,7 @@
 import * as path from "node:path";
-import { PolicyAnalyzer } from "../../tools/policyAnalyzer";
-import { resolvePolicyConfig } from "../../tools/policyConfig";
-import { resourcesFromStackExport } from "../../tools/stackExport";
+import { PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
+import { resolvePolicyConfig } from "../../tools/policy/policyConfig";
+import { resourcesFromStackExport } from "../../tools/policy/stackExport";
 import { allPolicies } from "../../policies/rules";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PolicyAnalyzer } from "../../tools/policyAnalyzer";
+import { PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
 import { allPolicies } from "../../policies/rules";
 
 /**

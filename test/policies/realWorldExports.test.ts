@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readStackExport, StackExportError } from "../../tools/stackExport";
+import { readStackExport, StackExportError } from "../../tools/policy/stackExport";
 import { acsEventSubscriptions } from "../../policies/rules/eventGrid";
 import { StackGraph } from "../../policies/rules/stackGraph";
 import { compliantStack } from "./fixtures";

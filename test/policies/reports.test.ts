@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import type { Diagnostic, PackInfo } from "../../tools/policyAnalyzer";
-import { PolicyRun, renderJson, renderMarkdown, renderSarif, renderText } from "../../tools/policyReport";
+import type { Diagnostic, PackInfo } from "../../tools/policy/policyAnalyzer";
+import { PolicyRun, renderJson, renderMarkdown, renderSarif, renderText } from "../../tools/policy/policyReport";
 
 const schema = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
 

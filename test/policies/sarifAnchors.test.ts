@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { anchorsFor, configKeyLines } from "../../tools/policyAnchors";
+import { anchorsFor, configKeyLines } from "../../tools/policy/policyAnchors";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";
 import { projectRoot, runTool, runToolWithEnv } from "../support/runTool";

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { PolicyAnalyzer } from "../../tools/policyAnalyzer";
-import { resolvePolicyConfig } from "../../tools/policyConfig";
-import { resourcesFromStackExport } from "../../tools/stackExport";
+import { PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
+import { resolvePolicyConfig } from "../../tools/policy/policyConfig";
+import { resourcesFromStackExport } from "../../tools/policy/stackExport";
 import { allPolicies, anyResourceRuleChecks } from "../../policies/rules";
 import { typesCheckedBy } from "../../policies/rules/policyDefinition";
 import { StackGraph } from "../../policies/rules/stackGraph";

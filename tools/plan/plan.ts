@@ -14,9 +14,9 @@ import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli
 import { AzureMocks, AzureMocksOptions } from "../mocks/azureMocks";
 import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "../policyReport";
+import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "../policy/policyReport";
 import { resourcesFromRecording } from "./recordedResources";
-import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "../policyRun";
+import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "../policy/policyRun";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export interface PlanArgs {

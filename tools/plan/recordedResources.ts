@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AnalyzerResource } from "../policyAnalyzer";
+import type { AnalyzerResource } from "../policy/policyAnalyzer";
 import type { ProgramRecording } from "../mocks/mockRuntime";
 import { mapPropertyValue } from "../shared/propertyValues";
 

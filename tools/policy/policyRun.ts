@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { userPath } from "./shared/cli";
+import { userPath } from "../shared/cli";
 import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
-import { anyResourceRuleChecks } from "../policies/rules";
-import { CONFIG_NAMESPACE } from "../config/stackConfig";
+import { anyResourceRuleChecks } from "../../policies/rules";
+import { CONFIG_NAMESPACE } from "../../config/stackConfig";
 import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 

@@ -5,9 +5,9 @@
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, an empty export or an error, 2 bad usage.
  */
 import * as path from "node:path";
-import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
-import { readJsonFile } from "./shared/readFiles";
-import { stackOfUrn } from "../policies/rules/props";
+import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { readJsonFile } from "../shared/readFiles";
+import { stackOfUrn } from "../../policies/rules/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { readStackExport, StackExportError } from "./stackExport";

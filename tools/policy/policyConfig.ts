@@ -1,5 +1,5 @@
 import Ajv from "ajv";
-import { readJsonFile } from "./shared/readFiles";
+import { readJsonFile } from "../shared/readFiles";
 import type { EnforcementLevel, PackInfo, PolicyConfig } from "./policyAnalyzer";
 
 /**

@@ -5,7 +5,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 /**
  * Drives the policy pack the way the Pulumi engine does: starts `policies/index.ts` as its own

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stackNameProblem } from "./shared/cli";
+import { stackNameProblem } from "../shared/cli";
 
 /**
  * Where in the repository a policy finding points, for code scanning: GitHub tracks an alert by
