@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { parseDoctorArgs, targetFrom } from "../../tools/doctor";
+import { parseDoctorArgs, targetFrom } from "../../tools/doctor/doctor";
 import { renderTestSend } from "../../tools/doctor/report";
 import { tagForUser, testSend } from "../../tools/doctor/testSend";
 import { userTag } from "../../function/src/tags";

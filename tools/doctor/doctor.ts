@@ -5,16 +5,16 @@
  * Exit codes: 0 no failure, 1 a check failed (or Azure could not be read), 2 bad usage.
  */
 import { execFileSync } from "node:child_process";
-import { parseCommunicationServiceId, parseNotificationHubId } from "../components/armResourceId";
-import { withDeadline } from "../components/requestLimits";
-import { parseCli, reportError, stackNameProblem, userPath } from "./shared/cli";
-import { readJsonFile } from "./shared/readFiles";
-import { committedStacks, readStackFiles } from "./shared/stackFiles";
-import { createDoctorClients } from "./doctor/azureClients";
-import { DoctorTarget, runDoctor } from "./doctor/checks";
-import { renderChecks, renderTestSend } from "./doctor/report";
-import { tagForUser, testSend } from "./doctor/testSend";
-import { PROJECT_ROOT } from "./shared/projectRoot";
+import { parseCommunicationServiceId, parseNotificationHubId } from "../../components/armResourceId";
+import { withDeadline } from "../../components/requestLimits";
+import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { readJsonFile } from "../shared/readFiles";
+import { committedStacks, readStackFiles } from "../shared/stackFiles";
+import { createDoctorClients } from "./azureClients";
+import { DoctorTarget, runDoctor } from "./checks";
+import { renderChecks, renderTestSend } from "./report";
+import { tagForUser, testSend } from "./testSend";
+import { PROJECT_ROOT } from "../shared/projectRoot";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */
