@@ -21,7 +21,7 @@ interface Sample {
 /** A copy of the program whose azure-native imports go through the package root. */
 function makeRootImportCopy(): string {
   const dir = fs.mkdtempSync(path.join(root, ".bench-root-import-"));
-  for (const sub of ["config", "components", "tools", "function"])
+  for (const sub of ["config", "azure", "components", "tools", "function", "policies"])
     fs.cpSync(path.join(root, sub), path.join(dir, sub), { recursive: true });
   for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json"])
     fs.copyFileSync(path.join(root, file), path.join(dir, file));

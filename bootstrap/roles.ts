@@ -3,7 +3,7 @@
  * The two custom roles are defined once, in `gitops/*.json` (so `az role definition create` can
  * use them without the bootstrap), and read from there.
  */
-import { BUILT_IN_ROLES } from "../components/azureRoles";
+import { BUILT_IN_ROLES } from "../azure/roles";
 import previewRoleFile from "../gitops/preview-role.json";
 import vaultPurgeRoleFile from "../gitops/vault-purge-role.json";
 

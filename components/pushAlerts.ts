@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { APP_INSIGHTS_METRICS, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "./pushMetrics";
+import { APP_INSIGHTS_METRICS, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */

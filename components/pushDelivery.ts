@@ -6,11 +6,11 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
-import { BUILT_IN_ROLES, roleDefinitionId } from "./azureRoles";
+import { BUILT_IN_ROLES, roleDefinitionId } from "../azure/roles";
 import { DeletedVaultPurge } from "./deletedVaultPurge";
 import { FunctionCodeDeployment } from "./functionCodeDeployment";
 import type { FunctionPackage } from "./functionPackage";
-import { keyVaultName, scmHostOf, storageAccountName } from "./globalNames";
+import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalNames";
 
 import { PUSH_FUNCTION_NAME } from "../function/src/contract";
 import { SETTINGS } from "../function/src/settings";

@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/identity";
-import { ARM_ENDPOINT_ENV } from "../components/armEndpoint";
+import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
 import {
   createDeletedVaultPurgeProvider,
   DeletedVaultInputs,

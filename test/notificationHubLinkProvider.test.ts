@@ -1,6 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
-import { ARM_ENDPOINT_ENV } from "../components/armEndpoint";
-import { connectionStringFingerprint } from "../components/hubConnectionString";
+import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
+import { connectionStringFingerprint } from "../azure/hubConnectionString";
 import {
   createNotificationHubLinkProvider,
   LinkInputs,

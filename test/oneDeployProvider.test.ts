@@ -12,7 +12,7 @@ import {
   SCM_ENDPOINT_ENV,
   scmTokenScope,
 } from "../components/oneDeployProvider";
-import { scmHostOf } from "../components/globalNames";
+import { scmHostOf } from "../azure/globalNames";
 import { FakeScm, fakeScmCa } from "./support/fakeScm";
 
 const APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/push-func";

@@ -1,4 +1,4 @@
-import { parseHubConnectionString, redactSecrets } from "../components/hubConnectionString";
+import { parseHubConnectionString, redactSecrets } from "../azure/hubConnectionString";
 import { validateLinkInputs } from "../components/notificationHubLinkProvider";
 import { readSettings, SETTINGS } from "../function/src/settings";
 import { armExample } from "./support/azureFixtures";

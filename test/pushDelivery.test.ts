@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mocks/mockRuntime";
 import { existingSystemTopicProblem, PushDelivery, PushDeliveryArgs } from "../components/pushDelivery";
 import { CommunicationServices } from "../components/communicationServices";
-import { BUILT_IN_ROLES } from "../components/azureRoles";
+import { BUILT_IN_ROLES } from "../azure/roles";
 import { settleRegistrations } from "./support/settle";
 
 const SUB = "00000000-0000-0000-0000-000000000000";

@@ -1,10 +1,4 @@
-import {
-  APP_INSIGHTS_METRICS,
-  HUB_FAILURE_CATEGORIES,
-  HUB_METRICS,
-  MetricRef,
-  SYSTEM_TOPIC_METRICS,
-} from "../components/pushMetrics";
+import { APP_INSIGHTS_METRICS, HUB_FAILURE_CATEGORIES, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
 import { publishedMetrics } from "./support/publishedMetrics";
 import { startMockRuntime } from "../tools/mocks/mockRuntime";
 import { PushAlerts } from "../components/pushAlerts";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { BUILT_IN_ROLES } from "../../components/azureRoles";
+import { BUILT_IN_ROLES } from "../../azure/roles";
 import { BootstrapPlan, runBootstrapPlan } from "../../tools/plan/bootstrapPlan";
 import type { RegisteredResource } from "../../tools/mocks/mockRuntime";
 import { committedStacks } from "../../tools/shared/stackFiles";

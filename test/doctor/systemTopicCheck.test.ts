@@ -1,7 +1,7 @@
 import type { DoctorClients } from "../../tools/doctor/azureClients";
 import type { CheckResult, DoctorTarget } from "../../tools/doctor/checks";
 import { checkSystemTopic, EVENT_GRID_API_VERSION } from "../../tools/doctor/systemTopicCheck";
-import { networkFailure } from "../../components/requestLimits";
+import { networkFailure } from "../../azure/requestLimits";
 import { armExample } from "../support/azureFixtures";
 
 /*

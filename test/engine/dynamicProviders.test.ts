@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/identity";
-import { ARM_ENDPOINT_ENV } from "../../components/armEndpoint";
+import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../../components/deletedVaultPurgeProvider";

@@ -194,9 +194,14 @@ describe("GitHub workflows", () => {
       "Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action",
     ]);
     // Every invoke the program makes in a preview is covered: the hub keys (listKeys), the rest are reads.
-    const invokes = fs
-      .readdirSync(path.join(projectRoot, "components"))
-      .flatMap((f) => [...fs.readFileSync(path.join(projectRoot, "components", f), "utf8").matchAll(/\b(\w+)\.(\w+)Output\(/g)])
+    const programFiles = ["components", "azure"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(projectRoot, dir), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => path.join(projectRoot, dir, f)),
+    );
+    const invokes = [path.join(projectRoot, "index.ts"), ...programFiles]
+      .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\b(\w+)\.(\w+)Output\(/g)])
       .map((m) => m[2]);
     expect([...new Set(invokes)].sort()).toEqual(["getClientConfig", "getSystemTopic", "listNotificationHubKeys"]);
   });

@@ -1,8 +1,8 @@
 import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions, PipelinePolicy } from "@azure/core-rest-pipeline";
-import { armEndpoint } from "../../components/armEndpoint";
-import { createArmRestClient } from "../../components/armRestClient";
-import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../components/requestLimits";
+import { armEndpoint } from "../../azure/armEndpoint";
+import { createArmRestClient } from "../../azure/armRestClient";
+import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../azure/requestLimits";
 
 /**
  * The Azure SDK clients the doctor reads with, all pointed at the same ARM endpoint

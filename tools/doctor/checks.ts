@@ -1,9 +1,9 @@
-import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../components/armResourceId";
-import { connectionStringFingerprint } from "../../components/hubConnectionString";
+import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
+import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
 import { checkPushSender } from "./pushSenderChecks";
-import { isNetworkFailure } from "../../components/requestLimits";
+import { isNetworkFailure } from "../../azure/requestLimits";
 import {
   APP_INSIGHTS_METRICS,
   HUB_FAILURE_CATEGORIES,
@@ -11,7 +11,7 @@ import {
   MetricAggregation,
   MetricRef,
   SYSTEM_TOPIC_METRICS,
-} from "../../components/pushMetrics";
+} from "../../azure/pushMetrics";
 
 /**
  * The ACS push troubleshooting guide as checks against a deployed environment. Each check reads

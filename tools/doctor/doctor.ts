@@ -5,8 +5,8 @@
  * Exit codes: 0 no failure, 1 a check failed (or Azure could not be read), 2 bad usage.
  */
 import { execFileSync } from "node:child_process";
-import { parseCommunicationServiceId, parseNotificationHubId } from "../../components/armResourceId";
-import { withDeadline } from "../../components/requestLimits";
+import { parseCommunicationServiceId, parseNotificationHubId } from "../../azure/armResourceId";
+import { withDeadline } from "../../azure/requestLimits";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { readJsonFile } from "../shared/readFiles";
 import { committedStacks, readStackFiles } from "../shared/stackFiles";

@@ -2,7 +2,7 @@ import { SETTINGS } from "../../function/src/settings";
 import { PUSH_FUNCTION_NAME } from "../../function/src/contract";
 import type { DoctorClients } from "./azureClients";
 import type { CheckResult, CheckStatus, DoctorTarget } from "./checks";
-import { isNetworkFailure } from "../../components/requestLimits";
+import { isNetworkFailure } from "../../azure/requestLimits";
 
 export const WEB_API_VERSION = "2024-04-01";
 

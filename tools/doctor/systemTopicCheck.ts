@@ -1,4 +1,4 @@
-import { sameResourceId } from "../../components/armResourceId";
+import { sameResourceId } from "../../azure/armResourceId";
 import type { DoctorClients } from "./azureClients";
 import type { CheckResult, DoctorTarget } from "./checks";
 

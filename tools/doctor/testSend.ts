@@ -1,5 +1,5 @@
 import type { NotificationHubsClientOptions } from "@azure/notification-hubs";
-import { REQUEST_TIMEOUT_MS, withRequestLimits } from "../../components/requestLimits";
+import { REQUEST_TIMEOUT_MS, withRequestLimits } from "../../azure/requestLimits";
 
 /** One registration's answer to a test send, with the device handle shortened (it identifies a device). */
 export interface TestSendResult {

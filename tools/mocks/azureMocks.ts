@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { connectionStringFingerprint } from "../../components/hubConnectionString";
+import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 
 /**
  * Pulumi mocks that answer like Azure would: ARM ids, names and computed outputs for every
