@@ -4,7 +4,7 @@ import { readStackConfig, secretInput } from "./config/readStackConfig";
 import { APNS_ENDPOINTS } from "./config/stackConfig";
 import { CommunicationServices } from "./components/communicationServices";
 import { NotificationHub } from "./components/notificationHub";
-import { NotificationHubLink } from "./components/notificationHubLink";
+import { NotificationHubLink } from "./components/link/notificationHubLink";
 import { functionPackage } from "./components/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
 import { PushAlerts } from "./components/pushAlerts";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput } from "../tools/mocks/mockRuntime";
 import { CommunicationServices } from "../components/communicationServices";
-import { NotificationHubLink } from "../components/notificationHubLink";
+import { NotificationHubLink } from "../components/link/notificationHubLink";
 import { settleRegistrations } from "./support/settle";
 
 const SUB = "00000000-0000-0000-0000-000000000000";

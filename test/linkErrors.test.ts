@@ -1,4 +1,4 @@
-import { explainLinkError, isLinkError, LinkFailureCase, linkError } from "../components/linkErrors";
+import { explainLinkError, isLinkError, LinkFailureCase, linkError } from "../components/link/linkErrors";
 
 // What `pulumi up` tells a user when linking fails decides whether they can fix it: each way ARM, the
 // network or the credential chain fails must land on its troubleshooting case, with that case's advice.

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
-import { createNotificationHubLinkProvider } from "../components/notificationHubLinkProvider";
+import { createNotificationHubLinkProvider } from "../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../components/deletedVaultPurgeProvider";
 import { withDeadline } from "../azure/requestLimits";

@@ -6,8 +6,8 @@ import {
   LinkInputs,
   LinkOutputs,
   validateLinkInputs,
-} from "../components/notificationHubLinkProvider";
-import { isLinkError, LinkError } from "../components/linkErrors";
+} from "../components/link/notificationHubLinkProvider";
+import { isLinkError, LinkError } from "../components/link/linkErrors";
 import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "./support/fakeArm";
 import { armExample } from "./support/azureFixtures";
 

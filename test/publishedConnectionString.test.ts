@@ -1,5 +1,5 @@
 import { parseHubConnectionString, redactSecrets } from "../azure/hubConnectionString";
-import { validateLinkInputs } from "../components/notificationHubLinkProvider";
+import { validateLinkInputs } from "../components/link/notificationHubLinkProvider";
 import { readSettings, SETTINGS } from "../function/src/settings";
 import { armExample } from "./support/azureFixtures";
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/identity";
 import type { CommunicationServiceManagementClientOptionalParams } from "@azure/arm-communication";
-import { armEndpoint } from "../azure/armEndpoint";
-import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../azure/armResourceId";
-import { connectionStringFingerprint, parseHubConnectionString } from "../azure/hubConnectionString";
+import { armEndpoint } from "../../azure/armEndpoint";
+import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
+import { connectionStringFingerprint, parseHubConnectionString } from "../../azure/hubConnectionString";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
-import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "../azure/requestLimits";
+import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "../../azure/requestLimits";
 
 /** What the program asks for: link this ACS resource to this hub with this connection string. */
 export interface LinkInputs {

@@ -1,4 +1,4 @@
-import { redactSecrets } from "../azure/hubConnectionString";
+import { redactSecrets } from "../../azure/hubConnectionString";
 
 /**
  * The ways the ACS → hub link fails, named after the troubleshooting guide's cases, so an
