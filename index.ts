@@ -5,7 +5,7 @@ import { APNS_ENDPOINTS } from "./config/stackConfig";
 import { CommunicationServices } from "./components/communicationServices";
 import { NotificationHub } from "./components/notificationHub";
 import { NotificationHubLink } from "./components/link/notificationHubLink";
-import { functionPackage } from "./components/functionPackage";
+import { functionPackage } from "./components/pushSender/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
 import { PushAlerts } from "./components/pushAlerts";
 

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { NotificationHubsClient } from "@azure/notification-hubs";
 import { createHubClient } from "../function/src/hubClient";
-import { functionPackage } from "../components/functionPackage";
+import { functionPackage } from "../components/pushSender/functionPackage";
 import { HubClient, HubNotification, PushSender, SenderLog } from "../function/src/pushSender";
 import { fakeHubCa } from "../test/support/fakeNotificationHubs";
 import { publishedEvent } from "../test/support/azureFixtures";

@@ -8,8 +8,8 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES, roleDefinitionId } from "../azure/roles";
 import { DeletedVaultPurge } from "./deletedVaultPurge";
-import { FunctionCodeDeployment } from "./functionCodeDeployment";
-import type { FunctionPackage } from "./functionPackage";
+import { FunctionCodeDeployment } from "./pushSender/functionCodeDeployment";
+import type { FunctionPackage } from "./pushSender/functionPackage";
 import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalNames";
 
 import { PUSH_FUNCTION_NAME } from "../function/src/contract";

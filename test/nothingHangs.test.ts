@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../components/link/notificationHubLinkProvider";
-import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/oneDeployProvider";
+import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/pushSender/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../components/deletedVaultPurgeProvider";
 import { withDeadline } from "../azure/requestLimits";
 import { createDoctorClients } from "../tools/doctor/azureClients";

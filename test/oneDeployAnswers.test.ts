@@ -3,7 +3,7 @@ import {
   explainDeploymentFailure,
   isDeploymentError,
   statusUrlOf,
-} from "../components/oneDeployProvider";
+} from "../components/pushSender/oneDeployProvider";
 
 const APP = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/push-func";
 const BASE = "https://push-func.scm.azurewebsites.net";

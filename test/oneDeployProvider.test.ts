@@ -11,7 +11,7 @@ import {
   KUDU_STATUS,
   SCM_ENDPOINT_ENV,
   scmTokenScope,
-} from "../components/oneDeployProvider";
+} from "../components/pushSender/oneDeployProvider";
 import { scmHostOf } from "../azure/globalNames";
 import { FakeScm, fakeScmCa } from "./support/fakeScm";
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
-import { buildFunctionPackage, functionPackage } from "../../components/functionPackage";
+import { buildFunctionPackage, functionPackage } from "../../components/pushSender/functionPackage";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../../function/src/contract";
 
 describe("the push sender package", () => {

@@ -12,7 +12,7 @@ export interface FunctionPackage {
   readonly bytes: number;
 }
 
-export const FUNCTION_DIR = path.resolve(__dirname, "..", "function");
+export const FUNCTION_DIR = path.resolve(__dirname, "..", "..", "function");
 
 // Fixed timestamps make the zip byte-for-byte reproducible, so an unchanged function never redeploys.
 const ZIP_EPOCH = new Date("2020-01-01T00:00:00Z");
@@ -40,7 +40,10 @@ function sourceKey(functionDir: string): string {
  * The package for the current sources, built once: a zip for the same sources and lockfile is
  * reused, so a plan or `pulumi up` with no function change pays nothing for it.
  */
-export function functionPackage(outDir = path.resolve(__dirname, "..", ".build"), functionDir = FUNCTION_DIR): FunctionPackage {
+export function functionPackage(
+  outDir = path.resolve(__dirname, "..", "..", ".build"),
+  functionDir = FUNCTION_DIR,
+): FunctionPackage {
   const cached = path.join(outDir, `push-sender-${sourceKey(functionDir)}.zip`);
   if (fs.existsSync(cached)) {
     const zip = fs.readFileSync(cached);
@@ -56,7 +59,7 @@ export function functionPackage(outDir = path.resolve(__dirname, "..", ".build")
  * adds host.json and a package.json pointing at it, and writes a deterministic zip to `outDir`.
  */
 export function buildFunctionPackage(
-  outDir = path.resolve(__dirname, "..", ".build"),
+  outDir = path.resolve(__dirname, "..", "..", ".build"),
   functionDir = FUNCTION_DIR,
 ): FunctionPackage {
   const bundle = buildSync({

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions } from "@azure/core-rest-pipeline";
-import { armEndpoint } from "../azure/armEndpoint";
-import { REQUEST_TIMEOUT_MS, requestLimitsPolicy, withDeadline } from "../azure/requestLimits";
+import { armEndpoint } from "../../azure/armEndpoint";
+import { REQUEST_TIMEOUT_MS, requestLimitsPolicy, withDeadline } from "../../azure/requestLimits";
 
 /**
  * OneDeploy (`POST https://<app>.scm…/api/publish`) as a resource: the way code reaches a Flex
