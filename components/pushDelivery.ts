@@ -7,7 +7,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES, roleDefinitionId } from "../azure/roles";
-import { DeletedVaultPurge } from "./deletedVaultPurge";
+import { DeletedVaultPurge } from "./vaultPurge/deletedVaultPurge";
 import { FunctionCodeDeployment } from "./pushSender/functionCodeDeployment";
 import type { FunctionPackage } from "./pushSender/functionPackage";
 import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalNames";

@@ -4,7 +4,7 @@ import {
   createDeletedVaultPurgeProvider,
   DeletedVaultInputs,
   KEYVAULT_API_VERSION,
-} from "../components/deletedVaultPurgeProvider";
+} from "../components/vaultPurge/deletedVaultPurgeProvider";
 import { FakeKeyVaultArm, fakeKeyVaultCa as ca } from "./support/fakeKeyVaultArm";
 const SUB = "00000000-0000-0000-0000-000000000000";
 const RG_ID = `/subscriptions/${SUB}/resourceGroups/acsnotif-dev-rg`;

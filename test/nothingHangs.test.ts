@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/pushSender/oneDeployProvider";
-import { createDeletedVaultPurgeProvider } from "../components/deletedVaultPurgeProvider";
+import { createDeletedVaultPurgeProvider } from "../components/vaultPurge/deletedVaultPurgeProvider";
 import { withDeadline } from "../azure/requestLimits";
 import { createDoctorClients } from "../tools/doctor/azureClients";
 import { runDoctor } from "../tools/doctor/checks";

@@ -9,7 +9,7 @@ import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/pushSender/oneDeployProvider";
-import { createDeletedVaultPurgeProvider } from "../../components/deletedVaultPurgeProvider";
+import { createDeletedVaultPurgeProvider } from "../../components/vaultPurge/deletedVaultPurgeProvider";
 import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
 import { FakeScm } from "../support/fakeScm";
 import { FakeKeyVaultArm } from "../support/fakeKeyVaultArm";

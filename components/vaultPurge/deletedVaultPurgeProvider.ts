@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArmRestOptions, createArmRestClient } from "../azure/armRestClient";
+import { ArmRestOptions, createArmRestClient } from "../../azure/armRestClient";
 
 /**
  * Key Vault soft delete is always on: a deleted vault keeps its name for its retention period
