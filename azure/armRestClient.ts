@@ -2,10 +2,13 @@ import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions, PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "./armEndpoint";
 import { REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "./requestLimits";
+import { createAuthenticatedPipeline, resolveCredential } from "./authenticatedPipeline";
 
 export interface ArmRestOptions {
   /** Default: DefaultAzureCredential. */
   readonly credential?: () => TokenCredential;
+  /** Default: DEPLOYMENT_RETRIES. */
+  readonly retryOptions?: PipelineOptions["retryOptions"];
   /** TLS trust and retry timings for tests. */
   readonly pipelineOptions?: PipelineOptions;
   /** Per-request limit. Default: REQUEST_TIMEOUT_MS. */
@@ -27,21 +30,14 @@ export interface ArmRequest {
  * per-request timeout, so a silent endpoint fails instead of hanging.
  */
 export async function createArmRestClient(options: ArmRestOptions = {}) {
-  const rest = await import("@azure/core-rest-pipeline");
-  let credential: TokenCredential;
-  if (options.credential) credential = options.credential();
-  else {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    credential = new DefaultAzureCredential();
-  }
   const endpoint = armEndpoint();
-  const pipeline = rest.createPipelineFromOptions({
-    retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
-    ...options.pipelineOptions,
+  const http = await createAuthenticatedPipeline({
+    credential: await resolveCredential(options.credential),
+    scope: `${endpoint}/.default`,
+    limits: options.requestLimits ?? requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+    retryOptions: options.retryOptions,
+    pipelineOptions: options.pipelineOptions,
   });
-  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: `${endpoint}/.default` }));
-  pipeline.addPolicy(options.requestLimits ?? requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
-  const client = rest.createDefaultHttpClient();
   return {
     endpoint,
     send(request: ArmRequest): Promise<PipelineResponse> {
@@ -50,16 +46,12 @@ export async function createArmRestClient(options: ArmRestOptions = {}) {
       if (new URL(url).origin !== new URL(endpoint).origin) {
         return Promise.reject(new Error(`refusing to send an ARM token to ${new URL(url).origin}, which is not ${endpoint}`));
       }
-      return pipeline.sendRequest(
-        client,
-        rest.createPipelineRequest({
-          url,
-          method: request.method,
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          headers: rest.createHttpHeaders(request.body === undefined ? {} : { "content-type": "application/json" }),
-          timeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
-        }),
-      );
+      return http.send({
+        url,
+        method: request.method,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        headers: request.body === undefined ? {} : { "content-type": "application/json" },
+      });
     },
   };
 }

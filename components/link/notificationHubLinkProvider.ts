@@ -6,6 +6,7 @@ import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } f
 import { connectionStringFingerprint, parseHubConnectionString } from "../../azure/hubConnectionString";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
 import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "../../azure/requestLimits";
+import { DEPLOYMENT_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
 
 /** What the program asks for: link this ACS resource to this hub with this connection string. */
 export interface LinkInputs {
@@ -90,13 +91,7 @@ async function armClient(options: LinkProviderOptions, subscriptionId: string) {
   // Loaded on first use: the plan and `pulumi preview` never pay for the Azure SDK.
   const { CommunicationServiceManagementClient } = await import("@azure/arm-communication");
   const endpoint = armEndpoint();
-  let credential: TokenCredential;
-  if (options.credential) {
-    credential = options.credential();
-  } else {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    credential = new DefaultAzureCredential();
-  }
+  const credential = await resolveCredential(options.credential);
   return new CommunicationServiceManagementClient(
     credential,
     subscriptionId,
@@ -105,8 +100,7 @@ async function armClient(options: LinkProviderOptions, subscriptionId: string) {
         endpoint,
         $host: endpoint,
         credentialScopes: [`${endpoint}/.default`],
-        // The pipeline retries 429 (honouring Retry-After) and 5xx with exponential backoff.
-        retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
+        retryOptions: DEPLOYMENT_RETRIES,
         ...options.clientOptions,
       },
       options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,

@@ -5,6 +5,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "../../azure/armEndpoint";
 import { REQUEST_TIMEOUT_MS, requestLimitsPolicy, withDeadline } from "../../azure/requestLimits";
+import { createAuthenticatedPipeline, resolveCredential } from "../../azure/authenticatedPipeline";
 
 /**
  * OneDeploy (`POST https://<app>.scm…/api/publish`) as a resource: the way code reaches a Flex
@@ -100,25 +101,12 @@ export function explainDeploymentFailure(status: number, app: string, detail: st
 }
 
 async function pipelineFor(options: OneDeployOptions) {
-  const rest = await import("@azure/core-rest-pipeline");
-  let credential: TokenCredential;
-  if (options.credential) credential = options.credential();
-  else {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    credential = new DefaultAzureCredential();
-  }
-  const pipeline = rest.createPipelineFromOptions({
-    // 429 (with Retry-After) and 5xx are retried with exponential backoff by the pipeline.
-    retryOptions: { maxRetries: 5, retryDelayInMs: 2_000, maxRetryDelayInMs: 60_000 },
-    ...options.pipelineOptions,
+  return createAuthenticatedPipeline({
+    credential: await resolveCredential(options.credential),
+    scope: scmTokenScope(),
+    limits: requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+    pipelineOptions: options.pipelineOptions,
   });
-  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: scmTokenScope() }));
-  pipeline.addPolicy(requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
-  const client = rest.createDefaultHttpClient();
-  return {
-    send: (init: { url: string; method: "GET" | "POST"; body?: Buffer; headers?: Record<string, string>; timeout: number }) =>
-      pipeline.sendRequest(client, rest.createPipelineRequest({ ...init, headers: rest.createHttpHeaders(init.headers) })),
-  };
 }
 
 // ARM's classic audience per cloud, which Kudu accepts (the one `az account get-access-token` issues).

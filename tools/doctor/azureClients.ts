@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions, PipelinePolicy } from "@azure/core-rest-pipeline";
 import { armEndpoint } from "../../azure/armEndpoint";
 import { createArmRestClient } from "../../azure/armRestClient";
+import { createAuthenticatedPipeline, INTERACTIVE_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
 import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../azure/requestLimits";
 
 /**
@@ -26,28 +27,24 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
     import("@azure/arm-notificationhubs"),
     import("@azure/arm-monitor"),
   ]);
-  let credential = options.credential;
-  if (!credential) {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    credential = new DefaultAzureCredential();
-  }
+  const credential = options.credential ?? (await resolveCredential());
   const endpoint = armEndpoint();
   // One memory of silent hosts for the whole run: a host that did not answer fails every later
   // check at once with the same message, instead of each check waiting out its own timeout.
   const silentHosts = new Map<string, NetworkFailure>();
   const common = withRequestLimits(
-    { retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 }, ...options.pipelineOptions },
+    { retryOptions: INTERACTIVE_RETRIES, ...options.pipelineOptions },
     options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     silentHosts,
   );
-  const resolvedCredential = credential;
   const limits = () => requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, silentHosts);
   return {
     // Blob Storage's data plane (the dead-letter container), with a Storage token.
-    storage: await createStorageRestClient(resolvedCredential, options.pipelineOptions, limits()),
+    storage: await createStorageRestClient(credential, options.pipelineOptions, limits()),
     // For reads no SDK package here models (Event Grid system topics).
     arm: await createArmRestClient({
-      credential: () => resolvedCredential,
+      credential: () => credential,
+      retryOptions: INTERACTIVE_RETRIES,
       pipelineOptions: options.pipelineOptions,
       requestLimits: limits(),
     }),
@@ -80,24 +77,15 @@ async function createStorageRestClient(
   pipelineOptions: PipelineOptions | undefined,
   limits: PipelinePolicy,
 ) {
-  const rest = await import("@azure/core-rest-pipeline");
-  const pipeline = rest.createPipelineFromOptions({
-    retryOptions: { maxRetries: 3, retryDelayInMs: 1_000, maxRetryDelayInMs: 10_000 },
-    ...pipelineOptions,
+  const http = await createAuthenticatedPipeline({
+    credential,
+    scope: "https://storage.azure.com/.default",
+    limits,
+    retryOptions: INTERACTIVE_RETRIES,
+    pipelineOptions,
+    headers: { "x-ms-version": "2023-11-03" },
   });
-  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: "https://storage.azure.com/.default" }));
-  pipeline.addPolicy(limits);
-  const client = rest.createDefaultHttpClient();
   return {
-    send(request: { method: "GET"; url: string }) {
-      return pipeline.sendRequest(
-        client,
-        rest.createPipelineRequest({
-          url: request.url,
-          method: request.method,
-          headers: rest.createHttpHeaders({ "x-ms-version": "2023-11-03" }),
-        }),
-      );
-    },
+    send: (request: { method: "GET"; url: string }) => http.send(request),
   };
 }
