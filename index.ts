@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { readStackConfig, secretInput } from "./config/readStackConfig";
-import { APNS_ENDPOINTS } from "./config/stackConfig";
 import { CommunicationServices } from "./components/communicationServices";
 import { NotificationHub } from "./components/notificationHub";
 import { NotificationHubLink } from "./components/link/notificationHubLink";
@@ -32,7 +31,7 @@ const hub = new NotificationHub(name, {
     keyId: config.apns.keyId,
     teamId: config.apns.teamId,
     bundleId: config.apns.bundleId,
-    endpoint: APNS_ENDPOINTS[config.apns.environment],
+    environment: config.apns.environment,
     token: secretInput(config.apns.token),
   },
   fcmV1: config.fcmV1 && {
@@ -104,6 +103,8 @@ export const acsHostName = acs.hostName;
 export const hubNamespace = hub.namespaceName;
 export const hubName = hub.hubName;
 export const hubId = hub.hubId;
+/** The APNs gateway the hub uses (production or sandbox); what the doctor expects to find. */
+export const apnsEnvironment = config.apns?.environment;
 export const linkedNotificationHubId = link.linkedNotificationHubId;
 export const linkedConnectionStringFingerprint = link.connectionStringFingerprint;
 export const hubSendConnectionString = hub.sendConnectionString;

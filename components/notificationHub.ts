@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { normalizePemPrivateKey } from "./fcmPrivateKey";
+import { apnsEndpointFor, ApnsEnvironment } from "../azure/apnsGateways";
 import * as notificationhubs from "@pulumi/azure-native/notificationhubs";
 
 /** APNs in token (.p8) mode: the only APNs mode ACS can push through. */
@@ -10,8 +11,8 @@ export interface ApnsTokenCredentialArgs {
   readonly teamId: pulumi.Input<string>;
   /** The app's bundle id. */
   readonly bundleId: pulumi.Input<string>;
-  /** APNs gateway: the sandbox endpoint for development builds, production for store builds. */
-  readonly endpoint: pulumi.Input<string>;
+  /** APNs gateway: sandbox for development builds, production for TestFlight and App Store builds. */
+  readonly environment: ApnsEnvironment;
   /** The .p8 key body. */
   readonly token: pulumi.Input<string>;
 }
@@ -164,7 +165,7 @@ function apnsTokenCredential(apns: ApnsTokenCredentialArgs): notificationhubs.No
     keyId: apns.keyId,
     appId: apns.teamId,
     appName: apns.bundleId,
-    endpoint: apns.endpoint,
+    endpoint: apnsEndpointFor(apns.environment),
     token: pulumi.secret(apns.token),
   };
 }

@@ -4,17 +4,10 @@
  * (`readStackConfig.ts`) hands in what it read, so every rule is testable on its own.
  */
 import { normalizePemPrivateKey } from "../components/fcmPrivateKey";
+import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../azure/apnsGateways";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
-
-/** APNs endpoints for token (HTTP/2) authentication, picked by `apns.environment`. */
-export const APNS_ENDPOINTS = {
-  sandbox: "https://api.development.push.apple.com:443/3/device",
-  production: "https://api.push.apple.com:443/3/device",
-} as const;
-
-export type ApnsEnvironment = keyof typeof APNS_ENDPOINTS;
 
 /** Notification Hubs namespace SKUs. */
 export const HUB_SKUS = ["Free", "Basic", "Standard"] as const;
@@ -420,7 +413,7 @@ function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | unde
   );
   const teamId = readString(problems, "apns.teamId", obj.teamId, APPLE_ID, "the 10-character Apple Team ID (A-Z, 0-9)");
   const bundleId = readString(problems, "apns.bundleId", obj.bundleId, BUNDLE_ID, "the app's bundle id, like com.contoso.chat");
-  const environment = readChoice(problems, "apns.environment", obj.environment, ["sandbox", "production"] as const, undefined);
+  const environment = readChoice(problems, "apns.environment", obj.environment, APNS_ENVIRONMENTS, undefined);
   const normalizedToken = readApnsToken(problems, token);
   if (!keyId || !teamId || !bundleId || !environment || !normalizedToken) return undefined;
   return { keyId, teamId, bundleId, environment, token: normalizedToken };

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput, ProgramRecording } from "../tools/mocks/mockRuntime";
 import { NotificationHub, NotificationHubArgs } from "../components/notificationHub";
-import { APNS_ENDPOINTS } from "../config/stackConfig";
 import { settleRegistrations } from "./support/settle";
 
 const HUB = "azure-native:notificationhubs:NotificationHub";
@@ -17,7 +16,7 @@ const happyArgs: NotificationHubArgs = {
     keyId: "ABCDE12345",
     teamId: "TEAM123456",
     bundleId: "com.contoso.chat",
-    endpoint: APNS_ENDPOINTS.production,
+    environment: "production",
     token: "p8-body",
   },
   fcmV1: { projectId: "contoso-chat", clientEmail: "push@contoso-chat.iam.gserviceaccount.com", privateKey: "pem-key" },
@@ -66,6 +65,13 @@ describe("NotificationHub", () => {
     });
     for (const certificateField of ["apnsCertificate", "certificateKey", "thumbprint"])
       expect(apns).not.toHaveProperty(certificateField);
+  });
+
+  it("gives the hub the gateway of the APNs environment it is told", async () => {
+    const sandbox = await build({ ...happyArgs, apns: { ...happyArgs.apns!, environment: "sandbox" } });
+    expect(plain(sandbox.recording.one(HUB).inputs.apnsCredential)).toMatchObject({
+      endpoint: "https://api.development.push.apple.com:443/3/device",
+    });
   });
 
   it("configures FCM v1 and never the legacy GCM credential", async () => {

@@ -119,6 +119,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "acsHostName",
       "acsId",
       "acsName",
+      "apnsEnvironment",
       "applicationInsightsId",
       "deadLetterContainerUrl",
       "deadLetterStorageAccount",
@@ -137,6 +138,8 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "registrationEndpoint",
     ]);
     expect(outputs.hubSendConnectionString.secret).toBe(true);
+    // The gateway the dev stack's hub uses, for the doctor to check against.
+    expect(outputs.apnsEnvironment).toMatchObject({ value: "sandbox", secret: false });
     expect(outputs.linkedNotificationHubId.value).toBe(outputs.hubId.value);
     expect(outputs.acsHostName.value).toMatch(/\.communication\.azure\.com$/);
     for (const name of ["acsId", "hubId", "linkedConnectionStringFingerprint"]) expect(outputs[name].secret).toBe(false);

@@ -54,8 +54,14 @@ export const apnsTokenAuthRequired = resourceRule(
   },
 );
 
-const SANDBOX_HOSTS = ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"];
-const PRODUCTION_HOSTS = ["api.push.apple.com", "gateway.push.apple.com"];
+/**
+ * Apple's gateway hosts per environment. The pack is published alone, so this is a copy of
+ * azure/apnsGateways.ts; a test holds the two equal.
+ */
+export const GATEWAY_HOSTS: Readonly<Record<"production" | "sandbox", readonly string[]>> = {
+  production: ["api.push.apple.com", "gateway.push.apple.com"],
+  sandbox: ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"],
+};
 
 interface EndpointConfig extends RuleConfig {
   readonly environment?: "auto" | "production" | "non-production";
@@ -110,7 +116,11 @@ export const apnsEndpointMatchesEnvironment = resourceRule<EndpointConfig>(
       if (endpoint === UNKNOWN || endpoint === undefined) return [];
       // Stryker disable next-line StringLiteral: equivalent — any string that is not a host is no gateway of Apple's.
       const host = hostOf(endpoint) ?? "";
-      actual = PRODUCTION_HOSTS.includes(host) ? "production" : SANDBOX_HOSTS.includes(host) ? "sandbox" : "unknown endpoint";
+      actual = GATEWAY_HOSTS.production.includes(host)
+        ? "production"
+        : GATEWAY_HOSTS.sandbox.includes(host)
+          ? "sandbox"
+          : "unknown endpoint";
     }
     if (actual === wanted) return [];
     return [

@@ -110,7 +110,7 @@ describe("doctor command line", () => {
     expect(parseDoctorArgs(argv as string[])).toMatch(message);
   });
 
-  it("takes ids from stack outputs, the APNs environment from the committed stack file, and the window from --since", () => {
+  it("takes ids and the APNs environment from stack outputs, and the window from --since", () => {
     const args = parseDoctorArgs(["--stack", "staging", "--since", "7d"]);
     if (typeof args === "string" || "help" in args) throw new Error(String(args));
     const target = targetFrom(args, {
@@ -119,6 +119,7 @@ describe("doctor command line", () => {
       hubSendRuleName: "send",
       linkedConnectionStringFingerprint: "sha256:abc",
       hubSendConnectionString: "[secret]",
+      apnsEnvironment: "production",
     });
     expect(target).toMatchObject({
       acsId: "/a",
@@ -128,6 +129,21 @@ describe("doctor command line", () => {
       apnsEnvironment: "production",
       sinceHours: 168,
     });
+  });
+
+  it("lets --apns-environment win over the output, and ignores an output that names no environment", () => {
+    const parsed = (argv: string[]) => {
+      const args = parseDoctorArgs(argv);
+      if (typeof args === "string" || "help" in args) throw new Error(String(args));
+      return args;
+    };
+    const outputs = { acsId: "/a", hubId: "/h", apnsEnvironment: "production" };
+    expect(targetFrom(parsed(["--stack", "dev", "--apns-environment", "sandbox"]), outputs).apnsEnvironment).toBe("sandbox");
+    expect(targetFrom(parsed(["--stack", "dev"]), { ...outputs, apnsEnvironment: "Production" }).apnsEnvironment).toBeUndefined();
+    expect(targetFrom(parsed(["--stack", "dev"]), { acsId: "/a", hubId: "/h" }).apnsEnvironment).toBeUndefined();
+    expect(parseDoctorArgs(["--stack", "dev", "--apns-environment", "develop"])).toMatch(
+      /--apns-environment must be production or sandbox; got 'develop'/,
+    );
   });
 
   it("without the pulumi CLI, says how to run with --outputs instead", async () => {

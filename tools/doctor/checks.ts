@@ -1,5 +1,6 @@
 import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
+import { apnsEnvironmentOf, apnsHostOf, ApnsEnvironment } from "../../azure/apnsGateways";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
 import { checkPushSender } from "./pushSenderChecks";
@@ -38,7 +39,7 @@ export interface DoctorTarget {
   /** `linkedConnectionStringFingerprint` from the stack outputs. */
   readonly linkedFingerprint?: string;
   /** Which APNs gateway the hub should use. Default: not checked. */
-  readonly apnsEnvironment?: "production" | "sandbox";
+  readonly apnsEnvironment?: ApnsEnvironment;
   readonly eventGridSystemTopicId?: string;
   readonly eventSubscriptionName?: string;
   readonly applicationInsightsId?: string;
@@ -49,11 +50,6 @@ export interface DoctorTarget {
   /** Metrics window. */
   readonly sinceHours: number;
 }
-
-const APNS_HOSTS = {
-  production: ["api.push.apple.com", "gateway.push.apple.com"],
-  sandbox: ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"],
-};
 
 /** Turns an Azure SDK error into a sentence; never the raw response. */
 export function explainAzureError(error: unknown, reading: string): string {
@@ -80,13 +76,6 @@ export function explainAzureError(error: unknown, reading: string): string {
 const readFailureStatus = (error: unknown): CheckStatus => (isNetworkFailure(error) ? "fail" : "warn");
 
 const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statusCode === 404;
-const hostOf = (endpoint: string) => {
-  try {
-    return new URL(endpoint).hostname.toLowerCase();
-  } catch {
-    return endpoint.toLowerCase();
-  }
-};
 
 interface PnsCredentials {
   apnsCredential?: { properties?: Record<string, string | undefined> };
@@ -379,8 +368,8 @@ function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: Ch
       });
     }
     if (target.apnsEnvironment && apns.endpoint) {
-      const host = hostOf(apns.endpoint);
-      const ok = APNS_HOSTS[target.apnsEnvironment].includes(host);
+      const host = apnsHostOf(apns.endpoint);
+      const ok = apnsEnvironmentOf(apns.endpoint) === target.apnsEnvironment;
       add({
         id: "apns-endpoint",
         title: "APNs gateway matches the environment",

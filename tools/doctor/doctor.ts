@@ -9,16 +9,19 @@ import { parseCommunicationServiceId, parseNotificationHubId } from "../../azure
 import { withDeadline } from "../../azure/requestLimits";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { readJsonFile } from "../shared/readFiles";
-import { committedStacks, readStackFiles } from "../shared/stackFiles";
 import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
 import { renderChecks, renderTestSend } from "./report";
 import { tagForUser, testSend } from "./testSend";
-import { PROJECT_ROOT } from "../shared/projectRoot";
+import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../../azure/apnsGateways";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */
 const DOCTOR_DEADLINE_MS = Math.max(1, Number(process.env.ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS) || 180) * 1000;
+/** The APNs environment a value names (an option or the stack's `apnsEnvironment` output), if any. */
+const apnsEnvironmentNamed = (v: unknown): ApnsEnvironment | undefined =>
+  APNS_ENVIRONMENTS.find((environment) => environment === v);
+
 const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
        npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG) [--platform apple|fcmv1|all] [--json]
 
@@ -39,7 +42,7 @@ export interface DoctorArgs {
   hubId?: string;
   rule?: string;
   sinceHours: number;
-  apnsEnvironment?: "production" | "sandbox";
+  apnsEnvironment?: ApnsEnvironment;
   json: boolean;
   user?: string;
   tag?: string;
@@ -92,9 +95,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
   }
   const environment = v["apns-environment"];
   if (environment !== undefined) {
-    if (environment !== "production" && environment !== "sandbox")
-      return `--apns-environment must be production or sandbox; got '${environment}'`;
-    args.apnsEnvironment = environment;
+    args.apnsEnvironment = apnsEnvironmentNamed(environment);
+    if (!args.apnsEnvironment) return `--apns-environment must be production or sandbox; got '${environment}'`;
   }
   if (v.platform !== undefined) {
     if (v.platform !== "apple" && v.platform !== "fcmv1" && v.platform !== "all")
@@ -137,14 +139,6 @@ function readOutputs(args: DoctorArgs): Outputs {
 
 const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== "" ? v : undefined);
 
-/** What the committed stack file says about the APNs gateway, when the stack is one of this repository's. */
-function apnsEnvironmentOfStack(stack: string | undefined): "production" | "sandbox" | undefined {
-  if (!stack || !committedStacks(PROJECT_ROOT).includes(stack)) return undefined;
-  const apns = readStackFiles(PROJECT_ROOT, stack).config["acs-notifications:apns"];
-  const environment = apns ? (JSON.parse(apns) as { environment?: string }).environment : undefined;
-  return environment === "production" || environment === "sandbox" ? environment : undefined;
-}
-
 export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
   return {
     acsId: args.acsId ?? str(outputs.acsId) ?? "",
@@ -152,7 +146,7 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
     sendRuleName: args.rule ?? str(outputs.hubSendRuleName),
     registrationRuleName: str(outputs.hubRegistrationRuleName),
     linkedFingerprint: str(outputs.linkedConnectionStringFingerprint),
-    apnsEnvironment: args.apnsEnvironment ?? apnsEnvironmentOfStack(args.stack),
+    apnsEnvironment: args.apnsEnvironment ?? apnsEnvironmentNamed(outputs.apnsEnvironment),
     eventGridSystemTopicId: str(outputs.eventGridSystemTopicId),
     eventSubscriptionName: str(outputs.eventSubscriptionName),
     applicationInsightsId: str(outputs.applicationInsightsId),

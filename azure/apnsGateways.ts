@@ -1,0 +1,42 @@
+/**
+ * Apple's APNs gateways: the one place that says which endpoint an environment uses and which
+ * environment an endpoint belongs to. The config picks an environment, the hub component turns it
+ * into the endpoint, the doctor reads a deployed hub's endpoint back. (The policy pack keeps its
+ * own copy so it can be published alone; a test holds the two equal.)
+ */
+export type ApnsEnvironment = "production" | "sandbox";
+
+export const APNS_ENVIRONMENTS: readonly ApnsEnvironment[] = ["sandbox", "production"];
+
+/** The token-mode (HTTP/2) endpoint a hub is given for each environment. */
+const ENDPOINTS: Record<ApnsEnvironment, string> = {
+  sandbox: "https://api.development.push.apple.com:443/3/device",
+  production: "https://api.push.apple.com:443/3/device",
+};
+
+/**
+ * Every host of each environment Notification Hubs may report: the HTTP/2 hosts and the legacy
+ * binary-protocol gateways an older hub (or the portal) may still hold.
+ */
+export const APNS_GATEWAY_HOSTS: Record<ApnsEnvironment, readonly string[]> = {
+  production: ["api.push.apple.com", "gateway.push.apple.com"],
+  sandbox: ["api.development.push.apple.com", "api.sandbox.push.apple.com", "gateway.sandbox.push.apple.com"],
+};
+
+export function apnsEndpointFor(environment: ApnsEnvironment): string {
+  return ENDPOINTS[environment];
+}
+
+/** The environment of an endpoint (a URL or a bare host); undefined when it is no gateway of Apple's. */
+export function apnsEnvironmentOf(endpoint: string): ApnsEnvironment | undefined {
+  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
+  if (!URL.canParse(url)) return undefined;
+  const host = new URL(url).hostname.toLowerCase();
+  return APNS_ENVIRONMENTS.find((environment) => APNS_GATEWAY_HOSTS[environment].includes(host));
+}
+
+/** The host of an endpoint, for messages; the text itself when it is not a URL. */
+export function apnsHostOf(endpoint: string): string {
+  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
+  return URL.canParse(url) ? new URL(url).hostname.toLowerCase() : endpoint.toLowerCase();
+}
