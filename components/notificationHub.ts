@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { normalizePemPrivateKey } from "./fcmPrivateKey";
-import { apnsEndpointFor, ApnsEnvironment } from "../azure/apnsGateways";
+import { apnsEndpointFor, ApnsEnvironment } from "../azure/apns";
 import * as notificationhubs from "@pulumi/azure-native/notificationhubs";
 
 /** APNs in token (.p8) mode: the only APNs mode ACS can push through. */

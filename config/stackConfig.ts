@@ -4,7 +4,7 @@
  * (`readStackConfig.ts`) hands in what it read, so every rule is testable on its own.
  */
 import { normalizePemPrivateKey } from "../components/fcmPrivateKey";
-import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../azure/apnsGateways";
+import { APNS_CERTIFICATE_FIELDS, APNS_ENVIRONMENTS, ApnsEnvironment } from "../azure/apns";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
@@ -401,7 +401,8 @@ function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | unde
     return undefined;
   }
   reportUnknownFields(problems, "apns", obj, ["keyId", "teamId", "bundleId", "environment"]);
-  if (obj.apnsCertificate !== undefined || obj.certificateKey !== undefined || obj.thumbprint !== undefined) {
+  // A hub's certificate-mode fields pasted into the config.
+  if (APNS_CERTIFICATE_FIELDS.some((field) => obj[field] !== undefined)) {
     problems.add("apns", "uses certificate authentication, which ACS push does not support: use a .p8 token key.");
   }
   const keyId = readString(

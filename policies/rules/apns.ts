@@ -2,8 +2,9 @@ import { resourceRule, RuleConfig } from "./policyDefinition";
 import { isSet, read, readString, stackOfUrn, UNKNOWN } from "./props";
 import { isClassicHub, isHub } from "./resourceTypes";
 
-const CERTIFICATE_FIELDS = ["apnsCertificate", "certificateKey", "thumbprint"];
-const NATIVE_TOKEN_FIELDS: [string, string][] = [
+// Copies of azure/apns.ts (the pack is published alone); a test holds them equal.
+export const CERTIFICATE_FIELDS = ["apnsCertificate", "certificateKey", "thumbprint"];
+export const NATIVE_TOKEN_FIELDS: [string, string][] = [
   ["keyId", "key id"],
   ["appId", "team id (appId)"],
   ["appName", "bundle id (appName)"],
@@ -56,7 +57,7 @@ export const apnsTokenAuthRequired = resourceRule(
 
 /**
  * Apple's gateway hosts per environment. The pack is published alone, so this is a copy of
- * azure/apnsGateways.ts; a test holds the two equal.
+ * azure/apns.ts; a test holds the two equal.
  */
 export const GATEWAY_HOSTS: Readonly<Record<"production" | "sandbox", readonly string[]>> = {
   production: ["api.push.apple.com", "gateway.push.apple.com"],

@@ -1,10 +1,15 @@
-import { GATEWAY_HOSTS } from "../../policies/rules/apns";
-import { APNS_GATEWAY_HOSTS } from "../../azure/apnsGateways";
+import { CERTIFICATE_FIELDS, GATEWAY_HOSTS, NATIVE_TOKEN_FIELDS } from "../../policies/rules/apns";
+import { APNS_CERTIFICATE_FIELDS, APNS_GATEWAY_HOSTS, APNS_TOKEN_FIELDS } from "../../azure/apns";
 
 // The policy pack is published on its own, so it keeps copies of facts the project holds once;
 // these tests fail when a copy drifts from the original.
 describe("the policy pack's copies of the project's facts", () => {
   it("knows the same APNs gateway hosts per environment", () => {
     expect(GATEWAY_HOSTS).toEqual(APNS_GATEWAY_HOSTS);
+  });
+
+  it("knows the same APNs credential fields of certificate and token mode", () => {
+    expect(CERTIFICATE_FIELDS).toEqual(APNS_CERTIFICATE_FIELDS);
+    expect(NATIVE_TOKEN_FIELDS).toEqual(APNS_TOKEN_FIELDS);
   });
 });

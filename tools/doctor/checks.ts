@@ -1,6 +1,6 @@
 import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
-import { apnsEnvironmentOf, apnsHostOf, ApnsEnvironment } from "../../azure/apnsGateways";
+import { APNS_CERTIFICATE_FIELDS, APNS_TOKEN_FIELDS, apnsEnvironmentOf, apnsHostOf, ApnsEnvironment } from "../../azure/apns";
 import type { DoctorClients } from "./azureClients";
 import { checkSystemTopic } from "./systemTopicCheck";
 import { checkPushSender } from "./pushSenderChecks";
@@ -330,8 +330,8 @@ function checkCredentials(pns: PnsCredentials, target: DoctorTarget, add: (r: Ch
         },
   );
   if (apns) {
-    const certificate = ["apnsCertificate", "certificateKey", "thumbprint"].filter((f) => apns[f]);
-    const token = ["keyId", "appId", "appName", "token"].filter((f) => !apns[f]);
+    const certificate = APNS_CERTIFICATE_FIELDS.filter((f) => apns[f]);
+    const token = APNS_TOKEN_FIELDS.map(([field]) => field).filter((f) => !apns[f]);
     add(
       certificate.length > 0
         ? {

@@ -13,7 +13,7 @@ import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
 import { renderChecks, renderTestSend } from "./report";
 import { tagForUser, testSend } from "./testSend";
-import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../../azure/apnsGateways";
+import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../../azure/apns";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
 /** The longest a doctor run may take: ACS_NOTIFICATIONS_DOCTOR_DEADLINE_SECONDS, default 180. */

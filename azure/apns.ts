@@ -1,8 +1,8 @@
 /**
- * Apple's APNs gateways: the one place that says which endpoint an environment uses and which
- * environment an endpoint belongs to. The config picks an environment, the hub component turns it
- * into the endpoint, the doctor reads a deployed hub's endpoint back. (The policy pack keeps its
- * own copy so it can be published alone; a test holds the two equal.)
+ * APNs facts in one place: which gateway an environment uses and which environment an endpoint
+ * belongs to, and the hub credential's fields of each mode. The config picks an environment, the
+ * hub component turns it into the endpoint, the doctor reads a deployed hub back. (The policy pack
+ * keeps its own copies so it can be published alone; a test holds them equal.)
  */
 export type ApnsEnvironment = "production" | "sandbox";
 
@@ -40,3 +40,14 @@ export function apnsHostOf(endpoint: string): string {
   const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
   return URL.canParse(url) ? new URL(url).hostname.toLowerCase() : endpoint.toLowerCase();
 }
+
+/** A hub's APNs credential fields in certificate mode, which ACS cannot push through. */
+export const APNS_CERTIFICATE_FIELDS: readonly string[] = ["apnsCertificate", "certificateKey", "thumbprint"];
+
+/** A hub's APNs credential fields in token mode (ARM's names), each with what it holds. */
+export const APNS_TOKEN_FIELDS: readonly (readonly [field: string, holds: string])[] = [
+  ["keyId", "key id"],
+  ["appId", "team id (appId)"],
+  ["appName", "bundle id (appName)"],
+  ["token", ".p8 key (token)"],
+];

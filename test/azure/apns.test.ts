@@ -1,4 +1,4 @@
-import { apnsEndpointFor, apnsEnvironmentOf, apnsHostOf, APNS_ENVIRONMENTS, APNS_GATEWAY_HOSTS } from "../../azure/apnsGateways";
+import { apnsEndpointFor, apnsEnvironmentOf, apnsHostOf, APNS_ENVIRONMENTS, APNS_GATEWAY_HOSTS } from "../../azure/apns";
 
 describe("APNs gateways", () => {
   it("gives each environment Apple's token-mode endpoint, which reads back as that environment", () => {
