@@ -5,6 +5,7 @@
  */
 import { normalizePemPrivateKey } from "../components/fcmPrivateKey";
 import { APNS_CERTIFICATE_FIELDS, APNS_ENVIRONMENTS, ApnsEnvironment } from "../azure/apns";
+import { ACS_EVENT_TYPES, CHAT_MESSAGE_EVENTS, FUNCTION_EVENT_TYPES } from "../azure/acsEventTypes";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
@@ -70,39 +71,6 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 /** Who pushes chat messages: the Function (from Event Grid) or the ACS SDK natively through the linked hub. */
 export const CHAT_PUSH_PATHS = ["function", "native"] as const;
 export type ChatPushPath = (typeof CHAT_PUSH_PATHS)[number];
-
-export const CHAT_MESSAGE_EVENTS = [
-  "Microsoft.Communication.ChatMessageReceived",
-  "Microsoft.Communication.ChatMessageReceivedInThread",
-];
-
-/** Event types the push sender can address to one recipient. */
-export const FUNCTION_EVENT_TYPES = [
-  "Microsoft.Communication.ChatMessageReceived",
-  "Microsoft.Communication.ChatThreadCreatedWithUser",
-  "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
-];
-
-/** ACS event types a subscription may ask for (a webhook may take any of them). */
-export const ACS_EVENT_TYPES = [
-  ...FUNCTION_EVENT_TYPES,
-  "Microsoft.Communication.ChatMessageReceivedInThread",
-  "Microsoft.Communication.ChatMessageEdited",
-  "Microsoft.Communication.ChatMessageEditedInThread",
-  "Microsoft.Communication.ChatMessageDeleted",
-  "Microsoft.Communication.ChatMessageDeletedInThread",
-  "Microsoft.Communication.ChatThreadCreated",
-  "Microsoft.Communication.ChatThreadWithUserDeleted",
-  "Microsoft.Communication.ChatThreadDeleted",
-  "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser",
-  "Microsoft.Communication.ChatThreadPropertiesUpdated",
-  "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser",
-  "Microsoft.Communication.ChatThreadParticipantAdded",
-  "Microsoft.Communication.ChatThreadParticipantRemoved",
-  "Microsoft.Communication.IncomingCall",
-  "Microsoft.Communication.CallStarted",
-  "Microsoft.Communication.CallEnded",
-];
 
 export interface PushDeliveryConfig {
   readonly mode: DeliveryMode;

@@ -5,7 +5,8 @@ import { acsEventSubscriptions } from "./eventGrid";
 import { StackGraph } from "./stackGraph";
 
 const PUSH_DELIVERY_TYPE = "acs-notifications:delivery:PushDelivery";
-const CHAT_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
+// A copy of azure/acsEventTypes.ts (the pack is published alone); a test holds them equal.
+export const CHAT_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
 
 interface ChatPushConfig extends RuleConfig {
   readonly chatPushPath?: "function" | "native" | "unspecified";

@@ -1,4 +1,6 @@
 import { CERTIFICATE_FIELDS, GATEWAY_HOSTS, NATIVE_TOKEN_FIELDS } from "../../policies/rules/apns";
+import { CHAT_EVENTS } from "../../policies/rules/chatPush";
+import { CHAT_MESSAGE_EVENTS } from "../../azure/acsEventTypes";
 import { APNS_CERTIFICATE_FIELDS, APNS_GATEWAY_HOSTS, APNS_TOKEN_FIELDS } from "../../azure/apns";
 
 // The policy pack is published on its own, so it keeps copies of facts the project holds once;
@@ -11,5 +13,9 @@ describe("the policy pack's copies of the project's facts", () => {
   it("knows the same APNs credential fields of certificate and token mode", () => {
     expect(CERTIFICATE_FIELDS).toEqual(APNS_CERTIFICATE_FIELDS);
     expect(NATIVE_TOKEN_FIELDS).toEqual(APNS_TOKEN_FIELDS);
+  });
+
+  it("knows the same chat message event types", () => {
+    expect(CHAT_EVENTS).toEqual(CHAT_MESSAGE_EVENTS);
   });
 });
