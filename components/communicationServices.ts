@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as communication from "@pulumi/azure-native/communication";
+import { COMPONENT_TYPES } from "./resourceTypes";
 
 export interface CommunicationServicesArgs {
   /** Resource group that holds the ACS resource. */
@@ -20,7 +21,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
   public readonly notificationHubId: pulumi.Output<string>;
 
   constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs-notifications:communication:CommunicationServices", name, {}, opts);
+    super(COMPONENT_TYPES.communicationServices, name, {}, opts);
 
     this.service = new communication.CommunicationService(
       `${name}-acs`,

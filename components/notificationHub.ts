@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { normalizePemPrivateKey } from "./fcmPrivateKey";
 import { apnsEndpointFor, ApnsEnvironment } from "../azure/apns";
 import * as notificationhubs from "@pulumi/azure-native/notificationhubs";
+import { COMPONENT_TYPES } from "./resourceTypes";
 
 /** APNs in token (.p8) mode: the only APNs mode ACS can push through. */
 export interface ApnsTokenCredentialArgs {
@@ -58,7 +59,7 @@ export class NotificationHub extends pulumi.ComponentResource {
   public readonly registrationConnectionString: pulumi.Output<string>;
 
   constructor(name: string, args: NotificationHubArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs-notifications:notificationhubs:NotificationHub", name, {}, opts);
+    super(COMPONENT_TYPES.notificationHub, name, {}, opts);
     if (!args.apns && !args.fcmV1) {
       // ACS refuses to push through a hub without platform credentials (troubleshooting case 2).
       throw new pulumi.ResourceError(

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { APP_INSIGHTS_METRICS, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
+import { COMPONENT_TYPES } from "./resourceTypes";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
@@ -54,7 +55,7 @@ export class PushAlerts extends pulumi.ComponentResource {
   public readonly silentPipeline?: monitor.ScheduledQueryRule;
 
   constructor(name: string, args: PushAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs-notifications:monitoring:PushAlerts", name, {}, opts);
+    super(COMPONENT_TYPES.pushAlerts, name, {}, opts);
     if ((args.emails ?? []).length === 0 && !args.webhookUrl) {
       throw new pulumi.ResourceError("PushAlerts needs at least one email or a webhook: alerts nobody receives are noise.", this);
     }

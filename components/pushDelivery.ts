@@ -14,6 +14,7 @@ import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalName
 
 import { PUSH_FUNCTION_NAME } from "../function/src/contract";
 import { SETTINGS } from "../function/src/settings";
+import { COMPONENT_TYPES } from "./resourceTypes";
 
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
 /** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
@@ -141,7 +142,7 @@ export class PushDelivery extends pulumi.ComponentResource {
     const chatPush =
       args.delivery.mode === "webhook" ? "webhook" : args.delivery.sendChatMessages === false ? "native" : "function";
     super(
-      "acs-notifications:delivery:PushDelivery",
+      COMPONENT_TYPES.pushDelivery,
       name,
       { deliveryMode: args.delivery.mode, chatPush, eventTypes: [...args.eventTypes] },
       opts,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createNotificationHubLinkProvider, LinkProviderOptions } from "./notificationHubLinkProvider";
+import { COMPONENT_TYPES, DYNAMIC_TYPE_NAMES } from "../resourceTypes";
 
 export interface NotificationHubLinkArgs {
   /** ARM id of the Communication Services resource. */
@@ -47,7 +48,7 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
         additionalSecretOutputs: ["connectionString"],
       },
       undefined,
-      "NotificationHubLink",
+      DYNAMIC_TYPE_NAMES.notificationHubLink,
     );
   }
 }
@@ -65,7 +66,7 @@ export class NotificationHubLink extends pulumi.ComponentResource {
   public readonly connectionStringFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: NotificationHubLinkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs-notifications:communication:NotificationHubLink", name, {}, opts);
+    super(COMPONENT_TYPES.notificationHubLink, name, {}, opts);
     this.link = new NotificationHubLinkAction(`${name}-link`, args, { parent: this });
     this.linkedNotificationHubId = this.link.linkedNotificationHubId;
     this.connectionStringFingerprint = this.link.connectionStringFingerprint;

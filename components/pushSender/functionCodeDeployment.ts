@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOneDeployProvider, OneDeployOptions } from "./oneDeployProvider";
+import { DYNAMIC_TYPE_NAMES } from "../resourceTypes";
 
 export interface FunctionCodeDeploymentArgs {
   readonly functionAppId: pulumi.Input<string>;
@@ -25,7 +26,7 @@ export class FunctionCodeDeployment extends pulumi.dynamic.Resource {
       { ...args, deployedAt: undefined },
       opts,
       undefined,
-      "FunctionCodeDeployment",
+      DYNAMIC_TYPE_NAMES.functionCodeDeployment,
     );
   }
 }

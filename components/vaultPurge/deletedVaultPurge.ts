@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createDeletedVaultPurgeProvider, DeletedVaultPurgeOptions } from "./deletedVaultPurgeProvider";
+import { DYNAMIC_TYPE_NAMES } from "../resourceTypes";
 
 export interface DeletedVaultPurgeArgs {
   readonly subscriptionId: pulumi.Input<string>;
@@ -18,6 +19,13 @@ export class DeletedVaultPurge extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
     options?: DeletedVaultPurgeOptions,
   ) {
-    super(createDeletedVaultPurgeProvider(options), name, { ...args, purged: undefined }, opts, undefined, "DeletedVaultPurge");
+    super(
+      createDeletedVaultPurgeProvider(options),
+      name,
+      { ...args, purged: undefined },
+      opts,
+      undefined,
+      DYNAMIC_TYPE_NAMES.deletedVaultPurge,
+    );
   }
 }

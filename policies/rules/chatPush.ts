@@ -4,7 +4,8 @@ import { isClassicEventSubscription } from "./resourceTypes";
 import { acsEventSubscriptions } from "./eventGrid";
 import { StackGraph } from "./stackGraph";
 
-const PUSH_DELIVERY_TYPE = "acs-notifications:delivery:PushDelivery";
+// A copy of components/resourceTypes.ts (the pack is published alone); a test holds them equal.
+export const PUSH_DELIVERY_TYPE = "acs-notifications:delivery:PushDelivery";
 // A copy of azure/acsEventTypes.ts (the pack is published alone); a test holds them equal.
 export const CHAT_EVENTS = ["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceivedInThread"];
 

@@ -45,8 +45,9 @@ export const isCommunicationService = anyOf(
   exactly(CLASSIC.communicationService),
 );
 
-/** This project's hub link (a dynamic resource). */
-export const isHubLink = exactly("pulumi-nodejs:dynamic:NotificationHubLink");
+/** This project's hub link (a dynamic resource); a copy of components/resourceTypes.ts, held equal by a test. */
+export const HUB_LINK_TYPE = "pulumi-nodejs:dynamic:NotificationHubLink";
+export const isHubLink = exactly(HUB_LINK_TYPE);
 
 export const isNativeSystemTopic = azureNative("eventgrid", "SystemTopic");
 export const isSystemTopic = anyOf(isNativeSystemTopic, exactly(CLASSIC.systemTopic));

@@ -1,5 +1,7 @@
 import { CERTIFICATE_FIELDS, GATEWAY_HOSTS, NATIVE_TOKEN_FIELDS } from "../../policies/rules/apns";
-import { CHAT_EVENTS } from "../../policies/rules/chatPush";
+import { CHAT_EVENTS, PUSH_DELIVERY_TYPE } from "../../policies/rules/chatPush";
+import { HUB_LINK_TYPE } from "../../policies/rules/resourceTypes";
+import { COMPONENT_TYPES, DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
 import { CHAT_MESSAGE_EVENTS } from "../../azure/acsEventTypes";
 import { APNS_CERTIFICATE_FIELDS, APNS_GATEWAY_HOSTS, APNS_TOKEN_FIELDS } from "../../azure/apns";
 
@@ -17,5 +19,10 @@ describe("the policy pack's copies of the project's facts", () => {
 
   it("knows the same chat message event types", () => {
     expect(CHAT_EVENTS).toEqual(CHAT_MESSAGE_EVENTS);
+  });
+
+  it("knows the type tokens of this project's resources it matches", () => {
+    expect(PUSH_DELIVERY_TYPE).toBe(COMPONENT_TYPES.pushDelivery);
+    expect(HUB_LINK_TYPE).toBe(dynamicTypeToken(DYNAMIC_TYPE_NAMES.notificationHubLink));
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
+import { DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
 
 /**
  * Pulumi mocks that answer like Azure would: ARM ids, names and computed outputs for every
@@ -202,15 +203,15 @@ const MODELS: Record<string, Model> = {
     const ruleName = str(inputs, "ruleName") || autoName(name);
     return { id: `${rgId(inputs)}/providers/Microsoft.Insights/scheduledQueryRules/${ruleName}`, outputs: { name: ruleName } };
   },
-  "pulumi-nodejs:dynamic:DeletedVaultPurge": (_name, inputs) => ({
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.deletedVaultPurge)]: (_name, inputs) => ({
     id: `${str(inputs, "resourceGroupId")}/deletedVaultPurge/${str(inputs, "vaultName")}`,
     outputs: { purged: false },
   }),
-  "pulumi-nodejs:dynamic:FunctionCodeDeployment": (_name, inputs) => ({
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.functionCodeDeployment)]: (_name, inputs) => ({
     id: `${str(inputs, "functionAppId")}/deployments/onedeploy`,
     outputs: { deployedAt: "2026-01-01T00:00:00.000Z" },
   }),
-  "pulumi-nodejs:dynamic:NotificationHubLink": (_name, inputs) => ({
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.notificationHubLink)]: (_name, inputs) => ({
     id: `${str(inputs, "communicationServiceId")}/notificationHubLink`,
     outputs: {
       linkedNotificationHubId: str(inputs, "notificationHubId"),

@@ -2,14 +2,15 @@ import * as path from "node:path";
 import { mapPropertyValue } from "../shared/propertyValues";
 import type { ProgramOutput, ProgramRecording, RegisteredResource } from "../mocks/mockRuntime";
 import { PROJECT_ROOT } from "../shared/projectRoot";
+import { DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
 
 export type PlanOutput = ProgramOutput;
 
 /** What a reviewer must know about a resource that its inputs do not show. */
 export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
-  "pulumi-nodejs:dynamic:NotificationHubLink":
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.notificationHubLink)]:
     "ARM has no unlink: destroying or replacing this leaves ACS linked to the hub until it is linked elsewhere or the hub or its rule is deleted",
-  "pulumi-nodejs:dynamic:DeletedVaultPurge":
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.deletedVaultPurge)]:
     "purges a soft-deleted vault of the same name first, only if it was this stack's own and has no purge protection",
 };
 
