@@ -12,8 +12,7 @@ import { FunctionCodeDeployment } from "./pushSender/functionCodeDeployment";
 import type { FunctionPackage } from "./pushSender/functionPackage";
 import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalNames";
 
-import { PUSH_FUNCTION_NAME } from "../function/src/contract";
-import { SETTINGS } from "../function/src/settings";
+import { PUSH_FUNCTION_NAME, SETTINGS } from "../function/src/contract";
 import { COMPONENT_TYPES } from "./resourceTypes";
 
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";

@@ -1,6 +1,7 @@
 import { parseHubConnectionString, redactSecrets } from "../azure/hubConnectionString";
 import { validateLinkInputs } from "../components/link/notificationHubLinkProvider";
-import { readSettings, SETTINGS } from "../function/src/settings";
+import { readSettings } from "../function/src/settings";
+import { SETTINGS } from "../function/src/contract";
 import { armExample } from "./support/azureFixtures";
 
 // Azure's published listKeys answer, with its masked key replaced by a key-shaped value (the only change).

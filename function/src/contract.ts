@@ -6,3 +6,15 @@ export const PUSH_FUNCTION_NAME = "sendPush";
 /** The HTTP-triggered registration function and its route (under the host's /api prefix). */
 export const REGISTRATION_FUNCTION_NAME = "installations";
 export const REGISTRATION_ROUTE = "installations/{installationId}";
+
+/** App settings the function reads; the PushDelivery component sets them by these names. */
+export const SETTINGS = {
+  connectionString: "NOTIFICATION_HUB_CONNECTION_STRING",
+  hubName: "NOTIFICATION_HUB_NAME",
+  platforms: "PUSH_PLATFORMS",
+  messagePreview: "PUSH_MESSAGE_PREVIEW",
+  chatMessages: "PUSH_CHAT_MESSAGES",
+  deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
+  registrationConnectionString: "NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING",
+  registrationAllowedClients: "REGISTRATION_ALLOWED_CLIENT_IDS",
+} as const;

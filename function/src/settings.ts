@@ -1,16 +1,6 @@
 import type { Platform, SenderOptions } from "./pushSender";
+import { SETTINGS } from "./contract";
 
-/** App settings the function reads; the names are set by the PushDelivery component. */
-export const SETTINGS = {
-  connectionString: "NOTIFICATION_HUB_CONNECTION_STRING",
-  hubName: "NOTIFICATION_HUB_NAME",
-  platforms: "PUSH_PLATFORMS",
-  messagePreview: "PUSH_MESSAGE_PREVIEW",
-  chatMessages: "PUSH_CHAT_MESSAGES",
-  deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
-  registrationConnectionString: "NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING",
-  registrationAllowedClients: "REGISTRATION_ALLOWED_CLIENT_IDS",
-} as const;
 
 export interface FunctionSettings extends SenderOptions {
   readonly connectionString: string;

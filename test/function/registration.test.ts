@@ -1,6 +1,7 @@
 import { NotificationHubsClient } from "@azure/notification-hubs";
 import { InstallationClient, InstallationRegistrar, readRegistration, RegistrarLog } from "../../function/src/registration";
-import { readRegistrationSettings, SETTINGS } from "../../function/src/settings";
+import { readRegistrationSettings } from "../../function/src/settings";
+import { SETTINGS } from "../../function/src/contract";
 import { userTag } from "../../function/src/tags";
 import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
 import { publishedAppleInstallation, publishedEvent } from "../support/azureFixtures";

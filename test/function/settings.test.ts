@@ -1,4 +1,5 @@
-import { readSettings, SETTINGS } from "../../function/src/settings";
+import { readSettings } from "../../function/src/settings";
+import { SETTINGS } from "../../function/src/contract";
 
 const CS = "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=c2VjcmV0LWtleS0xMjM0NTY3ODkw";
 

@@ -1,5 +1,4 @@
-import { SETTINGS } from "../../function/src/settings";
-import { PUSH_FUNCTION_NAME } from "../../function/src/contract";
+import { PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
 import type { DoctorClients } from "./azureClients";
 import type { CheckResult, CheckStatus, DoctorTarget } from "./checks";
 import { isNetworkFailure } from "../../azure/requestLimits";
