@@ -67,6 +67,7 @@ const delivery =
           resourceGroupName: config.delivery.existingSystemTopic.resourceGroupName ?? resourceGroupName,
         },
         tags: config.tags,
+        chatPush: config.delivery.chatPush,
         delivery:
           config.delivery.mode === "function"
             ? {
@@ -74,13 +75,12 @@ const delivery =
                 functionPackage: functionPackage(),
                 platforms: [...(config.apns ? (["apple"] as const) : []), ...(config.fcmV1 ? (["fcmv1"] as const) : [])],
                 messagePreview: config.delivery.messagePreview,
-                sendChatMessages: config.delivery.chatPush === "function",
                 nodeVersion: config.delivery.nodeVersion,
                 maxInstances: config.delivery.maxInstances,
                 instanceMemoryMb: config.delivery.instanceMemoryMb,
                 registration: config.delivery.registration,
               }
-            : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl ?? { kind: "opaque" }) },
+            : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl) },
       });
 
 // Alerts before users notice; off unless the stack enables them (dev does not).
@@ -111,7 +111,7 @@ export const hubSendConnectionString = hub.sendConnectionString;
 export const hubSendRuleName = hub.sendRule.name;
 export const hubRegistrationRuleName = hub.registrationRule.name;
 export const registrationEndpoint =
-  delivery?.functionApp && config.delivery.registration
+  delivery?.functionApp && config.delivery.mode === "function" && config.delivery.registration
     ? pulumi.interpolate`https://${delivery.functionApp.defaultHostName}/api/installations/{installationId}`
     : undefined;
 export const pushFunctionAppName = delivery?.functionAppName;

@@ -29,8 +29,6 @@ interface FunctionDelivery {
   readonly platforms: readonly ("apple" | "fcmv1")[];
   /** Put message text in notifications. Default: false (message bodies are personal data). */
   readonly messagePreview?: boolean;
-  /** False when apps push chat natively through the linked hub. Default: true. */
-  readonly sendChatMessages?: boolean;
   /** Node.js major version of the Function App. Default: "22". */
   readonly nodeVersion?: "20" | "22";
   /** Flex Consumption scale-out limit. Default: 40. */
@@ -78,6 +76,12 @@ export interface PushDeliveryArgs {
   /** ACS event types to deliver. */
   readonly eventTypes: readonly string[];
   readonly delivery: FunctionDelivery | WebhookDelivery;
+  /**
+   * Who pushes chat messages: the Event Grid path (the function, or the team's webhook) or the
+   * ACS SDK natively through the linked hub; declared on the component for the policy pack, and
+   * with the function, it sends chat pushes only on "function". Default: "function".
+   */
+  readonly chatPush?: "function" | "native";
   /**
    * An Event Grid system topic that already exists on the ACS resource. Azure allows one system
    * topic per source, so a second one cannot be created; its subscription is added to this one.
@@ -137,9 +141,8 @@ export class PushDelivery extends pulumi.ComponentResource {
   public readonly applicationInsightsId?: pulumi.Output<string>;
 
   constructor(name: string, args: PushDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
-    // The delivery choices are registered on the component so policies can see which path pushes chat.
-    const chatPush =
-      args.delivery.mode === "webhook" ? "webhook" : args.delivery.sendChatMessages === false ? "native" : "function";
+    // The delivery choices are registered on the component, as given, so policies can see which path pushes chat.
+    const chatPush = args.chatPush ?? "function";
     super(
       COMPONENT_TYPES.pushDelivery,
       name,
@@ -396,7 +399,7 @@ export class PushDelivery extends pulumi.ComponentResource {
             [SETTINGS.hubName]: args.hubName,
             [SETTINGS.platforms]: delivery.platforms.join(","),
             [SETTINGS.messagePreview]: String(delivery.messagePreview ?? false),
-            [SETTINGS.chatMessages]: String(delivery.sendChatMessages ?? true),
+            [SETTINGS.chatMessages]: String(chatPush === "function"),
             [SETTINGS.deadLetterUrl]: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}`,
             ...(registrationSecret && registration
               ? {

@@ -72,22 +72,37 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const CHAT_PUSH_PATHS = ["function", "native"] as const;
 export type ChatPushPath = (typeof CHAT_PUSH_PATHS)[number];
 
-export interface PushDeliveryConfig {
-  readonly mode: DeliveryMode;
+interface DeliveryChoices {
   readonly eventTypes: readonly string[];
   readonly chatPush: ChatPushPath;
   /** Put message text in notifications (personal data). */
   readonly messagePreview: boolean;
-  /** With mode webhook: the endpoint Event Grid posts to. */
-  readonly webhookUrl?: SecretValue;
+  /** An Event Grid system topic already on the ACS resource, used instead of creating one. */
+  readonly existingSystemTopic?: { readonly name: string; readonly resourceGroupName?: string };
+}
+
+/** The push-sender Function and its hosting. */
+export interface FunctionDeliveryConfig extends DeliveryChoices {
+  readonly mode: "function";
   readonly nodeVersion: "20" | "22";
   readonly maxInstances: number;
   readonly instanceMemoryMb: 512 | 2048 | 4096;
   /** Device registration by the app's back end (Entra ID); undefined keeps the endpoint closed. */
   readonly registration?: { readonly audience: string; readonly allowedClientApplications: readonly string[] };
-  /** An Event Grid system topic already on the ACS resource, used instead of creating one. */
-  readonly existingSystemTopic?: { readonly name: string; readonly resourceGroupName?: string };
 }
+
+/** The team's own endpoint, which Event Grid posts to. */
+export interface WebhookDeliveryConfig extends DeliveryChoices {
+  readonly mode: "webhook";
+  readonly webhookUrl: SecretValue;
+}
+
+/** The hub link alone: no Event Grid subscription. */
+export interface NoDeliveryConfig extends DeliveryChoices {
+  readonly mode: "none";
+}
+
+export type PushDeliveryConfig = FunctionDeliveryConfig | WebhookDeliveryConfig | NoDeliveryConfig;
 
 export interface AlertsConfig {
   readonly enabled: boolean;
@@ -593,18 +608,23 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
   const registration = readRegistration(problems, raw.values.registration, mode);
   if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory)
     return undefined;
-  return {
-    mode,
-    eventTypes,
-    chatPush,
-    messagePreview,
-    webhookUrl: mode === "webhook" ? webhookUrl : undefined,
-    nodeVersion,
-    maxInstances,
-    instanceMemoryMb: Number(memory) as 512 | 2048 | 4096,
-    existingSystemTopic,
-    registration,
-  };
+  const choices: DeliveryChoices = { eventTypes, chatPush, messagePreview, existingSystemTopic };
+  switch (mode) {
+    case "function":
+      return {
+        mode,
+        ...choices,
+        nodeVersion,
+        maxInstances,
+        instanceMemoryMb: Number(memory) as 512 | 2048 | 4096,
+        registration,
+      };
+    case "webhook":
+      // Reported above when missing, so a config without it never gets here.
+      return webhookUrl ? { mode, ...choices, webhookUrl } : undefined;
+    case "none":
+      return { mode, ...choices };
+  }
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -614,7 +634,7 @@ function readRegistration(
   problems: ProblemList,
   value: unknown,
   mode: DeliveryMode | undefined,
-): PushDeliveryConfig["registration"] {
+): FunctionDeliveryConfig["registration"] {
   const name = "registration";
   const obj = readObject(problems, name, value);
   if (!obj) return undefined;

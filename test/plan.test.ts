@@ -113,6 +113,24 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/acsnotif-dev-ns\n(?:.*\n)*?\s+resourceGroupName: \(known after deploy\)/);
   });
 
+  it("takes a webhook that pushes chat (chatPush: function) as a declared path: no duplicate-chat advisory", async () => {
+    const dev = fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+    const webhook = dev
+      .replace("acs-notifications:delivery: function", "acs-notifications:delivery: webhook")
+      .replace(/^ {2}acs-notifications:registration:\n(?: {4}.*\n)+/m, "")
+      .concat("  acs-notifications:webhookUrl:\n    secure: v1:bm90LWRlY3J5cHRlZC1vZmZsaW5l\n");
+    const { code, stdout, stderr } = await plan("--stack", "bad", "--dir", stackDirWith(webhook), "--json");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      resources: { type: string; inputs: Record<string, unknown> }[];
+      policy: { violations: { policy: string }[] };
+    };
+    const component = result.resources.find((r) => r.type === "acs-notifications:delivery:PushDelivery");
+    expect(component?.inputs).toMatchObject({ deliveryMode: "webhook", chatPush: "function" });
+    expect(result.policy.violations.map((v) => v.policy)).not.toContain("no-duplicate-chat-push");
+  });
+
   it("names the committed stacks when the stack does not exist", async () => {
     const { code, stderr } = await plan("--stack", "nope");
     expect(code).toBe(1);

@@ -208,10 +208,10 @@ describe("PushDelivery with the push-sender Function", () => {
   it("passes the preview and native-chat choices to the app", async () => {
     const native = await build({
       ...functionArgs,
+      chatPush: "native",
       delivery: {
         ...functionArgs.delivery,
         messagePreview: true,
-        sendChatMessages: false,
         nodeVersion: "20",
       } as PushDeliveryArgs["delivery"],
     });
@@ -222,6 +222,17 @@ describe("PushDelivery with the push-sender Function", () => {
 });
 
 describe("PushDelivery to a webhook", () => {
+  it("declares the chat-push path it is given, so a webhook that pushes chat is not taken for an undeclared path", async () => {
+    for (const chatPush of ["function", "native"] as const) {
+      const r = await build({
+        ...functionArgs,
+        chatPush,
+        delivery: { mode: "webhook", webhookUrl: "https://push.contoso.com/acs" },
+      });
+      expect(r.one("acs-notifications:delivery:PushDelivery").inputs).toMatchObject({ deliveryMode: "webhook", chatPush });
+    }
+  });
+
   it("creates no Function App and targets the webhook, keeping its URL secret", async () => {
     const r = await build({
       ...functionArgs,

@@ -17,7 +17,11 @@ const SEND_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=se
 const REGISTER_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=register;SharedAccessKey=bGlzdGVuLWtleQ==";
 const CLIENT_ID = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
 
-const args = (delivery: Partial<Extract<PushDeliveryArgs["delivery"], { mode: "function" }>> = {}): PushDeliveryArgs => ({
+const args = (
+  delivery: Partial<Extract<PushDeliveryArgs["delivery"], { mode: "function" }>> = {},
+  chatPush?: PushDeliveryArgs["chatPush"],
+): PushDeliveryArgs => ({
+  chatPush,
   resourceGroupName: "rg",
   location: "westeurope",
   globalNamePrefix: "acsnotif-dev",
@@ -64,7 +68,7 @@ function environmentOf(r: ProgramRecording): NodeJS.ProcessEnv {
 
 describe("the app settings PushDelivery declares are what the function reads", () => {
   it("for the push sender: hub, platforms, preview, chat and dead-letter settings", async () => {
-    const env = environmentOf(await build(args({ platforms: ["fcmv1"], messagePreview: true, sendChatMessages: false })));
+    const env = environmentOf(await build(args({ platforms: ["fcmv1"], messagePreview: true }, "native")));
     expect(readSettings(env)).toEqual({
       connectionString: SEND_CS,
       hubName: "chat-hub",

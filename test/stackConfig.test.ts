@@ -88,7 +88,7 @@ describe("validateStackConfig", () => {
       audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b",
       allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"],
     };
-    expect(validateStackConfig(raw({ registration })).delivery.registration).toEqual(registration);
+    expect(validateStackConfig(raw({ registration })).delivery).toMatchObject({ mode: "function", registration });
   });
 
   it("reads an existing Event Grid system topic to use instead of creating one", () => {
@@ -292,7 +292,7 @@ describe("push delivery settings", () => {
       eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
       chatPush: "function",
       messagePreview: false,
-      webhookUrl: undefined,
+      existingSystemTopic: undefined,
       nodeVersion: "22",
       maxInstances: 40,
       instanceMemoryMb: 2048,
