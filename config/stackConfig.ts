@@ -221,12 +221,14 @@ const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
 export function normalizeApnsToken(raw: string): string | undefined {
   const trimmed = raw.trim();
   const pem = PEM_PRIVATE_KEY.exec(trimmed);
+  // Stryker disable next-line Regex: equivalent — a global replace of one whitespace character at a time removes the same text.
   const body = (pem ? pem[1] : trimmed).replace(/\s+/g, "");
   return body.length >= 64 && BASE64_BODY.test(body) ? body : undefined;
 }
 
 function isPemPrivateKey(raw: string): boolean {
   const pem = PEM_PRIVATE_KEY.exec(normalizePemPrivateKey(raw).trim());
+  // Stryker disable next-line Regex: equivalent — a global replace of one whitespace character at a time removes the same text.
   return pem !== null && pem[1].replace(/\s+/g, "").length >= 64;
 }
 
@@ -399,6 +401,7 @@ function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | unde
   const bundleId = readString(problems, "apns.bundleId", obj.bundleId, BUNDLE_ID, "the app's bundle id, like com.contoso.chat");
   const environment = readChoice(problems, "apns.environment", obj.environment, APNS_ENVIRONMENTS, undefined);
   const normalizedToken = readApnsToken(problems, token);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.
   if (!keyId || !teamId || !bundleId || !environment || !normalizedToken) return undefined;
   return { keyId, teamId, bundleId, environment, token: normalizedToken };
 }
@@ -480,7 +483,9 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
     source = { projectId: obj.projectId, clientEmail: obj.clientEmail, privateKey: privateKeySecret };
     prefix = "fcm";
   } else {
-    if (privateKeySecret) problems.add("fcm", "is required when fcmPrivateKey is set: { projectId, clientEmail }.");
+    // (An fcm that is set but not an object was reported above; this is for a missing one.)
+    if (privateKeySecret && raw.values.fcm === undefined)
+      problems.add("fcm", "is required when fcmPrivateKey is set: { projectId, clientEmail }.");
     return undefined;
   }
   if (!source) return undefined;
@@ -504,6 +509,7 @@ function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | unde
     problems.add(keyKey, "must be a PEM private key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
     return undefined;
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.
   if (!projectId || !clientEmail) return undefined;
   const privateKey: SecretValue =
     source.privateKey.kind === "plain"
@@ -606,6 +612,7 @@ function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDeliveryC
   }
   const existingSystemTopic = readExistingSystemTopic(problems, raw.values.existingEventGridSystemTopic, mode);
   const registration = readRegistration(problems, raw.values.registration, mode);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.
   if (!mode || !chatPush || !eventTypes || messagePreview === undefined || !nodeVersion || !maxInstances || !memory)
     return undefined;
   const choices: DeliveryChoices = { eventTypes, chatPush, messagePreview, existingSystemTopic };
@@ -721,6 +728,7 @@ function readEmails(problems: ProblemList, list: readonly unknown[]): string[] {
       seen.add(e.toLowerCase());
     }
   });
+  // Stryker disable next-line MethodExpression,ConditionalExpression: equivalent — a list with a non-string entry was reported above, so validation throws.
   return list.filter((e): e is string => typeof e === "string");
 }
 
@@ -747,6 +755,7 @@ function readAlerts(problems: ProblemList, raw: RawStackConfig): AlertsConfig | 
   if (enabled && emails.length === 0 && !webhook) {
     problems.add("alerts", "enables alerts without a receiver: add alerts.emails or set alertWebhookUrl (secret).");
   }
+  // Stryker disable next-line ConditionalExpression: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.
   if (enabled === undefined) return undefined;
   return { enabled, emails, webhookUrl: webhook };
 }
