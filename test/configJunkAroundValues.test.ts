@@ -1,5 +1,6 @@
-import { RawStackConfig, StackConfigError, validateStackConfig } from "../config/stackConfig";
-import { apnsP8, fcmPrivateKeyPem } from "./support/keys";
+import { RawStackConfig } from "../config/stackConfig";
+import { fcmPrivateKeyPem } from "./support/keys";
+import { configProblems, validInput } from "./support/stackConfigInput";
 
 // Every pattern-checked setting, tried with a valid value and with that value wrapped in junk: a check that
 // only looks for the value somewhere inside the text would take `com.contoso.chat; rm -rf` as a bundle id.
@@ -8,31 +9,10 @@ const FCM = { projectId: "contoso-chat-dev", clientEmail: "acs-push@contoso-chat
 const GUID_A = "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b";
 const GUID_B = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
 
-function base(): RawStackConfig {
-  return {
-    values: {
-      location: "westeurope",
-      namePrefix: "acsnotif-dev",
-      dataLocation: "Europe",
-      tags: { environment: "dev", owner: "platform-team", costCenter: "CC-1234" },
-      apns: { ...APNS },
-      fcm: { ...FCM },
-    },
-    secrets: { apnsToken: { kind: "plain", value: apnsP8 }, fcmPrivateKey: { kind: "plain", value: fcmPrivateKeyPem } },
-    plaintextSecretKeys: [],
-  };
-}
-
 function problemFor(change: (raw: RawStackConfig) => void, key: string): string | undefined {
-  const raw = base();
+  const raw = validInput();
   change(raw);
-  try {
-    validateStackConfig(raw);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof StackConfigError)) throw error;
-    return error.problems.find((p) => p.key === `acs-notifications:${key}`)?.message;
-  }
+  return configProblems(raw)[key]?.[0];
 }
 
 type Setter = (raw: RawStackConfig, value: string) => void;

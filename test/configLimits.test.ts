@@ -1,35 +1,22 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { editDistance, RawStackConfig, StackConfigError, validateStackConfig } from "../config/stackConfig";
-import { apnsP8 } from "./support/keys";
+import { editDistance, RawStackConfig } from "../config/stackConfig";
 import { projectRoot, runTool } from "./support/runTool";
+import { configProblems, validInput } from "./support/stackConfigInput";
 
 // Nothing silently ignored, and Azure's own limits checked before anything is created.
-const good: RawStackConfig = {
-  values: {
-    location: "westeurope",
-    namePrefix: "acsnotif-dev",
-    dataLocation: "Europe",
-    tags: { environment: "dev", owner: "platform-team", costCenter: "CC-1234" },
-    apns: { keyId: "ABCDE12345", teamId: "TEAM123456", bundleId: "com.contoso.chat", environment: "sandbox" },
-  },
-  secrets: { apnsToken: { kind: "plain", value: apnsP8 } },
-  plaintextSecretKeys: [],
-};
 
+/** Every problem for the valid input with these changes, by full key (one message each). */
 function problems(change: Partial<RawStackConfig> & { values?: Record<string, unknown> }): Record<string, string> {
-  const input = { ...good, ...change, values: { ...good.values, ...(change.values ?? {}) } };
-  try {
-    validateStackConfig(input);
-    return {};
-  } catch (error) {
-    if (!(error instanceof StackConfigError)) throw error;
-    return Object.fromEntries(error.problems.map((p) => [p.key, p.message]));
-  }
+  const base = validInput();
+  const found = configProblems({ ...base, ...change, values: { ...base.values, ...(change.values ?? {}) } });
+  return Object.fromEntries(
+    Object.entries(found).map(([key, messages]) => [key.includes(":") ? key : `acs-notifications:${key}`, messages.join(" ")]),
+  );
 }
 
-const tags = (extra: Record<string, unknown>) => ({ tags: { ...(good.values.tags as object), ...extra } });
+const tags = (extra: Record<string, unknown>) => ({ tags: { ...(validInput().values.tags as object), ...extra } });
 
 describe("keys nobody reads", () => {
   it("reports a misspelt namespace and names the key that was meant", () => {
