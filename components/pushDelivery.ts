@@ -1,56 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
-import { BUILT_IN_ROLES, roleDefinitionId } from "../azure/roles";
-import { DeletedVaultPurge } from "./vaultPurge/deletedVaultPurge";
+import { storageAccountName } from "../azure/globalNames";
 import { FunctionCodeDeployment } from "./pushSender/functionCodeDeployment";
-import type { FunctionPackage } from "./pushSender/functionPackage";
-import { keyVaultName, scmHostOf, storageAccountName } from "../azure/globalNames";
-
-import { PUSH_FUNCTION_NAME, SETTINGS } from "../function/src/contract";
+import { FunctionDelivery, PushSenderFunction } from "./pushSender/pushSenderFunction";
+import { assignRole } from "./roleAssignment";
 import { COMPONENT_TYPES } from "./resourceTypes";
 
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
-/** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
-export const EVENT_GRID_WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
-const DEPLOYMENT_CONTAINER = "deployment-package";
 const DEAD_LETTER_CONTAINER = "dead-letter";
-
-interface FunctionDelivery {
-  readonly mode: "function";
-  /** The bundled push sender (see functionPackage.ts). */
-  readonly functionPackage: FunctionPackage;
-  /** Which platforms the hub is configured for. */
-  readonly platforms: readonly ("apple" | "fcmv1")[];
-  /** Put message text in notifications. Default: false (message bodies are personal data). */
-  readonly messagePreview?: boolean;
-  /** Node.js major version of the Function App. Default: "22". */
-  readonly nodeVersion?: "20" | "22";
-  /** Flex Consumption scale-out limit. Default: 40. */
-  readonly maxInstances?: number;
-  /** Flex Consumption instance size. Default: 2048. */
-  readonly instanceMemoryMb?: 512 | 2048 | 4096;
-  /** Device registration by the app's back end. Default: the endpoint stays closed. */
-  readonly registration?: RegistrationAccess;
-}
-
-/**
- * Who may call the registration endpoint: App Service authentication with Entra ID admits tokens
- * for `audience` issued to one of `allowedClientApplications` (the app's back end).
- */
-export interface RegistrationAccess {
-  /** The Entra ID application (client id) the back end requests tokens for. */
-  readonly audience: string;
-  /** Client ids of the back ends allowed to register devices. */
-  readonly allowedClientApplications: readonly string[];
-  /** Token issuer. Default: https://login.microsoftonline.com/<deploying tenant>/v2.0. */
-  readonly issuer?: pulumi.Input<string>;
-}
 
 interface WebhookDelivery {
   readonly mode: "webhook";
@@ -152,24 +113,6 @@ export class PushDelivery extends pulumi.ComponentResource {
     const parent = { parent: this };
     const client = authorization.getClientConfigOutput(parent);
     const resourceGroupId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.resourceGroupName}`;
-    const role = (
-      childName: string,
-      scope: pulumi.Input<string>,
-      principalId: pulumi.Input<string>,
-      roleName: keyof typeof BUILT_IN_ROLES,
-      dependsOn?: pulumi.Resource[],
-    ) =>
-      new authorization.RoleAssignment(
-        `${name}-${childName}`,
-        {
-          scope,
-          principalId,
-          principalType: authorization.PrincipalType.ServicePrincipal,
-          roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, roleName)),
-        },
-        { parent: this, dependsOn },
-      );
-
     this.storageAccount = new storage.StorageAccount(
       `${name}-st`,
       {
@@ -242,7 +185,16 @@ export class PushDelivery extends pulumi.ComponentResource {
       this.systemTopicName = this.systemTopic.name;
       topicPrincipal = this.systemTopic.identity.apply((i) => i?.principalId ?? "");
     }
-    const deadLetterRole = role("topic-dead-letter", this.storageAccount.id, topicPrincipal, "storageBlobDataContributor");
+    const deadLetterRole = assignRole(
+      `${name}-topic-dead-letter`,
+      {
+        scope: this.storageAccount.id,
+        principalId: topicPrincipal,
+        role: "storageBlobDataContributor",
+        subscriptionId: client.subscriptionId,
+      },
+      parent,
+    );
 
     let destination: eventgrid.SystemTopicEventSubscriptionArgs["destination"];
     const subscriptionDependsOn: pulumi.Resource[] = [deadLetterRole];
@@ -252,217 +204,34 @@ export class PushDelivery extends pulumi.ComponentResource {
     const batching = { maxEventsPerBatch: 1, preferredBatchSizeInKilobytes: 64 };
 
     if (args.delivery.mode === "function") {
-      const delivery = args.delivery;
-      const deploymentContainer = container("deployments", DEPLOYMENT_CONTAINER);
-      const workspace = new operationalinsights.Workspace(
-        `${name}-logs`,
+      const sender = new PushSenderFunction(
+        name,
         {
+          ...args.delivery,
           resourceGroupName: args.resourceGroupName,
+          resourceGroupId,
           location: args.location,
-          sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
-          retentionInDays: 30,
+          globalNamePrefix: args.globalNamePrefix,
+          client,
+          storageAccount: this.storageAccount,
+          deadLetterContainerUrl: this.deadLetterContainerUrl,
+          hubName: args.hubName,
+          hubConnectionString: args.hubConnectionString,
+          hubRegistrationConnectionString: args.hubRegistrationConnectionString,
+          chatPush,
           tags: args.tags,
         },
-        parent,
+        { parent: this },
       );
-      const insights = new applicationinsights.Component(
-        `${name}-insights`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          kind: "web",
-          applicationType: applicationinsights.ApplicationType.Web,
-          workspaceResourceId: workspace.id,
-          // Telemetry is accepted only with Entra ID, from the app's identity.
-          disableLocalAuth: true,
-          tags: args.tags,
-        },
-        parent,
-      );
-      const vaultName = resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id));
-      // Soft delete keeps a deleted vault's name taken; this stack's own deleted vault is purged
-      // first, so `pulumi destroy` then `pulumi up` works.
-      const vaultNameRelease = new DeletedVaultPurge(
-        `${name}-kv-name`,
-        { subscriptionId: client.subscriptionId, location: args.location, vaultName, resourceGroupId },
-        parent,
-      );
-      this.keyVault = new keyvault.Vault(
-        `${name}-kv`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          vaultName,
-          properties: {
-            tenantId: client.tenantId,
-            sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
-            enableRbacAuthorization: true,
-          },
-          tags: args.tags,
-        },
-        // The name is derived from the resource group: a replacement must free it first.
-        { parent: this, deleteBeforeReplace: true, dependsOn: [vaultNameRelease] },
-      );
-      const hubSecret = new keyvault.Secret(
-        `${name}-hub-send`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          vaultName: this.keyVault.name,
-          secretName: "notification-hub-send",
-          properties: { value: pulumi.secret(args.hubConnectionString) },
-        },
-        { parent: this, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
-      );
-      const registration = delivery.registration;
-      const registrationSecret =
-        registration && args.hubRegistrationConnectionString
-          ? new keyvault.Secret(
-              `${name}-hub-register`,
-              {
-                resourceGroupName: args.resourceGroupName,
-                vaultName: this.keyVault.name,
-                secretName: "notification-hub-registration",
-                properties: { value: pulumi.secret(args.hubRegistrationConnectionString) },
-              },
-              { parent: this, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
-            )
-          : undefined;
-      const plan = new web.AppServicePlan(
-        `${name}-plan`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          kind: "functionapp",
-          reserved: true,
-          sku: { name: "FC1", tier: "FlexConsumption" },
-          tags: args.tags,
-        },
-        parent,
-      );
-      const blobEndpoint = this.storageAccount.primaryEndpoints.blob;
-      const app = new web.WebApp(
-        `${name}-func`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          kind: "functionapp,linux",
-          serverFarmId: plan.id,
-          httpsOnly: true,
-          identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
-          siteConfig: {
-            minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
-            ftpsState: web.FtpsState.Disabled,
-            http20Enabled: true,
-          },
-          functionAppConfig: {
-            deployment: {
-              storage: {
-                type: web.FunctionsDeploymentStorageType.BlobContainer,
-                value: pulumi.interpolate`${blobEndpoint}${deploymentContainer.name}`,
-                authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
-              },
-            },
-            runtime: { name: web.RuntimeName.Node, version: delivery.nodeVersion ?? "22" },
-            scaleAndConcurrency: {
-              maximumInstanceCount: delivery.maxInstances ?? 40,
-              instanceMemoryMB: delivery.instanceMemoryMb ?? 2048,
-            },
-          },
-          tags: args.tags,
-        },
-        parent,
-      );
-      this.functionApp = app;
-      this.applicationInsightsId = insights.id;
-      this.functionAppName = app.name;
-      const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
-      const appRoles = [
-        role("func-storage", this.storageAccount.id, appPrincipal, "storageBlobDataOwner"),
-        role("func-secrets", this.keyVault.id, appPrincipal, "keyVaultSecretsUser"),
-        role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
-      ];
-      // Settings are applied after the app's roles exist: App Service resolves a Key Vault reference
-      // when settings change and caches the result (for up to 24 h), so a reference set before the
-      // role is granted stays unresolved. The reference names the secret's *version*: a rotated key
-      // is a new version, which changes the setting and makes the app fetch it at once.
-      this.appSettings = new web.WebAppApplicationSettings(
-        `${name}-func-settings`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          name: app.name,
-          properties: {
-            AzureWebJobsStorage__accountName: this.storageAccount.name,
-            APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
-            APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
-            // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-            [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUriWithVersion})`,
-            [SETTINGS.hubName]: args.hubName,
-            [SETTINGS.platforms]: delivery.platforms.join(","),
-            [SETTINGS.messagePreview]: String(delivery.messagePreview ?? false),
-            [SETTINGS.chatMessages]: String(chatPush === "function"),
-            [SETTINGS.deadLetterUrl]: pulumi.interpolate`${blobEndpoint}${DEAD_LETTER_CONTAINER}`,
-            ...(registrationSecret && registration
-              ? {
-                  [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.properties.secretUriWithVersion})`,
-                  [SETTINGS.registrationAllowedClients]: registration.allowedClientApplications.join(","),
-                }
-              : {}),
-          },
-        },
-        { parent: this, dependsOn: appRoles },
-      );
-      if (registration) {
-        // App Service authentication in front of the registration route: only Entra ID tokens for the
-        // registration audience, issued to an allowed back end, get through; everything else is 401.
-        // Event Grid's delivery path keeps its own system-key check and is excluded.
-        this.authSettings = new web.WebAppAuthSettingsV2(
-          `${name}-func-auth`,
-          {
-            resourceGroupName: args.resourceGroupName,
-            name: app.name,
-            platform: { enabled: true },
-            globalValidation: {
-              requireAuthentication: true,
-              unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
-              excludedPaths: [EVENT_GRID_WEBHOOK_PATH],
-            },
-            httpSettings: { requireHttps: true },
-            identityProviders: {
-              azureActiveDirectory: {
-                enabled: true,
-                registration: {
-                  clientId: registration.audience,
-                  openIdIssuer:
-                    registration.issuer ?? pulumi.interpolate`https://login.microsoftonline.com/${client.tenantId}/v2.0`,
-                },
-                validation: {
-                  allowedAudiences: [registration.audience, `api://${registration.audience}`],
-                  defaultAuthorizationPolicy: { allowedApplications: [...registration.allowedClientApplications] },
-                },
-              },
-            },
-            login: { tokenStore: { enabled: false } },
-          },
-          { parent: this, dependsOn: [this.appSettings] },
-        );
-      }
-      // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
-      this.codeDeployment = new FunctionCodeDeployment(
-        `${name}-code`,
-        {
-          functionAppId: app.id,
-          scmHost: app.defaultHostName.apply(scmHostOf),
-          packagePath: delivery.functionPackage.path,
-          packageSha256: delivery.functionPackage.sha256,
-        },
-        { parent: this, dependsOn: [...appRoles, this.appSettings, ...(this.authSettings ? [this.authSettings] : [])] },
-      );
-      subscriptionDependsOn.push(this.codeDeployment);
-      destination = {
-        endpointType: "AzureFunction",
-        resourceId: pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`,
-        ...batching,
-      };
+      this.functionApp = sender.app;
+      this.appSettings = sender.appSettings;
+      this.authSettings = sender.authSettings;
+      this.codeDeployment = sender.codeDeployment;
+      this.keyVault = sender.keyVault;
+      this.functionAppName = sender.functionAppName;
+      this.applicationInsightsId = sender.applicationInsightsId;
+      subscriptionDependsOn.push(sender.codeDeployment);
+      destination = { endpointType: "AzureFunction", resourceId: sender.eventGridDestination, ...batching };
     } else {
       destination = { endpointType: "WebHook", endpointUrl: pulumi.secret(args.delivery.webhookUrl), ...batching };
     }

@@ -8,6 +8,7 @@ export const COMPONENT_TYPES = {
   notificationHub: "acs-notifications:notificationhubs:NotificationHub",
   notificationHubLink: "acs-notifications:communication:NotificationHubLink",
   pushDelivery: "acs-notifications:delivery:PushDelivery",
+  pushSenderFunction: "acs-notifications:delivery:PushSenderFunction",
   pushAlerts: "acs-notifications:monitoring:PushAlerts",
 } as const;
 

@@ -74,8 +74,39 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "acs-notifications:communication:CommunicationServices",
       "acs-notifications:communication:NotificationHubLink",
       "acs-notifications:delivery:PushDelivery",
+      "acs-notifications:delivery:PushSenderFunction",
       "acs-notifications:notificationhubs:NotificationHub",
     ]);
+  });
+
+  it("keeps the URNs the push sender's resources had under PushDelivery, through aliases", () => {
+    const delivery = plan.recording.one("acs-notifications:delivery:PushDelivery");
+    const sender = plan.recording.one("acs-notifications:delivery:PushSenderFunction");
+    expect(sender.parent).toBe(delivery.urn);
+    const moved = plan.recording.resources.filter((r) => r.parent === sender.urn);
+    expect(moved.map((r) => r.name).sort()).toEqual(
+      [
+        "code",
+        "deployments",
+        "func",
+        "func-auth",
+        "func-secrets",
+        "func-settings",
+        "func-storage",
+        "func-telemetry",
+        "hub-register",
+        "hub-send",
+        "insights",
+        "kv",
+        "kv-name",
+        "logs",
+        "plan",
+      ].map((suffix) => `acsnotif-dev-${suffix}`),
+    );
+    for (const r of moved)
+      expect({ name: r.name, aliasParents: r.aliasParents }).toEqual({ name: r.name, aliasParents: [delivery.urn] });
+    // Nothing else moved.
+    expect(plan.recording.resources.filter((r) => r.aliasParents.length > 0)).toEqual(moved);
   });
 
   it("configures ACS with its data location, tags and a system-assigned identity", () => {

@@ -18,6 +18,12 @@ export interface RegisteredResource {
   readonly additionalSecretOutputs: readonly string[];
   /** Whether a replacement deletes this resource before creating its successor. */
   readonly deleteBeforeReplace: boolean;
+  /**
+   * Other parents this resource's aliases name: where it lived before a refactoring moved it. (The
+   * SDK also sends the current parent with every alias that names none, e.g. a provider's own type
+   * aliases; those say nothing about a move and are left out.)
+   */
+  readonly aliasParents: readonly string[];
 }
 
 export interface RegisteredInvoke {
@@ -56,6 +62,7 @@ interface MonitorRequest {
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getAdditionalsecretoutputsList(): string[];
   getDeletebeforereplace(): boolean;
+  getAliasesList(): { getSpec(): { getParenturn(): string } | undefined }[];
   getTok(): string;
   getArgs(): unknown;
 }
@@ -107,6 +114,10 @@ export function startMockRuntime(options: MockRuntimeOptions = {}): ProgramRecor
           propertyDependencies: propertyDependenciesOf(req),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          aliasParents: req
+            .getAliasesList()
+            .map((alias) => alias.getSpec()?.getParenturn() ?? "")
+            .filter((urn) => urn !== "" && urn !== req.getParent()),
         });
       }
       callback(err, response);

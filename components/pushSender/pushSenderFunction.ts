@@ -1,0 +1,319 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as storage from "@pulumi/azure-native/storage";
+import * as web from "@pulumi/azure-native/web";
+import { BUILT_IN_ROLES } from "../../azure/roles";
+import { keyVaultName, scmHostOf } from "../../azure/globalNames";
+import { PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
+import { DeletedVaultPurge } from "../vaultPurge/deletedVaultPurge";
+import { assignRole } from "../roleAssignment";
+import { COMPONENT_TYPES } from "../resourceTypes";
+import { FunctionCodeDeployment } from "./functionCodeDeployment";
+import type { FunctionPackage } from "./functionPackage";
+
+/** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
+export const EVENT_GRID_WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
+const DEPLOYMENT_CONTAINER = "deployment-package";
+
+export interface FunctionDelivery {
+  readonly mode: "function";
+  /** The bundled push sender (see functionPackage.ts). */
+  readonly functionPackage: FunctionPackage;
+  /** Which platforms the hub is configured for. */
+  readonly platforms: readonly ("apple" | "fcmv1")[];
+  /** Put message text in notifications. Default: false (message bodies are personal data). */
+  readonly messagePreview?: boolean;
+  /** Node.js major version of the Function App. Default: "22". */
+  readonly nodeVersion?: "20" | "22";
+  /** Flex Consumption scale-out limit. Default: 40. */
+  readonly maxInstances?: number;
+  /** Flex Consumption instance size. Default: 2048. */
+  readonly instanceMemoryMb?: 512 | 2048 | 4096;
+  /** Device registration by the app's back end. Default: the endpoint stays closed. */
+  readonly registration?: RegistrationAccess;
+}
+
+/**
+ * Who may call the registration endpoint: App Service authentication with Entra ID admits tokens
+ * for `audience` issued to one of `allowedClientApplications` (the app's back end).
+ */
+export interface RegistrationAccess {
+  /** The Entra ID application (client id) the back end requests tokens for. */
+  readonly audience: string;
+  /** Client ids of the back ends allowed to register devices. */
+  readonly allowedClientApplications: readonly string[];
+  /** Token issuer. Default: https://login.microsoftonline.com/<deploying tenant>/v2.0. */
+  readonly issuer?: pulumi.Input<string>;
+}
+
+export interface PushSenderFunctionArgs extends Omit<FunctionDelivery, "mode"> {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly resourceGroupId: pulumi.Output<string>;
+  readonly location: pulumi.Input<string>;
+  /** Short lowercase prefix for the key vault's globally unique name. */
+  readonly globalNamePrefix: string;
+  /** The deploying identity's subscription and tenant. */
+  readonly client: pulumi.Output<authorization.GetClientConfigResult>;
+  /** The account that holds the deployment package, the host's state and the dead-letter container. */
+  readonly storageAccount: storage.StorageAccount;
+  readonly deadLetterContainerUrl: pulumi.Output<string>;
+  readonly hubName: pulumi.Input<string>;
+  readonly hubConnectionString: pulumi.Input<string>;
+  readonly hubRegistrationConnectionString?: pulumi.Input<string>;
+  readonly chatPush: "function" | "native";
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The push sender: a Function App on Flex Consumption with its logs, Application Insights, Key
+ * Vault (the hub keys as secrets, read by the app's identity), roles, settings, the registration
+ * endpoint's authentication and the code deployment. Its children keep the URNs they had under
+ * PushDelivery (aliases), so a stack made before this component existed is not replaced.
+ */
+export class PushSenderFunction extends pulumi.ComponentResource {
+  public readonly app: web.WebApp;
+  public readonly appSettings: web.WebAppApplicationSettings;
+  public readonly authSettings?: web.WebAppAuthSettingsV2;
+  public readonly codeDeployment: FunctionCodeDeployment;
+  public readonly keyVault: keyvault.Vault;
+  public readonly functionAppName: pulumi.Output<string>;
+  public readonly applicationInsightsId: pulumi.Output<string>;
+  /** The sendPush function's resource id: the Event Grid subscription's destination. */
+  public readonly eventGridDestination: pulumi.Output<string>;
+
+  constructor(name: string, args: PushSenderFunctionArgs, opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource }) {
+    super(COMPONENT_TYPES.pushSenderFunction, name, {}, opts);
+    // Children were PushDelivery's before this component existed: the alias keeps their URNs.
+    const child = { parent: this, aliases: [{ parent: opts.parent }] };
+    const role = (
+      childName: string,
+      scope: pulumi.Input<string>,
+      principalId: pulumi.Input<string>,
+      roleName: keyof typeof BUILT_IN_ROLES,
+    ) =>
+      assignRole(
+        `${name}-${childName}`,
+        { scope, principalId, role: roleName, subscriptionId: args.client.subscriptionId },
+        child,
+      );
+    const deploymentContainer = new storage.BlobContainer(
+      `${name}-deployments`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        accountName: args.storageAccount.name,
+        containerName: DEPLOYMENT_CONTAINER,
+        publicAccess: storage.PublicAccess.None,
+      },
+      // A fixed name inside the account: the old container must go before the new one is made.
+      { ...child, deleteBeforeReplace: true },
+    );
+    const workspace = new operationalinsights.Workspace(
+      `${name}-logs`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
+        retentionInDays: 30,
+        tags: args.tags,
+      },
+      child,
+    );
+    const insights = new applicationinsights.Component(
+      `${name}-insights`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "web",
+        applicationType: applicationinsights.ApplicationType.Web,
+        workspaceResourceId: workspace.id,
+        // Telemetry is accepted only with Entra ID, from the app's identity.
+        disableLocalAuth: true,
+        tags: args.tags,
+      },
+      child,
+    );
+    const vaultName = args.resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id));
+    // Soft delete keeps a deleted vault's name taken; this stack's own deleted vault is purged
+    // first, so `pulumi destroy` then `pulumi up` works.
+    const vaultNameRelease = new DeletedVaultPurge(
+      `${name}-kv-name`,
+      { subscriptionId: args.client.subscriptionId, location: args.location, vaultName, resourceGroupId: args.resourceGroupId },
+      child,
+    );
+    this.keyVault = new keyvault.Vault(
+      `${name}-kv`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        vaultName,
+        properties: {
+          tenantId: args.client.tenantId,
+          sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
+          enableRbacAuthorization: true,
+        },
+        tags: args.tags,
+      },
+      // The name is derived from the resource group: a replacement must free it first.
+      { ...child, deleteBeforeReplace: true, dependsOn: [vaultNameRelease] },
+    );
+    const hubSecret = new keyvault.Secret(
+      `${name}-hub-send`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        vaultName: this.keyVault.name,
+        secretName: "notification-hub-send",
+        properties: { value: pulumi.secret(args.hubConnectionString) },
+      },
+      { ...child, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
+    );
+    const registration = args.registration;
+    const registrationSecret =
+      registration && args.hubRegistrationConnectionString
+        ? new keyvault.Secret(
+            `${name}-hub-register`,
+            {
+              resourceGroupName: args.resourceGroupName,
+              vaultName: this.keyVault.name,
+              secretName: "notification-hub-registration",
+              properties: { value: pulumi.secret(args.hubRegistrationConnectionString) },
+            },
+            { ...child, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
+          )
+        : undefined;
+    const plan = new web.AppServicePlan(
+      `${name}-plan`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "functionapp",
+        reserved: true,
+        sku: { name: "FC1", tier: "FlexConsumption" },
+        tags: args.tags,
+      },
+      child,
+    );
+    const blobEndpoint = args.storageAccount.primaryEndpoints.blob;
+    const app = new web.WebApp(
+      `${name}-func`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "functionapp,linux",
+        serverFarmId: plan.id,
+        httpsOnly: true,
+        identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+        siteConfig: {
+          minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+          ftpsState: web.FtpsState.Disabled,
+          http20Enabled: true,
+        },
+        functionAppConfig: {
+          deployment: {
+            storage: {
+              type: web.FunctionsDeploymentStorageType.BlobContainer,
+              value: pulumi.interpolate`${blobEndpoint}${deploymentContainer.name}`,
+              authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
+            },
+          },
+          runtime: { name: web.RuntimeName.Node, version: args.nodeVersion ?? "22" },
+          scaleAndConcurrency: {
+            maximumInstanceCount: args.maxInstances ?? 40,
+            instanceMemoryMB: args.instanceMemoryMb ?? 2048,
+          },
+        },
+        tags: args.tags,
+      },
+      child,
+    );
+    this.app = app;
+    this.applicationInsightsId = insights.id;
+    this.functionAppName = app.name;
+    const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
+    const appRoles = [
+      role("func-storage", args.storageAccount.id, appPrincipal, "storageBlobDataOwner"),
+      role("func-secrets", this.keyVault.id, appPrincipal, "keyVaultSecretsUser"),
+      role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
+    ];
+    // Settings are applied after the app's roles exist: App Service resolves a Key Vault reference
+    // when settings change and caches the result (for up to 24 h), so a reference set before the
+    // role is granted stays unresolved. The reference names the secret's *version*: a rotated key
+    // is a new version, which changes the setting and makes the app fetch it at once.
+    this.appSettings = new web.WebAppApplicationSettings(
+      `${name}-func-settings`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        name: app.name,
+        properties: {
+          AzureWebJobsStorage__accountName: args.storageAccount.name,
+          APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
+          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+          // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
+          [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUriWithVersion})`,
+          [SETTINGS.hubName]: args.hubName,
+          [SETTINGS.platforms]: args.platforms.join(","),
+          [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
+          [SETTINGS.chatMessages]: String(args.chatPush === "function"),
+          [SETTINGS.deadLetterUrl]: args.deadLetterContainerUrl,
+          ...(registrationSecret && registration
+            ? {
+                [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.properties.secretUriWithVersion})`,
+                [SETTINGS.registrationAllowedClients]: registration.allowedClientApplications.join(","),
+              }
+            : {}),
+        },
+      },
+      { ...child, dependsOn: appRoles },
+    );
+    if (registration) {
+      // App Service authentication in front of the registration route: only Entra ID tokens for the
+      // registration audience, issued to an allowed back end, get through; everything else is 401.
+      // Event Grid's delivery path keeps its own system-key check and is excluded.
+      this.authSettings = new web.WebAppAuthSettingsV2(
+        `${name}-func-auth`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          name: app.name,
+          platform: { enabled: true },
+          globalValidation: {
+            requireAuthentication: true,
+            unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
+            excludedPaths: [EVENT_GRID_WEBHOOK_PATH],
+          },
+          httpSettings: { requireHttps: true },
+          identityProviders: {
+            azureActiveDirectory: {
+              enabled: true,
+              registration: {
+                clientId: registration.audience,
+                openIdIssuer:
+                  registration.issuer ?? pulumi.interpolate`https://login.microsoftonline.com/${args.client.tenantId}/v2.0`,
+              },
+              validation: {
+                allowedAudiences: [registration.audience, `api://${registration.audience}`],
+                defaultAuthorizationPolicy: { allowedApplications: [...registration.allowedClientApplications] },
+              },
+            },
+          },
+          login: { tokenStore: { enabled: false } },
+        },
+        { ...child, dependsOn: [this.appSettings] },
+      );
+    }
+    // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
+    this.codeDeployment = new FunctionCodeDeployment(
+      `${name}-code`,
+      {
+        functionAppId: app.id,
+        scmHost: app.defaultHostName.apply(scmHostOf),
+        packagePath: args.functionPackage.path,
+        packageSha256: args.functionPackage.sha256,
+      },
+      { ...child, dependsOn: [...appRoles, this.appSettings, ...(this.authSettings ? [this.authSettings] : [])] },
+    );
+    this.eventGridDestination = pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`;
+    this.registerOutputs({ functionAppName: this.functionAppName, applicationInsightsId: this.applicationInsightsId });
+  }
+}
