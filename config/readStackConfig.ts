@@ -1,14 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretOpaque } from "./opaqueSecrets";
-import {
-  CONFIG_NAMESPACE,
-  RawStackConfig,
-  SECRET_KEYS,
-  SecretValue,
-  StackConfig,
-  StackConfigError,
-  validateStackConfig,
-} from "./stackConfig";
+import { StackConfigError, validateStackConfig } from "./stackConfig";
+import { CONFIG_NAMESPACE, RawStackConfig, SECRET_KEYS, SecretValue, StackConfig } from "./stackConfigTypes";
 
 // `isConfigSecret` is exported by the runtime but left out of its typings.
 const runtimeConfig = pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean };

@@ -1,4 +1,5 @@
-import { normalizeApnsToken, StackConfigError, validateStackConfig } from "../config/stackConfig";
+import { normalizeApnsToken } from "../config/platformCredentials";
+import { StackConfigError, validateStackConfig } from "../config/stackConfig";
 import { apnsP8, fcmPrivateKeyPem, serviceAccountJson } from "./support/keys";
 import { configProblems, inputWith } from "./support/stackConfigInput";
 

@@ -1,4 +1,4 @@
-import { RawStackConfig } from "../config/stackConfig";
+import { RawStackConfig } from "../config/stackConfigTypes";
 import { fcmPrivateKeyPem } from "./support/keys";
 import { configProblems, validInput } from "./support/stackConfigInput";
 

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { editDistance, RawStackConfig } from "../config/stackConfig";
+import { editDistance } from "../config/readerKit";
+import { RawStackConfig } from "../config/stackConfigTypes";
 import { projectRoot, runTool } from "./support/runTool";
 import { configProblems, validInput } from "./support/stackConfigInput";
 

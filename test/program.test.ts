@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { runPlan, PlanResult } from "../tools/plan/plan";
-import { normalizeApnsToken } from "../config/stackConfig";
+import { normalizeApnsToken } from "../config/platformCredentials";
 import { ROLES_THE_STACK_ASSIGNS } from "../bootstrap/roles";
 
 const root = path.resolve(__dirname, "..");

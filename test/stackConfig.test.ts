@@ -1,4 +1,6 @@
-import { normalizeApnsToken, RawStackConfig, SecretValue, StackConfigError, validateStackConfig } from "../config/stackConfig";
+import { normalizeApnsToken } from "../config/platformCredentials";
+import { StackConfigError, validateStackConfig } from "../config/stackConfig";
+import { RawStackConfig, SecretValue } from "../config/stackConfigTypes";
 import { apnsP8, fcmPrivateKeyPem, serviceAccountJson } from "./support/keys";
 
 type Values = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { SECRET_KEYS } from "../../config/stackConfig";
+import { SECRET_KEYS } from "../../config/stackConfigTypes";
 
 /**
  * The rules of Pulumi ESC's parser that the example environments rely on, as pulumi/esc

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { committedStacks } from "../../tools/shared/stackFiles";
-import { SECRET_KEYS } from "../../config/stackConfig";
+import { SECRET_KEYS } from "../../config/stackConfigTypes";
 import { projectRoot, runTool } from "../support/runTool";
 
 const workflowsDir = path.join(projectRoot, ".github", "workflows");

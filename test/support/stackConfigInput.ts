@@ -1,4 +1,5 @@
-import { RawStackConfig, SecretValue, StackConfigError, validateStackConfig } from "../../config/stackConfig";
+import { StackConfigError, validateStackConfig } from "../../config/stackConfig";
+import { RawStackConfig, SecretValue } from "../../config/stackConfigTypes";
 import { apnsP8, fcmPrivateKeyPem } from "./keys";
 
 /** A stack configuration that validates: both platforms, function delivery, the required tags. */

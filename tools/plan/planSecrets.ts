@@ -1,4 +1,4 @@
-import { CONFIG_NAMESPACE } from "../../config/stackConfig";
+import { CONFIG_NAMESPACE } from "../../config/stackConfigTypes";
 import { StackFiles } from "../shared/stackFiles";
 
 /**

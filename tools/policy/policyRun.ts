@@ -4,7 +4,7 @@ import { userPath } from "../shared/cli";
 import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
 import { anyResourceRuleChecks } from "../../policies/rules";
-import { CONFIG_NAMESPACE } from "../../config/stackConfig";
+import { CONFIG_NAMESPACE } from "../../config/stackConfigTypes";
 import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
