@@ -1,6 +1,6 @@
-import { resourceRule, RuleConfig } from "./policyDefinition";
-import { isSet, read, readString, stackOfUrn, UNKNOWN } from "./props";
-import { isClassicHub, isHub } from "./resourceTypes";
+import { resourceRule, RuleConfig } from "../framework/policyDefinition";
+import { isSet, read, readString, stackOfUrn, UNKNOWN } from "../framework/props";
+import { isClassicHub, isHub } from "../framework/resourceTypes";
 
 // Copies of azure/apns.ts (the pack is published alone); a test holds them equal.
 export const CERTIFICATE_FIELDS = ["apnsCertificate", "certificateKey", "thumbprint"];

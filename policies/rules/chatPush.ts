@@ -1,8 +1,8 @@
-import { stackRule, StackFinding, RuleConfig } from "./policyDefinition";
-import { readArray, readString, UNKNOWN } from "./props";
-import { isClassicEventSubscription } from "./resourceTypes";
+import { stackRule, StackFinding, RuleConfig } from "../framework/policyDefinition";
+import { readArray, readString, UNKNOWN } from "../framework/props";
+import { isClassicEventSubscription } from "../framework/resourceTypes";
 import { acsEventSubscriptions } from "./eventGrid";
-import { StackGraph } from "./stackGraph";
+import { StackGraph } from "../framework/stackGraph";
 
 // A copy of components/resourceTypes.ts (the pack is published alone); a test holds them equal.
 export const PUSH_DELIVERY_TYPE = "acs-notifications:delivery:PushDelivery";

@@ -1,13 +1,13 @@
-import { stackRule, StackFinding, StackResourceView } from "./policyDefinition";
-import { isSet, read, readArray, readString } from "./props";
+import { stackRule, StackFinding, StackResourceView } from "../framework/policyDefinition";
+import { isSet, read, readArray, readString } from "../framework/props";
 import {
   ACS_TOPIC_TYPE,
   isClassicEventSubscription,
   isCommunicationService,
   isEventSubscription,
   isSystemTopic,
-} from "./resourceTypes";
-import { StackGraph } from "./stackGraph";
+} from "../framework/resourceTypes";
+import { StackGraph } from "../framework/stackGraph";
 
 const ACS_EVENT_TYPE = /^Microsoft\.Communication\./i;
 const ACS_RESOURCE_SCOPE = /\/providers\/Microsoft\.Communication\/communicationServices\//i;

@@ -1,6 +1,6 @@
-import { resourceRule } from "./policyDefinition";
-import { isSet, read, UNKNOWN } from "./props";
-import { isHub, isNativeHub } from "./resourceTypes";
+import { resourceRule } from "../framework/policyDefinition";
+import { isSet, read, UNKNOWN } from "../framework/props";
+import { isHub, isNativeHub } from "../framework/resourceTypes";
 
 /** Google shut the legacy FCM (GCM) API down in 2024: a hub with only a server key delivers nothing to Android. */
 export const fcmV1Required = resourceRule(

@@ -1,6 +1,6 @@
-import { resourceRule } from "./policyDefinition";
-import { read, readArray, readString, UNKNOWN } from "./props";
-import { anyOf, isClassicFunctionApp, isNativeAppSettings, isNativeWebApp } from "./resourceTypes";
+import { resourceRule } from "../framework/policyDefinition";
+import { read, readArray, readString, UNKNOWN } from "../framework/props";
+import { anyOf, isClassicFunctionApp, isNativeAppSettings, isNativeWebApp } from "../framework/resourceTypes";
 
 /** An azure-native WebApp is a Function App when its kind says so (`functionapp,linux`, …). */
 function hasFunctionAppKind(props: Record<string, unknown>): boolean {

@@ -1,8 +1,8 @@
-import { resourceRule, stackRule, StackFinding } from "./policyDefinition";
-import { isSet, read, readArray, readString, subscriptionOf, UNKNOWN } from "./props";
-import { isClassicHub, isClassicHubRule, isHubRule } from "./resourceTypes";
-import { StackGraph } from "./stackGraph";
-import type { StackResourceView } from "./policyDefinition";
+import { resourceRule, stackRule, StackFinding } from "../framework/policyDefinition";
+import { isSet, read, readArray, readString, subscriptionOf, UNKNOWN } from "../framework/props";
+import { isClassicHub, isClassicHubRule, isHubRule } from "../framework/resourceTypes";
+import { StackGraph } from "../framework/stackGraph";
+import type { StackResourceView } from "../framework/policyDefinition";
 
 type Rights = { send: boolean; listen: boolean; manage: boolean } | typeof UNKNOWN;
 

@@ -1,5 +1,5 @@
 import type { Policies, ResourceValidationPolicy } from "@pulumi/policy";
-import { typesCheckedBy } from "./policyDefinition";
+import { typesCheckedBy } from "../framework/policyDefinition";
 import { apnsEndpointMatchesEnvironment, apnsTokenAuthRequired } from "./apns";
 import { noDuplicateChatPush } from "./chatPush";
 import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "./eventGrid";

@@ -1,4 +1,4 @@
-import { exemptionFor } from "../../policies/rules/exemptions";
+import { exemptionFor } from "../../policies/framework/exemptions";
 import {
   hubHasPlatformCredentials,
   hubRuleWithoutManage,

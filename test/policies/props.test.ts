@@ -1,4 +1,4 @@
-import { isSet, read, readArray, readString, stackOfUrn, subscriptionOf, UNKNOWN } from "../../policies/rules/props";
+import { isSet, read, readArray, readString, stackOfUrn, subscriptionOf, UNKNOWN } from "../../policies/framework/props";
 
 // How rules read properties during a preview: what is not known yet must come back as UNKNOWN — never as a
 // value a rule would judge, and never as an exception that fails the whole preview.

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readStackExport, StackExportError } from "../../tools/policy/stackExport";
 import { acsEventSubscriptions } from "../../policies/rules/eventGrid";
-import { StackGraph } from "../../policies/rules/stackGraph";
+import { StackGraph } from "../../policies/framework/stackGraph";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";
 import { runTool } from "../support/runTool";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CLASSIC, isHub, isHubRule, isNativeEventSubscription } from "../../policies/rules/resourceTypes";
+import { CLASSIC, isHub, isHubRule, isNativeEventSubscription } from "../../policies/framework/resourceTypes";
 
 // The classic provider's type tokens as its npm package publishes them (test/fixtures/pulumi-azure):
 // the package itself is not installed, because the engine installs the plugin of every resource

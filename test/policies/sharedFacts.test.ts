@@ -1,6 +1,6 @@
 import { CERTIFICATE_FIELDS, GATEWAY_HOSTS, NATIVE_TOKEN_FIELDS } from "../../policies/rules/apns";
 import { CHAT_EVENTS, PUSH_DELIVERY_TYPE } from "../../policies/rules/chatPush";
-import { HUB_LINK_TYPE } from "../../policies/rules/resourceTypes";
+import { HUB_LINK_TYPE } from "../../policies/framework/resourceTypes";
 import { COMPONENT_TYPES, DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
 import { CHAT_MESSAGE_EVENTS } from "../../azure/acsEventTypes";
 import { APNS_CERTIFICATE_FIELDS, APNS_GATEWAY_HOSTS, APNS_TOKEN_FIELDS } from "../../azure/apns";

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { readJsonFile } from "../shared/readFiles";
-import { stackOfUrn } from "../../policies/rules/props";
+import { stackOfUrn } from "../../policies/framework/props";
 import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { readStackExport, StackExportError } from "./stackExport";
