@@ -8,6 +8,7 @@ import type {
 } from "@pulumi/policy";
 import { Exemption, exemptionFor, exemptionsSchema, nameOfUrn } from "./exemptions";
 import type { TypeMatcher } from "./resourceTypes";
+import { StackGraph } from "./stackGraph";
 
 /** What every rule declares: the metadata the reports and the README are built from. */
 export interface RuleInfo {
@@ -103,7 +104,7 @@ export function resourceRule<C extends RuleConfig = RuleConfig>(
 
 export function stackRule<C extends RuleConfig = RuleConfig>(
   info: RuleInfo,
-  check: (resources: StackResourceView[], config: C) => StackFinding[],
+  check: (graph: StackGraph, config: C) => StackFinding[],
 ): StackValidationPolicy {
   return {
     ...metadata(info),
@@ -120,7 +121,9 @@ export function stackRule<C extends RuleConfig = RuleConfig>(
           Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => d.urn)]),
         ),
       }));
-      for (const finding of check(views, config)) reportUnlessExempt(report, config, finding.urn, finding.message, clock.now());
+      // One graph per stack check: every stack rule reads the resources through it.
+      for (const finding of check(new StackGraph(views), config))
+        reportUnlessExempt(report, config, finding.urn, finding.message, clock.now());
     },
   };
 }

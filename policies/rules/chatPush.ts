@@ -45,8 +45,7 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
       },
     },
   },
-  (resources, config) => {
-    const graph = new StackGraph(resources);
+  (graph, config) => {
     // The pack config decides when it names a path; otherwise the stack's declaration (or nothing).
     const path =
       config.chatPushPath === "function" || config.chatPushPath === "native" ? config.chatPushPath : declaredPath(graph);

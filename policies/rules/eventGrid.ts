@@ -71,9 +71,9 @@ export const eventGridAcsSubscriptionResilient = stackRule(
     remediationSteps:
       "Set retryPolicy (maxDeliveryAttempts, eventTimeToLiveInMinutes) and deadLetterDestination (a StorageBlob container) on the subscription.",
   },
-  (resources) => {
+  (graph) => {
     const findings: StackFinding[] = [];
-    for (const sub of acsEventSubscriptions(new StackGraph(resources))) {
+    for (const sub of acsEventSubscriptions(graph)) {
       const classic = isClassicEventSubscription(sub.type);
       const deadLetter = classic
         ? [read(sub.props, "storageBlobDeadLetterDestination")]
@@ -108,9 +108,9 @@ export const eventGridFunctionOneEventPerBatch = stackRule(
     remediationSteps:
       "Set destination.maxEventsPerBatch (classic: azureFunctionEndpoint.maxEventsPerBatch) to 1, or leave it unset.",
   },
-  (resources) => {
+  (graph) => {
     const findings: StackFinding[] = [];
-    for (const sub of acsEventSubscriptions(new StackGraph(resources))) {
+    for (const sub of acsEventSubscriptions(graph)) {
       const classic = isClassicEventSubscription(sub.type);
       const endpoint = classic ? "azureFunctionEndpoint" : "destination";
       // Classic: only azureFunctionEndpoint can hold a Function, and without it there is no batch size to read.

@@ -29,8 +29,7 @@ export const hubHasPlatformCredentials = stackRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Configure apnsCredential (token mode) and/or fcmV1Credential on the hub that ACS is linked to.",
   },
-  (resources) => {
-    const graph = new StackGraph(resources);
+  (graph) => {
     const findings: StackFinding[] = [];
     for (const link of graph.links()) {
       for (const hub of graph.hubsOfLink(link)) {
@@ -56,8 +55,7 @@ export const linkRuleSendOnly = stackRule(
     enforcementLevel: "mandatory",
     remediationSteps: 'Link ACS with the connection string of a dedicated rule whose rights are exactly ["Send"].',
   },
-  (resources) => {
-    const graph = new StackGraph(resources);
+  (graph) => {
     const findings: StackFinding[] = [];
     for (const link of graph.links()) {
       for (const rule of graph.rulesOfLink(link)) {
@@ -110,8 +108,7 @@ export const linkSameSubscription = stackRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Create the notification hub in the subscription of the Communication Services resource.",
   },
-  (resources) => {
-    const graph = new StackGraph(resources);
+  (graph) => {
     const findings: StackFinding[] = [];
     for (const link of graph.links()) {
       const acsId = readString(link.props, "communicationServiceId");
@@ -143,8 +140,7 @@ export const linkTracksConnectionString = stackRule(
     remediationSteps:
       "Pass the Send rule's connection string (listNotificationHubKeys on that rule) to the link instead of a literal or copied value.",
   },
-  (resources) => {
-    const graph = new StackGraph(resources);
+  (graph) => {
     return graph
       .links()
       .filter((link) => !isRuleBacked(graph, link))
