@@ -2,7 +2,8 @@ import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 import { createDoctorClients, DoctorClients } from "../../tools/doctor/azureClients";
-import { CheckResult, DoctorTarget, runDoctor } from "../../tools/doctor/checks";
+import { DoctorTarget, runDoctor } from "../../tools/doctor/checks";
+import type { CheckResult } from "../../tools/doctor/catalogue";
 import { renderChecks } from "../../tools/doctor/report";
 import { FakeAzure, fakeAzureCa } from "../support/fakeAzure";
 

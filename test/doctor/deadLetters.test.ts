@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { TokenCredential } from "@azure/identity";
 import { createDoctorClients } from "../../tools/doctor/azureClients";
 import { checkPushSender } from "../../tools/doctor/pushSenderChecks";
-import type { CheckResult } from "../../tools/doctor/checks";
+import type { CheckResult } from "../../tools/doctor/catalogue";
 import { Azurite, storageAccessToken } from "../support/azurite";
 
 const CA = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "localhost-cert.pem"), "utf8");

@@ -1,5 +1,6 @@
 import type { DoctorClients } from "../../tools/doctor/azureClients";
-import type { CheckResult, DoctorTarget } from "../../tools/doctor/checks";
+import type { DoctorTarget } from "../../tools/doctor/checks";
+import type { CheckResult } from "../../tools/doctor/catalogue";
 import { checkPushSender, WEB_API_VERSION } from "../../tools/doctor/pushSenderChecks";
 import { networkFailure } from "../../azure/requestLimits";
 import { armExample } from "../support/azureFixtures";

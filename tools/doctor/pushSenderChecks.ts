@@ -1,6 +1,7 @@
 import { PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
 import type { DoctorClients } from "./azureClients";
-import type { CheckResult, CheckStatus, DoctorTarget } from "./checks";
+import type { DoctorTarget } from "./checks";
+import { CheckResult, CheckStatus, verdict } from "./catalogue";
 import { isNetworkFailure } from "../../azure/requestLimits";
 
 export const WEB_API_VERSION = "2024-04-01";
@@ -68,10 +69,9 @@ const httpProblem = (status: number, reading: string) =>
 
 async function checkFunctionRegistered(clients: DoctorClients, appId: string, add: (r: CheckResult) => void): Promise<void> {
   const id = "function-registered";
-  const title = `push sender's ${PUSH_FUNCTION_NAME} function is registered`;
   try {
     const { status, body } = await getJson(clients, `${appId}/functions?api-version=${WEB_API_VERSION}`);
-    if (status !== 200) return add({ id, title, status: "fail", evidence: httpProblem(status, "the app's functions") });
+    if (status !== 200) return add(verdict(id, "fail", httpProblem(status, "the app's functions")));
     const functions = ((body as { value?: unknown[] })?.value ?? []) as {
       name?: string;
       properties?: { name?: string; isDisabled?: boolean };
@@ -79,42 +79,36 @@ async function checkFunctionRegistered(clients: DoctorClients, appId: string, ad
     const names = functions.map((f) => f.properties?.name ?? f.name?.split("/").pop() ?? "?");
     const ours = functions.find((f) => (f.properties?.name ?? f.name?.split("/").pop()) === PUSH_FUNCTION_NAME);
     if (!ours) {
-      return add({
-        id,
-        title,
-        status: "fail",
-        evidence:
+      return add(
+        verdict(
+          id,
+          "fail",
           names.length === 0
             ? "the host indexed no function at all"
             : `the host indexed ${names.join(", ")}, not ${PUSH_FUNCTION_NAME}`,
-        fix: "the package did not deploy or its entry point failed to load: run `pulumi up` (redeploys it), then read the app's Deployment Center and host log",
-      });
+          "the package did not deploy or its entry point failed to load: run `pulumi up` (redeploys it), then read the app's Deployment Center and host log",
+        ),
+      );
     }
     if (ours.properties?.isDisabled) {
-      return add({
-        id,
-        title,
-        status: "fail",
-        evidence: `${PUSH_FUNCTION_NAME} is disabled`,
-        fix: "enable it: remove the AzureWebJobs.sendPush.Disabled setting",
-      });
+      return add(
+        verdict(id, "fail", `${PUSH_FUNCTION_NAME} is disabled`, "enable it: remove the AzureWebJobs.sendPush.Disabled setting"),
+      );
     }
-    add({ id, title, status: "pass", evidence: `${PUSH_FUNCTION_NAME} is indexed and enabled` });
+    add(verdict(id, "pass", `${PUSH_FUNCTION_NAME} is indexed and enabled`));
   } catch (error) {
-    add({ id, title, status: "fail", evidence: readError(error, "the app's functions") });
+    add(verdict(id, "fail", readError(error, "the app's functions")));
   }
 }
 
 async function checkHubReference(clients: DoctorClients, appId: string, add: (r: CheckResult) => void): Promise<void> {
   const id = "hub-secret-reference";
-  const title = `${SETTINGS.connectionString} resolves from Key Vault`;
   try {
     const { status, body } = await getJson(
       clients,
       `${appId}/config/configreferences/appsettings/${SETTINGS.connectionString}?api-version=${WEB_API_VERSION}`,
     );
-    if (status !== 200)
-      return add({ id, title, status: "fail", evidence: httpProblem(status, "the setting's Key Vault reference") });
+    if (status !== 200) return add(verdict(id, "fail", httpProblem(status, "the setting's Key Vault reference")));
     const props = (body as { properties?: { status?: string; secretName?: string; secretVersion?: string } })?.properties ?? {};
     const state = props.status ?? "unknown";
     const known = REFERENCE_STATUS[state] ?? {
@@ -124,15 +118,16 @@ async function checkHubReference(clients: DoctorClients, appId: string, add: (r:
     const secret = props.secretName
       ? ` (secret ${props.secretName}${props.secretVersion ? `, version ${props.secretVersion.slice(0, 8)}…` : ""})`
       : "";
-    add({
-      id,
-      title,
-      status: known.status,
-      evidence: `status ${state}${secret}${known.status === "pass" ? "" : `: every invocation fails naming ${SETTINGS.connectionString} until it resolves`}`,
-      fix: known.status === "pass" ? undefined : known.fix,
-    });
+    add(
+      verdict(
+        id,
+        known.status,
+        `status ${state}${secret}${known.status === "pass" ? "" : `: every invocation fails naming ${SETTINGS.connectionString} until it resolves`}`,
+        known.status === "pass" ? undefined : known.fix,
+      ),
+    );
   } catch (error) {
-    add({ id, title, status: "fail", evidence: readError(error, "the setting's Key Vault reference") });
+    add(verdict(id, "fail", readError(error, "the setting's Key Vault reference")));
   }
 }
 
@@ -143,7 +138,6 @@ async function checkDeadLetters(
   add: (r: CheckResult) => void,
 ): Promise<void> {
   const id = "dead-letters";
-  const title = "dead-letter records in the window";
   const since = now.getTime() - target.sinceHours * 3_600_000;
   try {
     let count = 0;
@@ -154,13 +148,14 @@ async function checkDeadLetters(
       const url = `${target.deadLetterContainerUrl!.replace(/\/$/, "")}?restype=container&comp=list&maxresults=5000${marker ? `&marker=${encodeURIComponent(marker)}` : ""}`;
       const res = await clients.storage.send({ method: "GET", url });
       if (res.status !== 200) {
-        return add({
-          id,
-          title,
-          status: "skip",
-          evidence: `the dead-letter container could not be listed (HTTP ${res.status})`,
-          fix: res.status === 403 ? "the identity needs Storage Blob Data Reader on the account" : undefined,
-        });
+        return add(
+          verdict(
+            id,
+            "skip",
+            `the dead-letter container could not be listed (HTTP ${res.status})`,
+            res.status === 403 ? "the identity needs Storage Blob Data Reader on the account" : undefined,
+          ),
+        );
       }
       const xml = res.bodyAsText ?? "";
       for (const blob of xml.matchAll(/<Blob>([\s\S]*?)<\/Blob>/g)) {
@@ -172,20 +167,16 @@ async function checkDeadLetters(
       marker = /<NextMarker>([^<]*)<\/NextMarker>/.exec(xml)?.[1] ?? "";
       if (!marker) break;
     }
-    add({
-      id,
-      title,
-      status: count > 0 ? "warn" : "pass",
-      evidence: `last ${target.sinceHours}h: ${count} record(s), ${fromSender} from the push sender, ${count - fromSender} from Event Grid`,
-      fix: count > 0 ? "each record names the event id and why; the push sender's are under push-sender/<day>/" : undefined,
-    });
+    add(
+      verdict(
+        id,
+        count > 0 ? "warn" : "pass",
+        `last ${target.sinceHours}h: ${count} record(s), ${fromSender} from the push sender, ${count - fromSender} from Event Grid`,
+        count > 0 ? "each record names the event id and why; the push sender's are under push-sender/<day>/" : undefined,
+      ),
+    );
   } catch (error) {
-    add({
-      id,
-      title,
-      status: isNetworkFailure(error) ? "fail" : "skip",
-      evidence: readError(error, "the dead-letter container"),
-    });
+    add(verdict(id, isNetworkFailure(error) ? "fail" : "skip", readError(error, "the dead-letter container")));
   }
 }
 

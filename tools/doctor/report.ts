@@ -1,4 +1,4 @@
-import type { CheckResult } from "./checks";
+import type { CheckResult } from "./catalogue";
 import type { TestSendSummary } from "./testSend";
 
 const MARK: Record<CheckResult["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };

@@ -1,6 +1,7 @@
 import { sameResourceId } from "../../azure/armResourceId";
 import type { DoctorClients } from "./azureClients";
-import type { CheckResult, DoctorTarget } from "./checks";
+import type { DoctorTarget } from "./checks";
+import { CheckResult, verdict } from "./catalogue";
 
 export const EVENT_GRID_API_VERSION = "2025-02-15";
 
@@ -21,8 +22,6 @@ export async function checkSystemTopic(
   subscriptionId: string,
   add: (r: CheckResult) => void,
 ): Promise<void> {
-  const id = "event-grid-topic";
-  const title = "one Event Grid system topic on ACS";
   let topics: SystemTopic[] = [];
   try {
     let next: string | undefined =
@@ -37,13 +36,14 @@ export async function checkSystemTopic(
     }
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
-    add({
-      id,
-      title,
-      status: "skip",
-      evidence: `the subscription's Event Grid system topics could not be listed${status ? ` (HTTP ${status})` : ""}`,
-      fix: status === 401 || status === 403 ? "the identity needs Reader on the subscription" : undefined,
-    });
+    add(
+      verdict(
+        "event-grid-topic",
+        "skip",
+        `the subscription's Event Grid system topics could not be listed${status ? ` (HTTP ${status})` : ""}`,
+        status === 401 || status === 403 ? "the identity needs Reader on the subscription" : undefined,
+      ),
+    );
     return;
   }
   topics = topics.filter((t) => t.properties?.source && sameResourceId(t.properties.source, target.acsId));
@@ -52,32 +52,33 @@ export async function checkSystemTopic(
   if (topics.length === 0) {
     add(
       expected
-        ? {
-            id,
-            title,
-            status: "fail",
-            evidence: `no system topic has the ACS resource as its source (the stack expects ${expected})`,
-            fix: "run `pulumi up` to create it again; until then ACS events go nowhere",
-          }
-        : { id, title, status: "pass", evidence: "no system topic on the ACS resource (events are not used)" },
+        ? verdict(
+            "event-grid-topic",
+            "fail",
+            `no system topic has the ACS resource as its source (the stack expects ${expected})`,
+            "run `pulumi up` to create it again; until then ACS events go nowhere",
+          )
+        : verdict("event-grid-topic", "pass", "no system topic on the ACS resource (events are not used)"),
     );
     return;
   }
   const ours = expected ? topics.find((t) => t.id && sameResourceId(t.id, expected)) : undefined;
   if (expected && !ours) {
-    add({
-      id,
-      title,
-      status: "fail",
-      evidence: `the ACS resource's system topic is ${names}, not the stack's ${expected}`,
-      fix: "Azure allows one system topic per ACS resource: set acs-notifications:existingEventGridSystemTopic to { name, resourceGroupName } of that topic, then `pulumi up`",
-    });
+    add(
+      verdict(
+        "event-grid-topic",
+        "fail",
+        `the ACS resource's system topic is ${names}, not the stack's ${expected}`,
+        "Azure allows one system topic per ACS resource: set acs-notifications:existingEventGridSystemTopic to { name, resourceGroupName } of that topic, then `pulumi up`",
+      ),
+    );
     return;
   }
-  add({
-    id,
-    title,
-    status: "pass",
-    evidence: expected ? `${expected}` : `${names} (a stack can use it with acs-notifications:existingEventGridSystemTopic)`,
-  });
+  add(
+    verdict(
+      "event-grid-topic",
+      "pass",
+      expected ? expected : `${names} (a stack can use it with acs-notifications:existingEventGridSystemTopic)`,
+    ),
+  );
 }
