@@ -351,6 +351,135 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     expect(eg?.query.get("$filter")).toBe("EventSubscriptionName eq 'ACS-PUSH'");
   });
 
+  it("stops at ids that are not ARM ids, saying which one", async () => {
+    const before = azure.requests.length;
+    expect(await run({ acsId: "acs-prod" })).toEqual([
+      {
+        id: "inputs",
+        title: "resource ids",
+        status: "fail",
+        evidence: "the ACS id is not a valid ARM id",
+        fix: "pass the ids from `pulumi stack output` (acsId, hubId)",
+      },
+    ]);
+    expect((await run({ hubId: `${RG}/providers/Microsoft.NotificationHubs/namespaces/nh-prod` }))[0].evidence).toBe(
+      "the hub id is not a valid ARM id",
+    );
+    expect(azure.requests.length).toBe(before);
+  });
+
+  it("shows every check that needs the hub as skipped when the hub cannot be read", async () => {
+    azure.hubExists = false;
+    const skipped = (await run()).filter((r) => r.status === "skip");
+    expect(skipped.map((r) => [r.id, r.title])).toEqual([
+      ["hub-credentials", "hub has platform credentials"],
+      ["send-rule", "Send rule exists with Send"],
+      ["link-current", "linked connection string is current"],
+      ["hub-metrics", "hub traffic"],
+      ["registration-rule", "registration rule is Listen-only"],
+    ]);
+    for (const r of skipped) expect(r.evidence).toBe("not checked: the hub could not be read (see hub-exists)");
+    const withoutRegistration = await run({ registrationRuleName: undefined });
+    expect(withoutRegistration.map((r) => r.id)).not.toContain("registration-rule");
+  });
+
+  it("says the ACS resource is gone when ARM does not find it", async () => {
+    azure.acsExists = false;
+    expect(byId(await run(), "acs-linked")).toEqual({
+      id: "acs-linked",
+      title: "ACS linked to a hub",
+      status: "fail",
+      evidence: "the ACS resource acs-prod does not exist (HTTP 404)",
+      fix: "the ACS resource is gone: `pulumi refresh` then `pulumi up`",
+    });
+  });
+
+  it("fails when no rule grants Send without Manage and the outputs name none", async () => {
+    azure.rules = { root: { rights: ["Listen", "Send", "Manage"], primaryConnectionString: CS } };
+    expect(byId(await run({ sendRuleName: undefined, registrationRuleName: undefined }), "send-rule")).toEqual({
+      id: "send-rule",
+      title: "Send rule exists with Send",
+      status: "fail",
+      evidence: "the hub has no rule granting Send without Manage",
+      fix: "`pulumi up` creates the dedicated Send-only rule",
+    });
+  });
+
+  it("names the missing rules and what recreates them", async () => {
+    azure.rules = {};
+    const results = await run();
+    expect(byId(results, "send-rule")).toEqual({
+      id: "send-rule",
+      title: "Send rule exists with Send",
+      status: "fail",
+      evidence: "the rule acs-send does not exist (HTTP 404)",
+      fix: "`pulumi up` recreates the Send rule and re-links ACS",
+    });
+    expect(byId(results, "registration-rule")).toEqual({
+      id: "registration-rule",
+      title: "registration rule is Listen-only",
+      status: "fail",
+      evidence: "the rule acs-register does not exist (HTTP 404)",
+      fix: "`pulumi up` recreates the registration rule",
+    });
+    // Without the rule there is no key to compare.
+    expect(results.map((r) => r.id)).not.toContain("link-current");
+  });
+
+  it("skips the key comparison without the link's fingerprint, and fails when the keys cannot be listed", async () => {
+    expect(byId(await run({ linkedFingerprint: undefined }), "link-current")).toEqual({
+      id: "link-current",
+      title: "linked connection string is current",
+      status: "skip",
+      evidence: "no linkedConnectionStringFingerprint given (pass --outputs or --stack)",
+    });
+    azure.failures = [{ path: /\/listKeys$/i, status: 403, code: "AuthorizationFailed" }];
+    expect(byId(await run(), "link-current")).toEqual({
+      id: "link-current",
+      title: "linked connection string is current",
+      status: "fail",
+      evidence:
+        "not allowed to read the keys of rule acs-send (HTTP 403 AuthorizationFailed): the identity needs Reader on it (and listKeys rights for keys)",
+    });
+  });
+
+  it("warns, without a fix, when metrics cannot be read", async () => {
+    azure.failures = [{ path: /\/providers\/Microsoft\.Insights\/metrics$/i, status: 403, code: "AuthorizationFailed" }];
+    const results = await run();
+    const denied = (reading: string) =>
+      `not allowed to read ${reading} (HTTP 403 AuthorizationFailed): the identity needs Reader on it (and listKeys rights for keys)`;
+    expect(byId(results, "hub-metrics")).toEqual({
+      id: "hub-metrics",
+      title: "hub traffic",
+      status: "warn",
+      evidence: denied("the hub's metrics"),
+    });
+    expect(byId(results, "event-delivery")).toEqual({
+      id: "event-delivery",
+      title: "Event Grid delivery to the push sender",
+      status: "warn",
+      evidence: denied("the Event Grid metrics"),
+    });
+    expect(byId(results, "function-failures")).toEqual({
+      id: "function-failures",
+      title: "push sender invocations",
+      status: "warn",
+      evidence: denied("Application Insights metrics"),
+    });
+  });
+
+  it("reads Event Grid metrics for every subscription when the outputs name none, and skips what is not deployed", async () => {
+    const before = azure.requests.length;
+    const results = await run({ eventSubscriptionName: undefined });
+    expect(byId(results, "event-delivery").status).toBe("pass");
+    const eg = azure.requests.slice(before).find((r) => r.path.startsWith(TOPIC_ID));
+    expect(eg).toBeDefined();
+    expect(eg?.query.has("$filter")).toBe(false);
+    const bare = await run({ eventGridSystemTopicId: undefined, applicationInsightsId: undefined, functionAppId: undefined });
+    for (const id of ["event-delivery", "function-failures", "function-registered", "hub-secret-reference"])
+      expect(bare.map((r) => r.id)).not.toContain(id);
+  });
+
   it("explains Azure's refusals instead of dumping them, and never prints a key", async () => {
     azure.failures = [{ path: /communicationServices\/acs-prod$/i, status: 403, code: "AuthorizationFailed" }];
     const results = await run();
