@@ -1,5 +1,6 @@
 /** The stack's configuration: its typed form, the raw form the edge reader hands in, and the keys it knows. */
 import { type ApnsEnvironment } from "../azure/apns";
+import { CONFIG_REFERENCE } from "./configReference";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
@@ -153,24 +154,4 @@ export const READER_NAMESPACES = ["pulumi", "azure-native"] as const;
 export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl", "alertWebhookUrl"] as const;
 
 /** Every key this project reads; anything else in the namespace is a typo worth reporting. */
-export const KNOWN_KEYS = [
-  "location",
-  "existingResourceGroup",
-  "namePrefix",
-  "tags",
-  "dataLocation",
-  "hubSku",
-  "apns",
-  "fcm",
-  "delivery",
-  "eventTypes",
-  "chatPush",
-  "messagePreview",
-  "functionNodeVersion",
-  "functionMaxInstances",
-  "functionMemoryMb",
-  "alerts",
-  "existingEventGridSystemTopic",
-  "registration",
-  ...SECRET_KEYS,
-] as const;
+export const KNOWN_KEYS: readonly string[] = CONFIG_REFERENCE.map((entry) => entry.key);

@@ -22,6 +22,19 @@ export interface RuleInfo {
   readonly remediationSteps: string;
   /** Tunable settings besides `exemptions`. */
   readonly config?: PolicyConfigSchema["properties"];
+  /** The rule's section of the pack's README, which `npm run docs` writes from here (Markdown). */
+  readonly docs: RuleDocs;
+}
+
+export interface RuleDocs {
+  /** What breaks, and for whom: the troubleshooting case or the hardening it enforces. */
+  readonly why: string;
+  /** What the rule looks at and what it wants to see. */
+  readonly checks: string;
+  /** Its settings, when it has any. */
+  readonly config?: string;
+  /** What a user does about a violation. */
+  readonly fix: string;
 }
 
 export interface RuleConfig {
@@ -78,6 +91,12 @@ export const clock = { now: (): Date => new Date() };
 
 /** The types each resource rule checks; a resource of any other type gets nothing from it. */
 const typesOfRule = new WeakMap<ResourceValidationPolicy, TypeMatcher>();
+const infoOfRule = new WeakMap<ResourceValidationPolicy | StackValidationPolicy, RuleInfo & { kind: "resource" | "stack" }>();
+
+/** What a rule made here says about itself, and whether it checks one resource or the whole stack (for its docs). */
+export function ruleInfoOf(policy: ResourceValidationPolicy | StackValidationPolicy) {
+  return infoOfRule.get(policy);
+}
 
 /** The types a resource rule applies to; undefined for a policy not made by {@link resourceRule}. */
 export function typesCheckedBy(policy: ResourceValidationPolicy): TypeMatcher | undefined {
@@ -99,6 +118,7 @@ export function resourceRule<C extends RuleConfig = RuleConfig>(
     },
   };
   typesOfRule.set(policy, appliesTo);
+  infoOfRule.set(policy, { ...info, kind: "resource" });
   return policy;
 }
 
@@ -106,7 +126,7 @@ export function stackRule<C extends RuleConfig = RuleConfig>(
   info: RuleInfo,
   check: (graph: StackGraph, config: C) => StackFinding[],
 ): StackValidationPolicy {
-  return {
+  const policy: StackValidationPolicy = {
     ...metadata(info),
     validateStack: (args, report) => {
       const config = args.getConfig<C>();
@@ -126,4 +146,6 @@ export function stackRule<C extends RuleConfig = RuleConfig>(
         reportUnlessExempt(report, config, finding.urn, finding.message, clock.now());
     },
   };
+  infoOfRule.set(policy, { ...info, kind: "stack" });
+  return policy;
 }

@@ -28,6 +28,12 @@ export const apnsTokenAuthRequired = resourceRule(
     description: "APNs credentials on a notification hub must use token (.p8) authentication, which ACS requires.",
     severity: "critical",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "troubleshooting case 4 — ACS cannot push through a hub whose APNs credential is in certificate mode.",
+      checks:
+        "hubs with an APNs credential set no `apnsCertificate`, `certificateKey` or `thumbprint`, and set `keyId`, `appId` (Team ID), `appName` (bundle id) and `token` (classic: `keyId`, `teamId`, `bundleId`, `token`).",
+      fix: "configure a `.p8` auth key (this project's `apns` + `apnsToken` config) and remove the certificate.",
+    },
     remediationSteps:
       "Remove apnsCertificate, certificateKey and thumbprint and set keyId, appId (Team ID), appName (bundle id) and token (.p8 key) instead.",
   },
@@ -82,6 +88,14 @@ export const apnsEndpointMatchesEnvironment = resourceRule<EndpointConfig>(
     description: "The APNs endpoint must be the production gateway in production stacks and the sandbox gateway elsewhere.",
     severity: "high",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "development builds hold sandbox device tokens, store and TestFlight builds production ones; the wrong gateway rejects every push.",
+      checks:
+        "the APNs endpoint (classic: `applicationMode`) is the production gateway in production stacks and the sandbox gateway elsewhere; an unknown gateway is a violation.",
+      config:
+        '`environment`: `auto` (default: production when the stack name is in `productionStacks`), `production`, `non-production`; `productionStacks` (default `["prod", "production"]`).',
+      fix: "`apns.environment: production` in production stacks, `sandbox` elsewhere.",
+    },
     remediationSteps:
       "Set apns.environment to production in production stacks (App Store/TestFlight builds) and to sandbox elsewhere (development builds).",
     config: {

@@ -34,6 +34,14 @@ export const noDuplicateChatPush = stackRule<ChatPushConfig>(
     description: "Chat-message pushes must be sent by one path only: the Event Grid function or the ACS SDK's native push.",
     severity: "medium",
     enforcementLevel: "advisory",
+    docs: {
+      why: "with a hub linked, current ACS mobile SDKs can push chat messages themselves; if an Event Grid subscription also turns `ChatMessageReceived` into pushes, every message arrives twice.",
+      checks:
+        "when a link exists and an ACS event subscription delivers chat events (or all events), `chatPushPath` must say which path the apps use; with `native`, chat events on the subscription are a violation.",
+      config:
+        "`chatPushPath`: `function` | `native` | `unspecified` (default: use the `chatPush` this project's `PushDelivery` component declares from the stack's config, so a stack built here needs no extra setting).",
+      fix: "choose one path per event type.",
+    },
     remediationSteps:
       "Choose one path: with native chat push, drop ChatMessageReceived from the subscription's includedEventTypes; with the function, keep apps from calling startPushNotifications for chat. Declare the path with the stack's chatPush setting or this rule's chatPushPath.",
     config: {

@@ -68,6 +68,12 @@ export const eventGridAcsSubscriptionResilient = stackRule(
     description: "Event Grid subscriptions on ACS events must set a retry policy and a dead-letter destination.",
     severity: "medium",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "an event Event Grid cannot deliver is a push lost without a trace.",
+      checks:
+        "event subscriptions on an ACS system topic (or scoped to an ACS resource) set a `retryPolicy` and a dead-letter destination (`deadLetterDestination` or `deadLetterWithResourceIdentity`; classic `storageBlobDeadLetterDestination`).",
+      fix: "set both; dead-letter to a blob container.",
+    },
     remediationSteps:
       "Set retryPolicy (maxDeliveryAttempts, eventTimeToLiveInMinutes) and deadLetterDestination (a StorageBlob container) on the subscription.",
   },
@@ -105,6 +111,12 @@ export const eventGridFunctionOneEventPerBatch = stackRule(
     description: "Event Grid subscriptions that deliver ACS events to an Azure Function must deliver one event per batch.",
     severity: "medium",
     enforcementLevel: "advisory",
+    docs: {
+      why: "the Functions Event Grid extension fails a whole batch when one event fails, and Event Grid re-sends every event in it: the ones already pushed are pushed again, often on an instance whose de-duplication never saw them.",
+      checks:
+        "event subscriptions on ACS events whose destination is an Azure Function (classic: `azureFunctionEndpoint`) have `maxEventsPerBatch` unset or 1. Webhooks are not checked: they answer per batch.",
+      fix: "set `maxEventsPerBatch` to 1 (the `PushDelivery` component does).",
+    },
     remediationSteps:
       "Set destination.maxEventsPerBatch (classic: azureFunctionEndpoint.maxEventsPerBatch) to 1, or leave it unset.",
   },

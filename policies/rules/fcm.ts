@@ -9,6 +9,11 @@ export const fcmV1Required = resourceRule(
     description: "Android push must use FCM v1 service-account credentials, never a legacy GCM/FCM server key.",
     severity: "critical",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "Google shut the legacy FCM/GCM API down in 2024; a hub with a server key delivers nothing to Android.",
+      checks: "no `gcmCredential`; an `fcmV1Credential` sets `projectId`, `clientEmail` and `privateKey`.",
+      fix: "use a Firebase service account (this project's `fcm` + `fcmPrivateKey`, or `fcmServiceAccountJson`). Classic hubs cannot hold FCM v1 credentials at all: use azure-native for Android.",
+    },
     remediationSteps:
       "Remove gcmCredential and set fcmV1Credential (projectId, clientEmail, privateKey) from a Firebase service account.",
   },

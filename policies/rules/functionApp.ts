@@ -17,6 +17,12 @@ export const functionAppHardened = resourceRule(
     description: "Function Apps must be HTTPS only, require TLS 1.2+, disable FTP(S) and run with a managed identity.",
     severity: "high",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "the Function App holds the hub's Send key.",
+      checks:
+        "function apps (`azure-native:web:WebApp` with a `functionapp` kind; classic Linux/Windows/Flex function apps) are HTTPS only, require TLS 1.2 or 1.3, have FTP(S) disabled and run with a managed identity. azure-native apps must set TLS and FTPS explicitly; the classic provider's safe defaults are accepted.",
+      fix: '`httpsOnly: true`, `siteConfig.minTlsVersion: "1.2"`, `siteConfig.ftpsState: "Disabled"`, an identity.',
+    },
     remediationSteps:
       'Set httpsOnly: true, siteConfig.minTlsVersion (classic: minimumTlsVersion) "1.2", siteConfig.ftpsState "Disabled" and a SystemAssigned or UserAssigned identity.',
   },
@@ -70,6 +76,12 @@ export const functionNoPlaintextHubConnectionString = resourceRule(
     description: "A Function App must reference the hub connection string from Key Vault, never hold it in an app setting.",
     severity: "critical",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "an app setting is readable by anyone who can read the site's configuration; a Pulumi secret keeps it out of state, not out of the portal.",
+      checks:
+        "no app setting (`siteConfig.appSettings`, `WebAppApplicationSettings`, classic `appSettings`) holds a Notification Hubs connection string unless it is a Key Vault reference `@Microsoft.KeyVault(…)`. The message names the setting, never its value.",
+      fix: "store the connection string in Key Vault and reference it with the app's managed identity.",
+    },
     remediationSteps:
       "Store the connection string as a Key Vault secret and set the app setting to @Microsoft.KeyVault(SecretUri=…), read with the app's managed identity.",
   },

@@ -27,6 +27,11 @@ export const hubHasPlatformCredentials = stackRule(
     description: "A notification hub linked to ACS must have APNs or FCM v1 credentials.",
     severity: "high",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "troubleshooting case 2 — a linked hub without platform credentials accepts ACS's pushes and delivers none.",
+      checks: "every hub a `NotificationHubLink` points at (by dependency or by id) has APNs or FCM v1 credentials.",
+      fix: "configure at least one platform on that hub.",
+    },
     remediationSteps: "Configure apnsCredential (token mode) and/or fcmV1Credential on the hub that ACS is linked to.",
   },
   (graph) => {
@@ -53,6 +58,11 @@ export const linkRuleSendOnly = stackRule(
     description: "The access rule whose connection string links ACS to the hub must grant exactly Send.",
     severity: "high",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "troubleshooting case 5, and least privilege — the key ACS holds should be able to send and nothing else.",
+      checks: "the access rules whose connection string feeds the link grant Send, and neither Listen nor Manage.",
+      fix: 'link with a dedicated rule whose rights are exactly `["Send"]` (this project\'s `<prefix>-send`).',
+    },
     remediationSteps: 'Link ACS with the connection string of a dedicated rule whose rights are exactly ["Send"].',
   },
   (graph) => {
@@ -86,6 +96,11 @@ export const hubRuleWithoutManage = resourceRule(
     description: "Notification hub access rules should not grant Manage; application keys need Send or Listen only.",
     severity: "medium",
     enforcementLevel: "advisory",
+    docs: {
+      why: "hardening — a Manage key can rewrite the hub's credentials and rules.",
+      checks: "no hub access rule grants Manage.",
+      fix: "drop Manage; administer the hub through Azure RBAC.",
+    },
     remediationSteps: "Drop Manage from the rule's rights; manage the hub through Azure RBAC instead of a shared key.",
   },
   isHubRule,
@@ -106,6 +121,11 @@ export const linkSameSubscription = stackRule(
     description: "The linked notification hub must be in the same Azure subscription as the ACS resource.",
     severity: "high",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "ACS refuses a hub from another subscription (`WrongSubscription`).",
+      checks: "the link's ACS id and hub id name the same subscription.",
+      fix: "create the hub in the ACS resource's subscription.",
+    },
     remediationSteps: "Create the notification hub in the subscription of the Communication Services resource.",
   },
   (graph) => {
@@ -137,6 +157,11 @@ export const linkTracksConnectionString = stackRule(
     description: "The link's connection string must come from the hub's Send rule, so a regenerated key re-links ACS.",
     severity: "medium",
     enforcementLevel: "mandatory",
+    docs: {
+      why: "troubleshooting case 7 — after a key is regenerated ACS keeps the old one until re-linked; the link only follows the key if its connection string comes from the rule.",
+      checks: "the link's `connectionString` depends on a hub access rule in the stack.",
+      fix: "pass the Send rule's connection string (`listNotificationHubKeys`), never a literal or a copied value.",
+    },
     remediationSteps:
       "Pass the Send rule's connection string (listNotificationHubKeys on that rule) to the link instead of a literal or copied value.",
   },

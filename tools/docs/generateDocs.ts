@@ -1,0 +1,60 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CONFIG_REFERENCE } from "../../config/configReference";
+import { allPolicies } from "../../policies/rules";
+import { parseCli, reportError } from "../shared/cli";
+import { PROJECT_ROOT } from "../shared/projectRoot";
+import { MARKERS, renderConfigTable, renderRuleSections, replaceBetween } from "./docSections";
+
+const USAGE = `usage: npm run -s docs [-- --check]
+
+Writes the parts of the READMEs that mirror code: the policy pack's rule sections (policies/README.md)
+from the rules' metadata, and the configuration table (README.md) from config/configReference.ts.
+
+  --check     write nothing; exit 1 and name the stale files when a README differs from what would be written
+  -h, --help  this text`;
+
+/** Each README as it should be: its generated parts rendered (already in the form Prettier keeps). */
+export function expectedDocs(root = PROJECT_ROOT): { file: string; current: string; expected: string }[] {
+  const targets = [
+    { file: path.join(root, "policies", "README.md"), markers: MARKERS.rules, content: renderRuleSections(allPolicies) },
+    { file: path.join(root, "README.md"), markers: MARKERS.config, content: renderConfigTable(CONFIG_REFERENCE) },
+  ];
+  return targets.map(({ file, markers, content }) => {
+    const current = fs.readFileSync(file, "utf8");
+    return { file, current, expected: replaceBetween(current, markers, content, path.relative(root, file)) };
+  });
+}
+
+async function main(): Promise<number> {
+  const parsed = parseCli<{ check?: boolean }>(process.argv.slice(2), { check: { type: "boolean" } }, USAGE);
+  if (parsed.kind === "help") {
+    console.log(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === "usage-error") {
+    console.error(parsed.message);
+    return 2;
+  }
+  try {
+    const docs = expectedDocs();
+    const stale = docs.filter((d) => d.current !== d.expected);
+    if (parsed.values.check) {
+      for (const d of stale) console.error(`${path.relative(PROJECT_ROOT, d.file)} is stale: run npm run docs`);
+      return stale.length > 0 ? 1 : 0;
+    }
+    for (const d of stale) {
+      fs.writeFileSync(d.file, d.expected);
+      console.log(`wrote ${path.relative(PROJECT_ROOT, d.file)}`);
+    }
+    if (stale.length === 0) console.log("the READMEs are up to date");
+    return 0;
+  } catch (error) {
+    reportError(`docs: ${(error as Error).message}`, false);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}
