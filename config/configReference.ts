@@ -31,7 +31,8 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
     key: "namePrefix",
     required: "yes",
     form: "3–16 of `a-z 0-9 -`, starts with a letter",
-    notes: "logical names `<prefix>-acs`, `-ns`, `-hub`, `-send`, `-link`; Azure names get a random suffix",
+    notes:
+      "logical names `<prefix>-acs`, `-ns`, `-hub`, `-send`, `-link`; Azure names get Pulumi's random suffix, except the storage account and key vault, whose names end in a hash of the resource group (globally unique, stable)",
   },
   {
     key: "tags",

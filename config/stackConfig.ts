@@ -34,8 +34,9 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   return `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
-// Azure names built from the prefix must start with a letter and stay short enough for
-// the namespace limit (50) once the component suffix and the random suffix are added.
+// Azure names built from the prefix must start with a letter and stay short enough for the
+// namespace limit (50) once the component suffix and Pulumi's random suffix are added (and for
+// the 24-character storage account and key vault names, whose suffix is a hash).
 const NAME_PREFIX = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 
 const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
