@@ -10,8 +10,9 @@ import { NotificationHubsClient } from "@azure/notification-hubs";
 import { createHubClient } from "../function/src/hubClient";
 import { functionPackage } from "../components/pushSender/functionPackage";
 import { HubClient, HubNotification, PushSender, SenderLog } from "../function/src/pushSender";
-import { fakeHubCa } from "../test/support/fakeNotificationHubs";
+
 import { publishedEvent } from "../test/support/azureFixtures";
+import { LOCALHOST_CA } from "../test/support/tlsFake";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 4000);
 /** Invocations the Functions host runs at once on one instance; each carries one event (maxEventsPerBatch 1). */
@@ -75,10 +76,10 @@ async function main() {
     };
     // Baseline: the SDK client as it ships, sending the same two notifications per event.
     const client = new NotificationHubsClient(connectionString, "bench-hub", {
-      tlsOptions: { ca: fakeHubCa },
+      tlsOptions: { ca: LOCALHOST_CA },
     }) as unknown as HubClient;
     // The function's client: the same SDK, reusing its SAS token.
-    const sender = new PushSender(createHubClient(connectionString, "bench-hub", { tlsOptions: { ca: fakeHubCa } }), {
+    const sender = new PushSender(createHubClient(connectionString, "bench-hub", { tlsOptions: { ca: LOCALHOST_CA } }), {
       ...options,
       platforms: [...options.platforms],
     });

@@ -5,7 +5,8 @@ import {
   DeletedVaultInputs,
   KEYVAULT_API_VERSION,
 } from "../components/vaultPurge/deletedVaultPurgeProvider";
-import { FakeKeyVaultArm, fakeKeyVaultCa as ca } from "./support/fakeKeyVaultArm";
+import { FakeKeyVaultArm } from "./support/fakeKeyVaultArm";
+import { LOCALHOST_CA as ca } from "./support/tlsFake";
 const SUB = "00000000-0000-0000-0000-000000000000";
 const RG_ID = `/subscriptions/${SUB}/resourceGroups/acsnotif-dev-rg`;
 const inputs: DeletedVaultInputs = {

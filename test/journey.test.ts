@@ -3,8 +3,9 @@ import { InstallationClient, InstallationRegistrar, RegistrarLog } from "../func
 import { createHubClient } from "../function/src/hubClient";
 import { PushSender, SenderLog } from "../function/src/pushSender";
 import { tagForUser, testSend } from "../tools/doctor/testSend";
-import { FakeNotificationHubs, fakeHubCa } from "./support/fakeNotificationHubs";
+import { FakeNotificationHubs } from "./support/fakeNotificationHubs";
 import { publishedAppleInstallation, publishedEvent } from "./support/azureFixtures";
+import { LOCALHOST_CA } from "./support/tlsFake";
 
 /**
  * Device to device, offline: a device registers through the endpoint (as the app's back end calls
@@ -25,7 +26,7 @@ describe("a chat push, from device registration to the hub", () => {
     const event = publishedEvent("chatMessageReceived");
     const recipient = (event.data.recipientCommunicationIdentifier as { rawId: string }).rawId;
     const sender = (event.data.senderCommunicationIdentifier as { rawId: string }).rawId;
-    const clientOptions = { tlsOptions: { ca: fakeHubCa }, retryOptions: { maxRetries: 0 } };
+    const clientOptions = { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } };
 
     // 1. The recipient's iPhone and Android phone, and the sender's phone, register through the endpoint.
     const registrar = new InstallationRegistrar(

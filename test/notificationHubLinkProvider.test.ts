@@ -8,8 +8,9 @@ import {
   validateLinkInputs,
 } from "../components/link/notificationHubLinkProvider";
 import { isLinkError, LinkError } from "../components/link/linkErrors";
-import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "./support/fakeArm";
+import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "./support/fakeArm";
 import { armExample } from "./support/azureFixtures";
+import { LOCALHOST_CA } from "./support/tlsFake";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-dev`;
@@ -28,7 +29,10 @@ describe("NotificationHubLink provider against a local ARM", () => {
   const arm = new FakeArm();
   const provider = createNotificationHubLinkProvider({
     credential: () => staticCredential,
-    clientOptions: { tlsOptions: { ca: fakeArmCa }, retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
+    clientOptions: {
+      tlsOptions: { ca: LOCALHOST_CA },
+      retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+    },
   });
 
   beforeAll(async () => {
@@ -230,7 +234,7 @@ describe("NotificationHubLink provider against a local ARM", () => {
           throw e;
         },
       }),
-      clientOptions: { tlsOptions: { ca: fakeArmCa } },
+      clientOptions: { tlsOptions: { ca: LOCALHOST_CA } },
     });
     const error = await expectLinkError(failing.create!(inputs));
     expect(error.failureCase).toBe("not-authorized");

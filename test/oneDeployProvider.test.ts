@@ -13,7 +13,8 @@ import {
   scmTokenScope,
 } from "../components/pushSender/oneDeployProvider";
 import { scmHostOf } from "../azure/globalNames";
-import { FakeScm, fakeScmCa } from "./support/fakeScm";
+import { FakeScm } from "./support/fakeScm";
+import { LOCALHOST_CA } from "./support/tlsFake";
 
 const APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/push-func";
 const credential: TokenCredential = {
@@ -34,7 +35,10 @@ describe("OneDeploy provider against a local SCM site", () => {
   };
   const provider = createOneDeployProvider({
     credential: () => credential,
-    pipelineOptions: { tlsOptions: { ca: fakeScmCa }, retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10 } },
+    pipelineOptions: {
+      tlsOptions: { ca: LOCALHOST_CA },
+      retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
+    },
     pollIntervalMs: 5,
     pollTimeoutMs: 2_000,
     forbiddenRetryDelaysMs: [5, 5, 5],
@@ -191,7 +195,7 @@ describe("OneDeploy provider against a local SCM site", () => {
   it("gives up polling a deployment that never finishes, pointing at the Deployment Center", async () => {
     const quick = createOneDeployProvider({
       credential: () => credential,
-      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA } },
       pollIntervalMs: 5,
       pollTimeoutMs: 100,
     });
@@ -205,7 +209,7 @@ describe("OneDeploy provider against a local SCM site", () => {
   it("bounds the whole deployment, and says which app and what to do", async () => {
     const bounded = createOneDeployProvider({
       credential: () => credential,
-      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA } },
       pollIntervalMs: 5,
       pollTimeoutMs: 60_000,
       deadlineMs: 300,
@@ -222,7 +226,7 @@ describe("OneDeploy provider against a local SCM site", () => {
   it("says how long it waited for a refused publish, in seconds", async () => {
     const patient = createOneDeployProvider({
       credential: () => credential,
-      pipelineOptions: { tlsOptions: { ca: fakeScmCa } },
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA } },
       forbiddenRetryDelaysMs: [700, 800],
     });
     scm.forbiddenPublishes = 10;

@@ -5,7 +5,8 @@ import { createDoctorClients, DoctorClients } from "../../tools/doctor/azureClie
 import { DoctorTarget, runDoctor } from "../../tools/doctor/checks";
 import type { CheckResult } from "../../tools/doctor/catalogue";
 import { renderChecks } from "../../tools/doctor/report";
-import { FakeAzure, fakeAzureCa } from "../support/fakeAzure";
+import { FakeAzure } from "../support/fakeAzure";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg`;
@@ -43,7 +44,7 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     process.env[ARM_ENDPOINT_ENV] = azure.endpoint;
     clients = await createDoctorClients(SUB, {
       credential,
-      pipelineOptions: { tlsOptions: { ca: fakeAzureCa }, retryOptions: { maxRetries: 0 } },
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } },
     });
   });
   afterAll(async () => {

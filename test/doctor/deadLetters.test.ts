@@ -1,13 +1,12 @@
 import * as https from "node:https";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { TokenCredential } from "@azure/identity";
 import { createDoctorClients } from "../../tools/doctor/azureClients";
 import { checkPushSender } from "../../tools/doctor/pushSenderChecks";
 import type { CheckResult } from "../../tools/doctor/catalogue";
 import { Azurite, storageAccessToken } from "../support/azurite";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
-const CA = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "localhost-cert.pem"), "utf8");
+const CA = LOCALHOST_CA;
 // Storage wants a Storage token; Azurite checks its issuer, audience and lifetime as Entra ID would.
 const credential: TokenCredential = {
   getToken: async (scopes) => ({

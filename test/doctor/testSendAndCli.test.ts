@@ -3,10 +3,11 @@ import { parseDoctorArgs, targetFrom } from "../../tools/doctor/doctor";
 import { renderTestSend } from "../../tools/doctor/report";
 import { tagForUser, testSend } from "../../tools/doctor/testSend";
 import { userTag } from "../../function/src/tags";
-import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { publishedNotificationOutcome } from "../support/azureFixtures";
 import * as path from "node:path";
 import { runToolWithEnv } from "../support/runTool";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
 const RAW_ID = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-1234-5678-90ab-cdef00000000";
 const DELIVERED = "The Notification was successfully sent to the Push Notification System";
@@ -27,7 +28,7 @@ describe("doctor test-send against a local Notification Hubs endpoint", () => {
       },
     ];
     const summary = await testSend(hub.connectionString(), "acs-hub", tagForUser(RAW_ID), ["apple", "fcmv1"], {
-      tlsOptions: { ca: fakeHubCa },
+      tlsOptions: { ca: LOCALHOST_CA },
       retryOptions: { maxRetries: 0 },
     });
     expect(summary).toMatchObject({ success: 1, failure: 1 });
@@ -53,7 +54,7 @@ describe("doctor test-send against a local Notification Hubs endpoint", () => {
     hub.testOutcomeXml = publishedNotificationOutcome("notification-outcome");
     try {
       const summary = await testSend(hub.connectionString(), "acs-hub", tagForUser(RAW_ID), ["apple"], {
-        tlsOptions: { ca: fakeHubCa },
+        tlsOptions: { ca: LOCALHOST_CA },
         retryOptions: { maxRetries: 0 },
       });
       expect(summary).toMatchObject({ success: 1, failure: 1 });
@@ -71,7 +72,7 @@ describe("doctor test-send against a local Notification Hubs endpoint", () => {
   it("says when no registration carries the tag (published empty NotificationOutcome)", async () => {
     hub.testOutcomeXml = publishedNotificationOutcome("notification-outcome-empty");
     const summary = await testSend(hub.connectionString(), "acs-hub", "user_nobody", ["apple"], {
-      tlsOptions: { ca: fakeHubCa },
+      tlsOptions: { ca: LOCALHOST_CA },
     });
     hub.testOutcomeXml = undefined;
     expect(renderTestSend(summary)).toMatch(/no registration carries this tag/);

@@ -10,9 +10,10 @@ import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/pushSender/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../../components/vaultPurge/deletedVaultPurgeProvider";
-import { armError, FakeArm, fakeArmCa, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
+import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
 import { FakeScm } from "../support/fakeScm";
 import { FakeKeyVaultArm } from "../support/fakeKeyVaultArm";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
 /**
  * The engine does not run a dynamic provider from the program's modules: `pulumi.dynamic.Resource`
@@ -26,7 +27,10 @@ const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [HOS
 const credential: TokenCredential = {
   getToken: async () => ({ token: "engine-test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
-const fastPipeline = { tlsOptions: { ca: fakeArmCa }, retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 } };
+const fastPipeline = {
+  tlsOptions: { ca: LOCALHOST_CA },
+  retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
+};
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-engine-"));
 
 /** Serializes the provider as the engine does, then runs one operation on it in a fresh process. */

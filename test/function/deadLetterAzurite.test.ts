@@ -7,9 +7,10 @@ import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { Azurite, storageAccessToken } from "../support/azurite";
 import { blobNameFor } from "../../function/src/deadLetter";
+import { LOCALHOST_CERT_FILE } from "../support/tlsFake";
 
 const ROOT = path.join(__dirname, "..", "..");
-const CA = path.join(ROOT, "test", "fixtures", "tls", "localhost-cert.pem");
+const CA = LOCALHOST_CERT_FILE;
 
 /** The App Service managed-identity endpoint (IDENTITY_ENDPOINT), answering as App Service does. */
 class FakeIdentityEndpoint {

@@ -12,8 +12,9 @@ import {
 import { userTag } from "../../function/src/tags";
 import { classifySendError, PermanentSendError } from "../../function/src/sendErrors";
 import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
-import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { publishedEvent } from "../support/azureFixtures";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
 // Azure's published ChatMessageReceived example; tests change only what they name.
 const published = publishedEvent("chatMessageReceived");
@@ -47,7 +48,7 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
   beforeAll(async () => {
     await hub.start();
     client = createHubClient(hub.connectionString(), "acs-hub", {
-      tlsOptions: { ca: fakeHubCa },
+      tlsOptions: { ca: LOCALHOST_CA },
       retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
     });
   });

@@ -3,8 +3,9 @@ import { InstallationClient, InstallationRegistrar, readRegistration, RegistrarL
 import { readRegistrationSettings } from "../../function/src/settings";
 import { SETTINGS } from "../../function/src/contract";
 import { userTag } from "../../function/src/tags";
-import { FakeNotificationHubs, fakeHubCa } from "../support/fakeNotificationHubs";
+import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { publishedAppleInstallation, publishedEvent } from "../support/azureFixtures";
+import { LOCALHOST_CA } from "../support/tlsFake";
 
 const BACK_END = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
 const OTHER_APP = "99999999-8888-7777-6666-555555555555";
@@ -38,7 +39,7 @@ describe("device registration against a local Notification Hubs (real @azure/not
   beforeAll(async () => {
     await hub.start();
     const client = new NotificationHubsClient(hub.connectionString(), "acs-hub", {
-      tlsOptions: { ca: fakeHubCa },
+      tlsOptions: { ca: LOCALHOST_CA },
       retryOptions: { maxRetries: 0 },
     }) as unknown as InstallationClient;
     registrar = new InstallationRegistrar(client, [BACK_END.toUpperCase()]);

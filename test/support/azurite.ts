@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
+import { LOCALHOST_CERT_FILE, LOCALHOST_KEY_FILE } from "./tlsFake";
 
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
 const AZURITE_BLOB = path.join(__dirname, "..", "..", "node_modules", "azurite", "dist", "src", "blob", "main.js");
 export const AZURITE_ACCOUNT = "devstoreaccount1";
 
@@ -29,9 +29,9 @@ export class Azurite {
         "--oauth",
         "basic",
         "--cert",
-        path.join(tlsDir, "localhost-cert.pem"),
+        LOCALHOST_CERT_FILE,
         "--key",
-        path.join(tlsDir, "localhost-key.pem"),
+        LOCALHOST_KEY_FILE,
         "--disableTelemetry",
       ],
       { stdio: ["ignore", "pipe", "pipe"] },

@@ -1,8 +1,5 @@
-import * as fs from "node:fs";
-import * as https from "node:https";
-import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { armExample } from "./azureFixtures";
+import { TlsFakeServer } from "./tlsFake";
 
 /** A recorded request to the fake ARM endpoint. */
 export interface ArmRequest {
@@ -19,9 +16,7 @@ export interface ArmReply {
   readonly headers?: Record<string, string>;
 }
 
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
 /** The CA the tests trust: the fake server's self-signed certificate. */
-export const fakeArmCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
 
 const LINK =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)\/linkNotificationHub$/i;
@@ -49,7 +44,7 @@ export class FakeArm {
   /** notificationHubId per ACS resource path (lower case); absent = ACS resource does not exist. */
   readonly services = new Map<string, string>();
   private readonly queued: ArmReply[] = [];
-  private server?: https.Server;
+  private server?: TlsFakeServer;
 
   /** Registers an ACS resource, optionally already linked. */
   addService(acsId: string, notificationHubId = ""): void {
@@ -62,13 +57,11 @@ export class FakeArm {
   }
 
   get endpoint(): string {
-    const { port } = this.server!.address() as AddressInfo;
-    return `https://127.0.0.1:${port}`;
+    return this.server!.endpoint;
   }
 
   async start(): Promise<void> {
-    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
-    this.server = https.createServer({ key, cert: fakeArmCa }, (req, res) => {
+    this.server = new TlsFakeServer((req, res) => {
       let raw = "";
       req.on("data", (chunk) => (raw += chunk));
       req.on("end", () => {
@@ -86,11 +79,11 @@ export class FakeArm {
         res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.server.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   private model(request: ArmRequest): ArmReply {

@@ -1,12 +1,6 @@
-import * as fs from "node:fs";
-import * as https from "node:https";
-import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { armExample } from "./azureFixtures";
 import { metricNamespaceOf, publishedMetrics } from "./publishedMetrics";
-
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
-export const fakeAzureCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
+import { TlsFakeServer } from "./tlsFake";
 
 export interface FakeRule {
   rights: string[];
@@ -48,15 +42,14 @@ export class FakeAzure {
   /** Paths (regex) answered with this status instead. */
   failures: { path: RegExp; status: number; code: string }[] = [];
   readonly requests: { method: string; path: string; query: URLSearchParams }[] = [];
-  private server?: https.Server;
+  private server?: TlsFakeServer;
 
   get endpoint(): string {
-    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.server!.endpoint;
   }
 
   async start(): Promise<void> {
-    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
-    this.server = https.createServer({ key, cert: fakeAzureCa }, (req, res) => {
+    this.server = new TlsFakeServer((req, res) => {
       req.resume();
       req.on("end", () => {
         const url = new URL(req.url ?? "/", "https://x");
@@ -212,10 +205,10 @@ export class FakeAzure {
         return reply(404, { error: { code: "NoRoute", message: `${req.method} ${p}` } });
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.server.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 }

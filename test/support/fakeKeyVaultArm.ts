@@ -1,11 +1,5 @@
-import * as https from "node:https";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { armExample } from "./azureFixtures";
-
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
-export const fakeKeyVaultCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
+import { TlsFakeServer } from "./tlsFake";
 
 // Azure's published shapes: a deleted vault (listDeletedVaults item) and the purge answers.
 const PUBLISHED_DELETED = (
@@ -23,15 +17,14 @@ export class FakeKeyVaultArm {
   /** Answer the purge with the published Location header unchanged (another host). */
   publishedLocationAsIs = false;
   private polls = 0;
-  private server?: https.Server;
+  private server?: TlsFakeServer;
 
   get endpoint(): string {
-    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.server!.endpoint;
   }
 
   async start(): Promise<void> {
-    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
-    this.server = https.createServer({ key, cert: fakeKeyVaultCa }, (req, res) => {
+    this.server = new TlsFakeServer((req, res) => {
       req.resume();
       req.on("end", () => {
         const url = new URL(req.url ?? "/", "https://x");
@@ -70,7 +63,7 @@ export class FakeKeyVaultArm {
         res.writeHead(404).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.server.start();
   }
 
   reset(): void {
@@ -81,6 +74,6 @@ export class FakeKeyVaultArm {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 }

@@ -1,7 +1,4 @@
-import * as fs from "node:fs";
-import * as https from "node:https";
-import * as path from "node:path";
-import type { AddressInfo } from "node:net";
+import { TlsFakeServer } from "./tlsFake";
 
 export interface HubSend {
   readonly hub: string;
@@ -10,9 +7,6 @@ export interface HubSend {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: unknown;
 }
-
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
-export const fakeHubCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
 
 export interface StoredInstallation {
   readonly installationId: string;
@@ -31,7 +25,7 @@ export interface StoredInstallation {
 export class FakeNotificationHubs {
   readonly sends: HubSend[] = [];
   private readonly queued: number[] = [];
-  private server?: https.Server;
+  private server?: TlsFakeServer;
   inFlight = 0;
   maxInFlight = 0;
   /** Delay before answering, to observe concurrency. */
@@ -48,7 +42,7 @@ export class FakeNotificationHubs {
   }
 
   get port(): number {
-    return (this.server!.address() as AddressInfo).port;
+    return this.server!.port;
   }
 
   connectionString(key = "c2VuZC1vbmx5LWtleS1mb3ItdGVzdHMtMDEyMzQ1Njc4OQ=="): string {
@@ -56,101 +50,103 @@ export class FakeNotificationHubs {
   }
 
   async start(): Promise<void> {
-    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
-    this.server = https.createServer({ key, cert: fakeHubCa, keepAlive: true }, (req, res) => {
-      const chunks: Buffer[] = [];
-      this.inFlight++;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const finish = () => {
-          this.inFlight--;
-          const pathname = new URL(req.url ?? "/", "https://x").pathname;
-          const installation = /^\/([^/]+)\/installations\/([^/]+)$/.exec(pathname);
-          if (installation)
-            return this.installationRoute(
-              req.method ?? "",
-              decodeURIComponent(installation[2]),
-              req.headers,
-              Buffer.concat(chunks).toString("utf8"),
-              res,
-            );
-          const match = /^\/([^/]+)\/messages\/?$/.exec(pathname);
-          const status = this.queued.shift() ?? 201;
-          if (!match || !String(req.headers.authorization ?? "").startsWith("SharedAccessSignature ")) {
-            res.writeHead(401).end();
-            return;
-          }
-          const raw = Buffer.concat(chunks).toString("utf8");
-          if (status === 201 && new URL(req.url ?? "/", "https://x").searchParams.has("test")) {
-            this.sends.push({
-              hub: match[1],
-              format: String(req.headers["servicebusnotification-format"]),
-              tags: String(req.headers["servicebusnotification-tags"] ?? ""),
-              headers: req.headers,
-              body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
-            });
-            if (this.testOutcomeXml !== undefined) {
-              res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
-              return void res.end(this.testOutcomeXml);
-            }
-            if (this.testResults.length === 0 && this.installations.size > 0) {
-              // Outcomes of the installations the tag reaches, on the platform sent to.
-              const format = String(req.headers["servicebusnotification-format"]);
-              const tag = String(req.headers["servicebusnotification-tags"] ?? "");
-              const platformOf: Record<string, string> = { apns: "apple", fcmv1: "fcmv1" };
-              const reached = [...this.installations.values()].filter(
-                (i) => platformOf[i.platform] === format && i.tags.includes(tag),
+    this.server = new TlsFakeServer(
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const finish = () => {
+            this.inFlight--;
+            const pathname = new URL(req.url ?? "/", "https://x").pathname;
+            const installation = /^\/([^/]+)\/installations\/([^/]+)$/.exec(pathname);
+            if (installation)
+              return this.installationRoute(
+                req.method ?? "",
+                decodeURIComponent(installation[2]),
+                req.headers,
+                Buffer.concat(chunks).toString("utf8"),
+                res,
               );
-              const results = reached
+            const match = /^\/([^/]+)\/messages\/?$/.exec(pathname);
+            const status = this.queued.shift() ?? 201;
+            if (!match || !String(req.headers.authorization ?? "").startsWith("SharedAccessSignature ")) {
+              res.writeHead(401).end();
+              return;
+            }
+            const raw = Buffer.concat(chunks).toString("utf8");
+            if (status === 201 && new URL(req.url ?? "/", "https://x").searchParams.has("test")) {
+              this.sends.push({
+                hub: match[1],
+                format: String(req.headers["servicebusnotification-format"]),
+                tags: String(req.headers["servicebusnotification-tags"] ?? ""),
+                headers: req.headers,
+                body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+              });
+              if (this.testOutcomeXml !== undefined) {
+                res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
+                return void res.end(this.testOutcomeXml);
+              }
+              if (this.testResults.length === 0 && this.installations.size > 0) {
+                // Outcomes of the installations the tag reaches, on the platform sent to.
+                const format = String(req.headers["servicebusnotification-format"]);
+                const tag = String(req.headers["servicebusnotification-tags"] ?? "");
+                const platformOf: Record<string, string> = { apns: "apple", fcmv1: "fcmv1" };
+                const reached = [...this.installations.values()].filter(
+                  (i) => platformOf[i.platform] === format && i.tags.includes(tag),
+                );
+                const results = reached
+                  .map(
+                    (i) =>
+                      `<RegistrationResult><ApplicationPlatform>${format}</ApplicationPlatform><PnsHandle>${i.pushChannel}</PnsHandle><RegistrationId>${i.installationId}</RegistrationId><Outcome>The Notification was successfully sent to the Push Notification System</Outcome></RegistrationResult>`,
+                  )
+                  .join("");
+                res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
+                return void res.end(
+                  `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${reached.length}</Success><Failure>0</Failure><Results>${results}</Results></NotificationOutcome>`,
+                );
+              }
+              const mine = this.testResults.filter((r) => r.platform === String(req.headers["servicebusnotification-format"]));
+              const ok = mine.filter(
+                (r) => r.outcome === "The Notification was successfully sent to the Push Notification System",
+              ).length;
+              const results = mine
                 .map(
-                  (i) =>
-                    `<RegistrationResult><ApplicationPlatform>${format}</ApplicationPlatform><PnsHandle>${i.pushChannel}</PnsHandle><RegistrationId>${i.installationId}</RegistrationId><Outcome>The Notification was successfully sent to the Push Notification System</Outcome></RegistrationResult>`,
+                  (r) =>
+                    `<RegistrationResult><ApplicationPlatform>${r.platform}</ApplicationPlatform><PnsHandle>${r.handle}</PnsHandle><RegistrationId>${r.registrationId}</RegistrationId><Outcome>${r.outcome}</Outcome></RegistrationResult>`,
                 )
                 .join("");
               res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
-              return void res.end(
-                `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${reached.length}</Success><Failure>0</Failure><Results>${results}</Results></NotificationOutcome>`,
+              res.end(
+                `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${ok}</Success><Failure>${mine.length - ok}</Failure><Results>${results}</Results></NotificationOutcome>`,
               );
+            } else if (status === 201) {
+              this.sends.push({
+                hub: match[1],
+                format: String(req.headers["servicebusnotification-format"]),
+                tags: String(req.headers["servicebusnotification-tags"] ?? ""),
+                headers: req.headers,
+                body: JSON.parse(raw),
+              });
+              const id = `${this.sends.length}`.padStart(6, "0");
+              res.writeHead(201, {
+                location: `https://127.0.0.1:${this.port}/${match[1]}/messages/${id}?api-version=2020-06`,
+                trackingid: id,
+              });
+              res.end();
+            } else {
+              res.writeHead(status, status === 429 ? { "retry-after": "0" } : {});
+              res.end(`<Error><Code>${status}</Code><Detail>fake failure</Detail></Error>`);
             }
-            const mine = this.testResults.filter((r) => r.platform === String(req.headers["servicebusnotification-format"]));
-            const ok = mine.filter(
-              (r) => r.outcome === "The Notification was successfully sent to the Push Notification System",
-            ).length;
-            const results = mine
-              .map(
-                (r) =>
-                  `<RegistrationResult><ApplicationPlatform>${r.platform}</ApplicationPlatform><PnsHandle>${r.handle}</PnsHandle><RegistrationId>${r.registrationId}</RegistrationId><Outcome>${r.outcome}</Outcome></RegistrationResult>`,
-              )
-              .join("");
-            res.writeHead(201, { "content-type": "application/xml; charset=utf-8" });
-            res.end(
-              `<NotificationOutcome xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Success>${ok}</Success><Failure>${mine.length - ok}</Failure><Results>${results}</Results></NotificationOutcome>`,
-            );
-          } else if (status === 201) {
-            this.sends.push({
-              hub: match[1],
-              format: String(req.headers["servicebusnotification-format"]),
-              tags: String(req.headers["servicebusnotification-tags"] ?? ""),
-              headers: req.headers,
-              body: JSON.parse(raw),
-            });
-            const id = `${this.sends.length}`.padStart(6, "0");
-            res.writeHead(201, {
-              location: `https://127.0.0.1:${this.port}/${match[1]}/messages/${id}?api-version=2020-06`,
-              trackingid: id,
-            });
-            res.end();
-          } else {
-            res.writeHead(status, status === 429 ? { "retry-after": "0" } : {});
-            res.end(`<Error><Code>${status}</Code><Detail>fake failure</Detail></Error>`);
-          }
-        };
-        if (this.delayMs > 0) setTimeout(finish, this.delayMs);
-        else finish();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+          };
+          if (this.delayMs > 0) setTimeout(finish, this.delayMs);
+          else finish();
+        });
+      },
+      { keepAlive: true },
+    );
+    await this.server.start();
   }
 
   private installationRoute(
@@ -196,7 +192,6 @@ export class FakeNotificationHubs {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 }

@@ -1,10 +1,4 @@
-import * as fs from "node:fs";
-import * as https from "node:https";
-import * as path from "node:path";
-import type { AddressInfo } from "node:net";
-
-const tlsDir = path.join(__dirname, "..", "fixtures", "tls");
-export const fakeScmCa = fs.readFileSync(path.join(tlsDir, "localhost-cert.pem"), "utf8");
+import { TlsFakeServer } from "./tlsFake";
 
 export interface ScmRequest {
   readonly method: string;
@@ -37,10 +31,10 @@ export class FakeScm {
   readonly pollAnswers: (number | "not-json")[] = [];
   readonly deploymentId = "c2f1b0a4-7d8e-4b1a-9a55-0e6d2b0f3c11";
   private polls = 0;
-  private server?: https.Server;
+  private server?: TlsFakeServer;
 
   get endpoint(): string {
-    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.server!.endpoint;
   }
 
   reset(): void {
@@ -56,8 +50,7 @@ export class FakeScm {
   }
 
   async start(): Promise<void> {
-    const key = fs.readFileSync(path.join(tlsDir, "localhost-key.pem"));
-    this.server = https.createServer({ key, cert: fakeScmCa }, (req, res) => {
+    this.server = new TlsFakeServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -107,10 +100,10 @@ export class FakeScm {
         res.writeHead(404).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.server.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 }
