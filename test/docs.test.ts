@@ -7,7 +7,7 @@ import { ruleInfoOf } from "../policies/framework/policyDefinition";
 import { allPolicies } from "../policies/rules";
 import { expectedDocs } from "../tools/docs/generateDocs";
 import { markdownTable, MARKERS, renderConfigTable, renderRuleSections, replaceBetween, wrap } from "../tools/docs/docSections";
-import { runTool } from "./support/runTool";
+import { runTool, projectRoot } from "./support/runTool";
 
 describe("the READMEs' generated parts", () => {
   it("are what the rules' metadata and the config reference say (run npm run docs when this fails)", async () => {
@@ -79,8 +79,8 @@ describe("npm run docs", () => {
     expect(await runTool("docs", "--check")).toMatchObject({ code: 0, stderr: "" });
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "acs-docs-"));
     fs.mkdirSync(path.join(copy, "policies"));
-    fs.copyFileSync(path.join(__dirname, "..", "README.md"), path.join(copy, "README.md"));
-    const policiesReadme = fs.readFileSync(path.join(__dirname, "..", "policies", "README.md"), "utf8");
+    fs.copyFileSync(path.join(projectRoot, "README.md"), path.join(copy, "README.md"));
+    const policiesReadme = fs.readFileSync(path.join(projectRoot, "policies", "README.md"), "utf8");
     fs.writeFileSync(path.join(copy, "policies", "README.md"), policiesReadme.replace("- **Fix:**", "- **Fix (edited):**"));
     const stale = expectedDocs(copy);
     expect(stale.filter((d) => d.current !== d.expected).map((d) => path.relative(copy, d.file))).toEqual([

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { apnsP8 } from "./support/keys";
-import { runTool } from "./support/runTool";
+import { runTool, projectRoot } from "./support/runTool";
 
-const root = path.resolve(__dirname, "..");
+const root = projectRoot;
 
 const plan = (...args: string[]) => runTool("plan", ...args);
 

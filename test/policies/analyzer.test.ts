@@ -6,8 +6,9 @@ import { allPolicies } from "../../policies/rules";
 import { compliantStack } from "./fixtures";
 import { stackExport } from "./stackExport";
 import { UNKNOWN_STRING } from "./harness";
+import { projectRoot } from "../support/runTool";
 
-const packDir = path.resolve(__dirname, "..", "..", "policies");
+const packDir = path.join(projectRoot, "policies");
 
 // The pack runs as its own process with its own gRPC server, driven by the engine's protocol.
 describe("the policy pack through its analyzer server", () => {

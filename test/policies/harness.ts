@@ -94,3 +94,14 @@ export function runStackRule(
   void policy.validateStack(args, (message, urn) => found.push({ urn: urn ?? "", message }));
   return found;
 }
+
+/** Any rule on these resources: a resource rule on each, a stack rule on all; the messages it reports. */
+export function runRule(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  resources: FakeResource[],
+  config: object = {},
+): string[] {
+  return "validateResource" in policy
+    ? resources.flatMap((r) => runResourceRule(policy as ResourceValidationPolicy, r, config))
+    : runStackRule(policy as StackValidationPolicy, resources, config).map((f) => f.message);
+}

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
 import { allPolicies } from "../../policies/rules";
+import { projectRoot } from "../support/runTool";
 
 /**
  * The policy pack as `pulumi preview --policy-pack` starts it, from a copy of the pack alone (as
@@ -15,13 +16,13 @@ describe("the policy pack started by the Pulumi CLI's own policy host", () => {
   let analyzer: PolicyAnalyzer | undefined;
 
   beforeAll(async () => {
-    const source = path.join(__dirname, "..", "..", "policies");
+    const source = path.join(projectRoot, "policies");
     fs.cpSync(source, packDir, {
       recursive: true,
       filter: (f) => !f.includes(`${path.sep}node_modules`) && !f.endsWith(`${path.sep}config`),
     });
     // Dependencies resolve as they would after `npm install` in the published pack.
-    fs.symlinkSync(path.join(__dirname, "..", "..", "node_modules"), path.join(packDir, "node_modules"), "dir");
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(packDir, "node_modules"), "dir");
     analyzer = await PolicyAnalyzer.startAsPulumiCli(packDir);
   }, 120_000);
   afterAll(() => analyzer?.close());

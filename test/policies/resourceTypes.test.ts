@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CLASSIC, isHub, isHubRule, isNativeEventSubscription } from "../../policies/framework/resourceTypes";
+import { projectRoot } from "../support/runTool";
 
 // The classic provider's type tokens as its npm package publishes them (test/fixtures/pulumi-azure):
 // the package itself is not installed, because the engine installs the plugin of every resource
 // package it finds under the project (see test/pluginScan.test.ts).
 const published = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-azure", "classic-types.json"), "utf8"),
+  fs.readFileSync(path.join(projectRoot, "test", "fixtures", "pulumi-azure", "classic-types.json"), "utf8"),
 ) as { types: Record<string, string> };
 const classicFiles: Record<keyof typeof CLASSIC, string> = {
   hub: "notificationhub/hub.js",

@@ -9,8 +9,9 @@ import { StackGraph } from "../../policies/framework/stackGraph";
 import { largeStackExport } from "../../bench/largeStackExport";
 import { compliantStack, HUB_ID } from "./fixtures";
 import { urnOf } from "./harness";
+import { projectRoot } from "../support/runTool";
 
-const packDir = path.resolve(__dirname, "..", "..", "policies");
+const packDir = path.join(projectRoot, "policies");
 
 // What makes `npm run policy` fast on a large export must not change what it finds.
 describe("the policy run on a large stack", () => {

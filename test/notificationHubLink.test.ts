@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput } from "../tools/mocks/mockRuntime";
-import { CommunicationServices } from "../components/communicationServices";
 import { NotificationHubLink } from "../components/link/notificationHubLink";
 import { settleRegistrations } from "./support/settle";
 
@@ -8,27 +7,6 @@ const SUB = "00000000-0000-0000-0000-000000000000";
 const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs`;
 const HUB_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/hub`;
 const CONNECTION_STRING = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc";
-
-describe("CommunicationServices", () => {
-  it("creates one global ACS resource with dataLocation, tags and a system identity, parented and named from the component", async () => {
-    const recording = startMockRuntime({ stack: "test" });
-    const acs = new CommunicationServices("chat", { resourceGroupName: "rg", dataLocation: "Europe", tags: { owner: "me" } });
-    const hostName = await resolveOutput(acs.hostName);
-    await settleRegistrations();
-    const component = recording.one("acs-notifications:communication:CommunicationServices");
-    const service = recording.one("azure-native:communication:CommunicationService");
-    expect(service.name).toBe("chat-acs");
-    expect(service.parent).toBe(component.urn);
-    expect(service.inputs).toEqual({
-      resourceGroupName: "rg",
-      location: "global",
-      dataLocation: "Europe",
-      identity: { type: "SystemAssigned" },
-      tags: { owner: "me" },
-    });
-    expect(hostName.value).toMatch(/^chat-acs[0-9a-f]{7}\.communication\.azure\.com$/);
-  });
-});
 
 describe("NotificationHubLink", () => {
   it("registers the link action as a dynamic resource with a secret connection string and a non-secret fingerprint", async () => {
