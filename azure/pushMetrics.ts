@@ -1,7 +1,7 @@
 /**
  * The Azure Monitor metrics the alerts and the doctor read, with the resource type that emits
  * them and the aggregation Azure supports for each. Checked against Azure's published
- * supported-metrics tables by test/pushMetrics.test.ts: a metric or aggregation Azure does not
+ * supported-metrics tables by test/azure/pushMetrics.test.ts: a metric or aggregation Azure does not
  * have is rejected by ARM when an alert is created, and silently reads as zero in the doctor.
  */
 export type MetricAggregation = "Total" | "Count" | "Average" | "Maximum" | "Minimum";

@@ -1,6 +1,6 @@
 import { compliantStack } from "../test/policies/fixtures";
 import type { FakeResource } from "../test/policies/harness";
-import { stackExport } from "../test/policies/stackExport";
+import { stackExport } from "../test/support/stackExport";
 
 // What fills a large estate besides push stacks, in rough proportion; web apps are the one type
 // here that a resource rule of the pack also checks (it looks for function apps among them).

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compliantStack } from "./policies/fixtures";
-import { stackExport } from "./policies/stackExport";
+import { stackExport } from "./support/stackExport";
 import { apnsP8 } from "./support/keys";
 import { projectRoot, runTool } from "./support/runTool";
 

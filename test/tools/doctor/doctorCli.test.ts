@@ -1,0 +1,74 @@
+import { parseDoctorArgs, targetFrom } from "../../../tools/doctor/doctor";
+import * as path from "node:path";
+import { runToolWithEnv } from "../../support/runTool";
+
+describe("doctor command line", () => {
+  it.each([
+    [[], /say which environment/],
+    [["--stack", "prod", "--since", "yesterday"], /--since takes hours or days/],
+    [["--acs-id", "not-an-id"], /--acs-id is not the ARM id of a Communication Services resource/],
+    [
+      [
+        "--acs-id",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs",
+        "--hub-id",
+        "hub",
+      ],
+      /--hub-id is not the ARM id of a notification hub/,
+    ],
+    [
+      ["--acs-id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs"],
+      /say which environment/,
+    ],
+    [["test-send", "--stack", "prod"], /exactly one of --user or --tag/],
+    [["--stack", "prod", "--platform", "ios"], /--platform must be/],
+    [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
+    [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],
+    [["--stack"], /--stack needs a value/],
+  ])("rejects %j with usage", (argv, message) => {
+    expect(parseDoctorArgs(argv as string[])).toMatch(message);
+  });
+
+  it("takes ids and the APNs environment from stack outputs, and the window from --since", () => {
+    const args = parseDoctorArgs(["--stack", "staging", "--since", "7d"]);
+    if (typeof args === "string" || "help" in args) throw new Error(String(args));
+    const target = targetFrom(args, {
+      acsId: "/a",
+      hubId: "/h",
+      hubSendRuleName: "send",
+      linkedConnectionStringFingerprint: "sha256:abc",
+      hubSendConnectionString: "[secret]",
+      apnsEnvironment: "production",
+    });
+    expect(target).toMatchObject({
+      acsId: "/a",
+      hubId: "/h",
+      sendRuleName: "send",
+      linkedFingerprint: "sha256:abc",
+      apnsEnvironment: "production",
+      sinceHours: 168,
+    });
+  });
+
+  it("lets --apns-environment win over the output, and ignores an output that names no environment", () => {
+    const parsed = (argv: string[]) => {
+      const args = parseDoctorArgs(argv);
+      if (typeof args === "string" || "help" in args) throw new Error(String(args));
+      return args;
+    };
+    const outputs = { acsId: "/a", hubId: "/h", apnsEnvironment: "production" };
+    expect(targetFrom(parsed(["--stack", "dev", "--apns-environment", "sandbox"]), outputs).apnsEnvironment).toBe("sandbox");
+    expect(targetFrom(parsed(["--stack", "dev"]), { ...outputs, apnsEnvironment: "Production" }).apnsEnvironment).toBeUndefined();
+    expect(targetFrom(parsed(["--stack", "dev"]), { acsId: "/a", hubId: "/h" }).apnsEnvironment).toBeUndefined();
+    expect(parseDoctorArgs(["--stack", "dev", "--apns-environment", "develop"])).toMatch(
+      /--apns-environment must be production or sandbox; got 'develop'/,
+    );
+  });
+
+  it("without the pulumi CLI, says how to run with --outputs instead", async () => {
+    // A PATH with node alone, so the result does not depend on whether this machine has the CLI.
+    const { code, stderr } = await runToolWithEnv({ PATH: path.dirname(process.execPath) }, "doctor", "--stack", "dev");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/pulumi CLI is not installed here.*--outputs FILE/);
+  });
+});
