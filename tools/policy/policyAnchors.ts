@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stackNameProblem } from "../shared/cli";
+import { pathBelow } from "../shared/projectRoot";
 
 /**
  * Where in the repository a policy finding points, for code scanning: GitHub tracks an alert by
@@ -101,6 +102,5 @@ export function projectAnchors(
 
 /** A path as code scanning wants it: relative to the repository, forward slashes. */
 function repositoryPath(projectRoot: string, file: string): string {
-  const relative = path.relative(projectRoot, file);
-  return (relative.startsWith("..") ? path.basename(file) : relative).split(path.sep).join("/");
+  return pathBelow(projectRoot, file) ?? path.basename(file);
 }

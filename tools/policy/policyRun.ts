@@ -8,7 +8,7 @@ import { CONFIG_NAMESPACE } from "../../config/stackConfigTypes";
 import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
-import { PROJECT_ROOT } from "../shared/projectRoot";
+import { pathBelow, PROJECT_ROOT } from "../shared/projectRoot";
 
 export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
@@ -37,12 +37,8 @@ export interface EvaluateArgs {
 
 /** A path as a report shows it: relative to the project, else to the user's directory, never this machine's absolute path. */
 export function displayPath(file: string): string {
-  for (const base of [PROJECT_ROOT, process.env.INIT_CWD]) {
-    if (!base) continue;
-    const relative = path.relative(base, file);
-    if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative;
-  }
-  return path.basename(file);
+  const cwd = process.env.INIT_CWD;
+  return pathBelow(PROJECT_ROOT, file) ?? (cwd ? pathBelow(cwd, file) : undefined) ?? path.basename(file);
 }
 
 /** Runs the pack's own analyzer server over the resources, as the engine would. */
