@@ -13,6 +13,12 @@ export interface NotificationHubRef {
   readonly hubName: string;
 }
 
+/**
+ * A resource group name as ARM takes it: 1-90 letters, digits, `_ - . ( )`, not ending in a dot
+ * (Azure also takes Unicode letters; this project's names are ASCII).
+ */
+export const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
+
 const ACS_ID =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Communication\/communicationServices\/([^/]+)$/i;
 const HUB_ID =

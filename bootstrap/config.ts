@@ -3,6 +3,7 @@
  * each naming its key and what is expected, before anything is created. Values are never echoed
  * (a pasted token in the wrong key must not end up in a log).
  */
+import { RESOURCE_GROUP_NAME } from "../azure/armResourceId";
 
 export const NAMESPACE = "acs-notifications-bootstrap";
 
@@ -47,8 +48,6 @@ export type RawConfig = Record<string, unknown>;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const LOCATION = /^[a-z][a-z0-9]{1,49}$/;
-// Azure: 1–90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period.
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,29}$/;
 const GITHUB_LOGIN = OWNER;
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -140,7 +139,7 @@ function readEnvironment(problems: string[], envName: string, value: unknown): E
     problems,
     `${where}.resourceGroup`,
     value.resourceGroup,
-    RESOURCE_GROUP,
+    RESOURCE_GROUP_NAME,
     "a resource group name (1–90 letters, digits, - _ . ( ), not ending in a period)",
   );
   const reviewers = readReviewers(problems, `${where}.reviewers`, value.reviewers);
@@ -204,7 +203,7 @@ export function validateBootstrapConfig(
     problems,
     key("identityResourceGroup"),
     values.identityResourceGroup,
-    RESOURCE_GROUP,
+    RESOURCE_GROUP_NAME,
     "a resource group name (1–90 letters, digits, - _ . ( ), not ending in a period)",
   );
   const pulumiOrganization = matched(

@@ -1,15 +1,6 @@
 /** How ACS events become pushes: delivery mode, event types, chat push path, registration and an existing system topic. */
 import { ACS_EVENT_TYPES, CHAT_MESSAGE_EVENTS, FUNCTION_EVENT_TYPES } from "../azure/acsEventTypes";
-import {
-  ProblemList,
-  readBoolean,
-  readChoice,
-  readInteger,
-  readObject,
-  readString,
-  reportUnknownFields,
-  RESOURCE_GROUP,
-} from "./readerKit";
+import { ProblemList, readBoolean, readChoice, readInteger, readObject, readString, reportUnknownFields } from "./readerKit";
 import {
   CHAT_PUSH_PATHS,
   type ChatPushPath,
@@ -20,6 +11,7 @@ import {
   type PushDeliveryConfig,
   type RawStackConfig,
 } from "./stackConfigTypes";
+import { RESOURCE_GROUP_NAME } from "../azure/armResourceId";
 
 function readEventTypes(
   problems: ProblemList,
@@ -184,6 +176,6 @@ function readExistingSystemTopic(
   const resourceGroupName =
     obj.resourceGroupName === undefined
       ? undefined
-      : readString(problems, `${name}.resourceGroupName`, obj.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+      : readString(problems, `${name}.resourceGroupName`, obj.resourceGroupName, RESOURCE_GROUP_NAME, "a resource group name");
   return topic ? { name: topic, resourceGroupName } : undefined;
 }

@@ -7,9 +7,6 @@ import { CONFIG_NAMESPACE, type ConfigProblem } from "./stackConfigTypes";
 
 export const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 
-/** An Azure resource group name: 1-90 letters, digits, . _ - ( ), not ending in a dot. */
-export const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
-
 /** Levenshtein distance, for "did you mean" on misspelt keys and namespaces. */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

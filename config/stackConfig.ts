@@ -8,7 +8,7 @@
 import { readAlerts } from "./alertsConfig";
 import { readDelivery } from "./deliveryConfig";
 import { readApns, readFcm } from "./platformCredentials";
-import { describe, key, nearest, ProblemList, readChoice, readObject, readString, RESOURCE_GROUP } from "./readerKit";
+import { describe, key, nearest, ProblemList, readChoice, readObject, readString } from "./readerKit";
 import {
   CONFIG_NAMESPACE,
   type ConfigProblem,
@@ -21,6 +21,7 @@ import {
   SECRET_KEYS,
   type StackConfig,
 } from "./stackConfigTypes";
+import { RESOURCE_GROUP_NAME } from "../azure/armResourceId";
 
 export class StackConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
@@ -146,7 +147,7 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
           problems,
           "existingResourceGroup",
           raw.values.existingResourceGroup,
-          RESOURCE_GROUP,
+          RESOURCE_GROUP_NAME,
           "the name of an existing resource group (1-90 letters, digits, . _ - ( ), not ending in .)",
         );
   const tags = readTags(problems, raw.values.tags);

@@ -139,3 +139,15 @@ describe("npm run plan with keys nobody reads and nested secure values", () => {
     expect(stderr).not.toContain("AAABAGVuY3J5cHRlZC1ub3Qtc2hvd24=");
   });
 });
+
+describe("resource group names at Azure's limits", () => {
+  it("takes 1 to 90 characters of letters, digits, _ - . ( ), not ending in a dot", () => {
+    const problem = (name: string) =>
+      problems({ values: { existingResourceGroup: name } })["acs-notifications:existingResourceGroup"];
+    for (const name of ["a", "r".repeat(90), "rg_(prod).eu-1"]) expect(problem(name)).toBeUndefined();
+    for (const name of ["r".repeat(91), "rg.", "rg prod", "rg/prod"])
+      expect(problem(name)).toMatch(
+        /^must be the name of an existing resource group \(1-90 letters, digits, \. _ - \( \), not ending in \.\)/,
+      );
+  });
+});
