@@ -1,16 +1,9 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { projectRoot, runTool } from "../support/runTool";
+import { runTool } from "../support/runTool";
+import { stackDirWith } from "../support/stackDir";
 
 const plan = (...args: string[]) => runTool("plan:bootstrap", ...args);
 
-function stackDirWith(stackYaml: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-bootstrap-"));
-  fs.copyFileSync(path.join(projectRoot, "bootstrap", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stackYaml);
-  return dir;
-}
+const bootstrapStackDir = (yaml: string) => stackDirWith(yaml, { projectDir: "bootstrap" });
 
 describe("npm run plan:bootstrap", () => {
   it("prints what the committed bootstrap stack would create, with what only Azure knows as not known yet", async () => {
@@ -41,7 +34,7 @@ describe("npm run plan:bootstrap", () => {
 
   it("fails with every configuration problem, each key named, no value echoed and no stack trace (exit 1)", async () => {
     const canary = "ghp_canary0123456789abcdefghijklmnopqrstuv";
-    const dir = stackDirWith(
+    const dir = bootstrapStackDir(
       [
         "config:",
         "  acs-notifications-bootstrap:repository: contoso",

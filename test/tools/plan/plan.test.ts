@@ -1,19 +1,12 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { apnsP8 } from "../../support/keys";
 import { runTool, projectRoot } from "../../support/runTool";
+import { stackDirWith } from "../../support/stackDir";
 
 const root = projectRoot;
 
 const plan = (...args: string[]) => runTool("plan", ...args);
-
-function stackDirWith(stackYaml: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-plan-"));
-  fs.copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stackYaml);
-  return dir;
-}
 
 describe("npm run plan", () => {
   it("prints the dev stack's resource tree, dependencies and outputs, secrets masked", async () => {
