@@ -1,7 +1,6 @@
 import type { Platform, SenderOptions } from "./pushSender";
 import { SETTINGS } from "./contract";
 
-
 export interface FunctionSettings extends SenderOptions {
   readonly connectionString: string;
   readonly hubName: string;
