@@ -12,6 +12,7 @@ import {
   type RawStackConfig,
 } from "./stackConfigTypes";
 import { RESOURCE_GROUP_NAME } from "../azure/armResourceId";
+import { DEFAULT_FUNCTION_NODE_VERSION, FUNCTION_NODE_VERSIONS } from "../function/src/contract";
 
 function readEventTypes(
   problems: ProblemList,
@@ -58,8 +59,8 @@ export function readDelivery(problems: ProblemList, raw: RawStackConfig): PushDe
     problems,
     "functionNodeVersion",
     raw.values.functionNodeVersion === undefined ? undefined : String(raw.values.functionNodeVersion),
-    ["20", "22"] as const,
-    "22",
+    FUNCTION_NODE_VERSIONS,
+    DEFAULT_FUNCTION_NODE_VERSION,
   );
   // Flex Consumption accepts a maximum instance count from 1 to 1000 (MicrosoftDocs/azure-docs,
   // articles/azure-functions/event-driven-scaling.md, "Limit scale-out"; Azure's own default is 100).

@@ -1,6 +1,7 @@
 /** The stack's configuration: its typed form, the raw form the edge reader hands in, and the keys it knows. */
 import { type ApnsEnvironment } from "../azure/apns";
 import { CONFIG_REFERENCE } from "./configReference";
+import type { FunctionNodeVersion } from "../function/src/contract";
 
 /** The Pulumi config namespace: `pulumi config set acs-notifications:<key>`. */
 export const CONFIG_NAMESPACE = "acs-notifications";
@@ -82,7 +83,7 @@ export interface DeliveryChoices {
 /** The push-sender Function and its hosting. */
 export interface FunctionDeliveryConfig extends DeliveryChoices {
   readonly mode: "function";
-  readonly nodeVersion: "20" | "22";
+  readonly nodeVersion: FunctionNodeVersion;
   readonly maxInstances: number;
   readonly instanceMemoryMb: 512 | 2048 | 4096;
   /** Device registration by the app's back end (Entra ID); undefined keeps the endpoint closed. */

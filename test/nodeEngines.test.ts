@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_FUNCTION_NODE_VERSION, FUNCTION_NODE_VERSIONS } from "../function/src/contract";
 
 const root = path.join(__dirname, "..");
 const engines = (file: string) => (JSON.parse(fs.readFileSync(file, "utf8")) as { engines?: { node?: string } }).engines?.node;
@@ -17,9 +18,8 @@ describe("the Node.js versions the project declares", () => {
     expect(minimumOf(declared)).toBe(Math.max(...needed));
   });
 
-  it("keeps the function's Azure runtime within what it declares", () => {
-    const pushDelivery = fs.readFileSync(path.join(root, "components", "pushDelivery.ts"), "utf8");
-    const defaultRuntime = Number(/nodeVersion \?\? "(\d+)"/.exec(pushDelivery)?.[1]);
-    expect(defaultRuntime).toBeGreaterThanOrEqual(minimumOf(declared));
+  it("keeps the function's default Azure runtime within what it declares, and offers it", () => {
+    expect(Number(DEFAULT_FUNCTION_NODE_VERSION)).toBeGreaterThanOrEqual(minimumOf(declared));
+    expect(FUNCTION_NODE_VERSIONS).toContain(DEFAULT_FUNCTION_NODE_VERSION);
   });
 });

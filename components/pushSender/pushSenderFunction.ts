@@ -7,7 +7,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES } from "../../azure/roles";
 import { keyVaultName, scmHostOf } from "../../azure/globalNames";
-import { PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
+import { DEFAULT_FUNCTION_NODE_VERSION, FunctionNodeVersion, PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
 import { DeletedVaultPurge } from "../vaultPurge/deletedVaultPurge";
 import { assignRole } from "../roleAssignment";
 import { COMPONENT_TYPES } from "../resourceTypes";
@@ -26,8 +26,8 @@ export interface FunctionDelivery {
   readonly platforms: readonly ("apple" | "fcmv1")[];
   /** Put message text in notifications. Default: false (message bodies are personal data). */
   readonly messagePreview?: boolean;
-  /** Node.js major version of the Function App. Default: "22". */
-  readonly nodeVersion?: "20" | "22";
+  /** Node.js major version of the Function App. Default: DEFAULT_FUNCTION_NODE_VERSION. */
+  readonly nodeVersion?: FunctionNodeVersion;
   /** Flex Consumption scale-out limit. Default: 40. */
   readonly maxInstances?: number;
   /** Flex Consumption instance size. Default: 2048. */
@@ -218,7 +218,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
               authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
             },
           },
-          runtime: { name: web.RuntimeName.Node, version: args.nodeVersion ?? "22" },
+          runtime: { name: web.RuntimeName.Node, version: args.nodeVersion ?? DEFAULT_FUNCTION_NODE_VERSION },
           scaleAndConcurrency: {
             maximumInstanceCount: args.maxInstances ?? 40,
             instanceMemoryMB: args.instanceMemoryMb ?? 2048,
