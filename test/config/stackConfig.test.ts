@@ -2,31 +2,17 @@ import { normalizeApnsToken } from "../../config/platformCredentials";
 import { StackConfigError, validateStackConfig } from "../../config/stackConfig";
 import { RawStackConfig, SecretValue } from "../../config/stackConfigTypes";
 import { apnsP8, fcmPrivateKeyPem, serviceAccountJson } from "../support/keys";
+import { inputWith, validInput } from "../support/stackConfigInput";
 
 type Values = Record<string, unknown>;
 type Secrets = Record<string, SecretValue | undefined>;
 
-const goodValues: Values = {
-  location: "westeurope",
-  namePrefix: "acsnotif-dev",
-  dataLocation: "Europe",
-  hubSku: "Free",
-  tags: { environment: "dev", owner: "platform-team", costCenter: "CC-1234" },
-  apns: { keyId: "ABCDE12345", teamId: "TEAM123456", bundleId: "com.contoso.chat", environment: "sandbox" },
-  fcm: { projectId: "contoso-chat-dev", clientEmail: "acs-push@contoso-chat-dev.iam.gserviceaccount.com" },
-};
-const goodSecrets: Secrets = {
-  apnsToken: { kind: "plain", value: apnsP8 },
-  fcmPrivateKey: { kind: "plain", value: fcmPrivateKeyPem },
-};
+/** The values of the valid input the support module builds, for tests that change one field of an object. */
+const goodValues: Values = validInput().values as Values;
 
+/** The valid input with these changes (`undefined` removes a setting). */
 function raw(values: Values = {}, secrets: Secrets = {}, plaintextSecretKeys: string[] = []): RawStackConfig {
-  const merged: Values = { ...goodValues, ...values };
-  for (const [k, v] of Object.entries(values)) if (v === undefined) delete merged[k];
-  const mergedSecrets: Record<string, SecretValue> = { ...goodSecrets } as Record<string, SecretValue>;
-  for (const [k, v] of Object.entries(secrets)) if (v !== undefined) mergedSecrets[k] = v;
-  for (const [k, v] of Object.entries(secrets)) if (v === undefined) delete mergedSecrets[k];
-  return { values: merged, secrets: mergedSecrets, plaintextSecretKeys };
+  return inputWith(values, secrets, { plaintextSecretKeys });
 }
 
 function problemsOf(input: RawStackConfig): { key: string; message: string }[] {
