@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_REFERENCE } from "../../config/configReference";
 import { allPolicies } from "../../policies/rules";
-import { parseCli, reportError } from "../shared/cli";
+import { exitWithoutWork, parseCli, reportError } from "../shared/cli";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 import { MARKERS, renderConfigTable, renderRuleSections, replaceBetween } from "./docSections";
 
@@ -28,14 +28,7 @@ export function expectedDocs(root = PROJECT_ROOT): { file: string; current: stri
 
 async function main(): Promise<number> {
   const parsed = parseCli<{ check?: boolean }>(process.argv.slice(2), { check: { type: "boolean" } }, USAGE);
-  if (parsed.kind === "help") {
-    console.log(parsed.text);
-    return 0;
-  }
-  if (parsed.kind === "usage-error") {
-    console.error(parsed.message);
-    return 2;
-  }
+  if (parsed.kind !== "ok") return exitWithoutWork(parsed);
   try {
     const docs = expectedDocs();
     const stale = docs.filter((d) => d.current !== d.expected);

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { exitWithoutWork, parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { GitHubAndAzureMocks } from "../mocks/githubMocks";
 import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
@@ -53,15 +53,8 @@ async function main(): Promise<number> {
     { stack: { type: "string", short: "s" }, json: { type: "boolean" }, dir: { type: "string" } },
     USAGE,
   );
-  if (parsed.kind === "help") {
-    console.log(parsed.text);
-    return 0;
-  }
   const json = argv.includes("--json");
-  if (parsed.kind === "usage-error") {
-    reportError(parsed.message, json);
-    return 2;
-  }
+  if (parsed.kind !== "ok") return exitWithoutWork(parsed, json);
   const stack = parsed.values.stack ?? "gitops";
   const badName = stackNameProblem(stack);
   if (badName) {

@@ -22,6 +22,16 @@ export function parseCli<V>(argv: readonly string[], options: CliOptions, usage:
   }
 }
 
+/** For arguments that did not parse into work: prints usage for --help (exit 0) or names the usage error (exit 2). */
+export function exitWithoutWork(parsed: Exclude<CliParse<unknown>, { kind: "ok" }>, json = false): number {
+  if (parsed.kind === "help") {
+    console.log(parsed.text);
+    return 0;
+  }
+  reportError(parsed.message, json);
+  return 2;
+}
+
 /** node:util's messages, said plainly and naming the argument. */
 function describeParseError(error: Error & { code?: string }, argv: readonly string[]): string {
   const flag = /'(-{1,2}[^' ,]+)/.exec(error.message)?.[1];
