@@ -27,18 +27,21 @@ export function apnsEndpointFor(environment: ApnsEnvironment): string {
   return ENDPOINTS[environment];
 }
 
+/** An endpoint's host, lower-case: the endpoint may be a URL or a bare host; undefined when it is neither. */
+function hostOf(endpoint: string): string | undefined {
+  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
+  return URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined;
+}
+
 /** The environment of an endpoint (a URL or a bare host); undefined when it is no gateway of Apple's. */
 export function apnsEnvironmentOf(endpoint: string): ApnsEnvironment | undefined {
-  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
-  if (!URL.canParse(url)) return undefined;
-  const host = new URL(url).hostname.toLowerCase();
-  return APNS_ENVIRONMENTS.find((environment) => APNS_GATEWAY_HOSTS[environment].includes(host));
+  const host = hostOf(endpoint);
+  return APNS_ENVIRONMENTS.find((environment) => host !== undefined && APNS_GATEWAY_HOSTS[environment].includes(host));
 }
 
 /** The host of an endpoint, for messages; the text itself when it is not a URL. */
 export function apnsHostOf(endpoint: string): string {
-  const url = endpoint.includes("://") ? endpoint : `https://${endpoint}`;
-  return URL.canParse(url) ? new URL(url).hostname.toLowerCase() : endpoint.toLowerCase();
+  return hostOf(endpoint) ?? endpoint.toLowerCase();
 }
 
 /** A hub's APNs credential fields in certificate mode, which ACS cannot push through. */
