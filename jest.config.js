@@ -1,4 +1,4 @@
-/** Jest transpiles with swc only; `npm run typecheck` type-checks the whole project once. */
+/** Jest transpiles with swc only; `npm run typecheck` type-checks (and lints) the whole project once. */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
@@ -18,5 +18,7 @@ module.exports = {
     "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
   testTimeout: 30000,
+  // One worker per core: jest's default leaves one core idle for itself, which on 2 cores means running in band.
+  maxWorkers: "100%",
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };
