@@ -18,6 +18,7 @@ module.exports = {
     "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
   testTimeout: 30000,
+  setupFilesAfterEnv: ["<rootDir>/test/support/pulumiStackTraces.ts"],
   // One worker per core: jest's default leaves one core idle for itself, which on 2 cores means running in band.
   maxWorkers: "100%",
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],

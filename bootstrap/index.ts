@@ -26,127 +26,137 @@ function committedStacks(projectDir: string): string[] {
     .sort();
 }
 
-// Config is read once, here; everything below works on validated values. Every key of the stack
-// is read, so a misspelt one is reported rather than ignored.
-const READERS = ["github", "azure-native", "pulumi"];
-const values: Record<string, unknown> = {};
-const foreignKeys: string[] = [];
-for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-  const [namespace, name] = fullKey.split(":");
-  if (namespace === NAMESPACE) values[name] = /^[[{]/.test(text) ? JSON.parse(text) : text;
-  else if (!READERS.includes(namespace)) foreignKeys.push(fullKey);
-}
-const validated = validateBootstrapConfig(values, committedStacks(path.join(__dirname, "..")));
-const problems = [
-  ...foreignKeys.map((k) => `${k} is read by nothing here: this project's settings are ${NAMESPACE}:<name>.`),
-  ...validated.problems,
-];
-if (!validated.config || problems.length) {
-  throw new Error(`Invalid bootstrap configuration (Pulumi.${pulumi.getStack()}.yaml):\n  - ${problems.join("\n  - ")}`);
-}
-const config = validated.config;
-const tags = { purpose: "acs-notifications-gitops", repository: `${config.owner}/${config.repository}` };
-
-const client = authorization.getClientConfigOutput();
-const subscriptionId = client.subscriptionId;
-const subscriptionScope = pulumi.interpolate`/subscriptions/${subscriptionId}`;
-
-function customRole(name: string, role: CustomRoleFile, assignableScopes: pulumi.Input<pulumi.Input<string>[]>) {
-  return new authorization.RoleDefinition(name, {
-    scope: subscriptionScope,
-    roleName: role.Name,
-    description: role.Description,
-    roleType: "CustomRole",
-    permissions: [
-      {
-        actions: [...role.Actions],
-        notActions: [...role.NotActions],
-        dataActions: [...role.DataActions],
-        notDataActions: [...role.NotDataActions],
-      },
-    ],
-    assignableScopes,
-  });
-}
-
-const identityGroup = new resources.ResourceGroup("gitops-identities", {
-  resourceGroupName: config.identityResourceGroup,
-  location: config.location,
-  tags,
-});
-const environmentGroups = Object.fromEntries(
-  config.environments.map((env) => [
-    env.name,
-    new resources.ResourceGroup(`${env.name}-group`, {
-      resourceGroupName: env.resourceGroup,
-      location: config.location,
-      tags: { ...tags, environment: env.name },
-    }),
-  ]),
-);
-
-// Assignable only where previews look: the environments' resource groups.
-const previewRole = customRole(
-  "preview-role",
-  PREVIEW_ROLE,
-  Object.values(environmentGroups).map((g) => g.id),
-);
-// A deleted vault is a subscription-level resource: the purge role can only be assigned there.
-const vaultPurgeRole = customRole("vault-purge-role", VAULT_PURGE_ROLE, [subscriptionScope]);
-
-const identityArgs = { resourceGroupName: identityGroup.name, location: config.location, tags };
-const preview = new PreviewIdentity("acsnotif-preview", {
-  ...identityArgs,
-  subjects: {
-    "pull-request": githubSubjects.pullRequest(config.owner, config.repository),
-    "drift-check": githubSubjects.branch(config.owner, config.repository, DEPLOY_BRANCH),
-  },
-  previewRoleId: previewRole.id,
-  scopes: Object.fromEntries(Object.entries(environmentGroups).map(([env, g]) => [env, g.id])),
-});
-
-const githubProvider = new github.Provider("github", { owner: config.owner });
-const deployClientIds: Record<string, pulumi.Output<string>> = {};
-const escReaderClientIds: Record<string, pulumi.Output<string>> = {};
-for (const env of config.environments) {
-  const deploy = new DeployIdentity(`acsnotif-${env.name}-deploy`, {
-    ...identityArgs,
-    subscriptionId,
-    subject: githubSubjects.environment(config.owner, config.repository, env.name),
-    environmentScope: environmentGroups[env.name].id,
-    vaultPurgeRoleId: vaultPurgeRole.id,
-  });
-  deployClientIds[env.name] = deploy.clientId;
-  new GitHubEnvironment(
-    env.name,
-    { repository: config.repository, settings: env, deployClientId: deploy.clientId },
-    { providers: [githubProvider] },
-  );
-  if (env.escSecretsVault) {
-    const reader = new EscSecretsReader(`acsnotif-${env.name}-esc-secrets`, {
-      ...identityArgs,
-      pulumiOrganization: config.pulumiOrganization,
-      subject: escSubject(config.pulumiOrganization, "acs-notifications", env.name),
-      vaultId: env.escSecretsVault,
-    });
-    escReaderClientIds[env.name] = reader.clientId;
+/**
+ * The bootstrap program: Pulumi calls the exported function and takes what it returns as the stack's
+ * outputs (as for index.ts one level up), so the offline plan can run it once per plan in one process.
+ */
+function bootstrapProgram() {
+  // Config is read once, here; everything below works on validated values. Every key of the stack
+  // is read, so a misspelt one is reported rather than ignored.
+  const READERS = ["github", "azure-native", "pulumi"];
+  const values: Record<string, unknown> = {};
+  const foreignKeys: string[] = [];
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    const [namespace, name] = fullKey.split(":");
+    if (namespace === NAMESPACE) values[name] = /^[[{]/.test(text) ? JSON.parse(text) : text;
+    else if (!READERS.includes(namespace)) foreignKeys.push(fullKey);
   }
+  const validated = validateBootstrapConfig(values, committedStacks(path.join(__dirname, "..")));
+  const problems = [
+    ...foreignKeys.map((k) => `${k} is read by nothing here: this project's settings are ${NAMESPACE}:<name>.`),
+    ...validated.problems,
+  ];
+  if (!validated.config || problems.length) {
+    throw new Error(`Invalid bootstrap configuration (Pulumi.${pulumi.getStack()}.yaml):\n  - ${problems.join("\n  - ")}`);
+  }
+  const config = validated.config;
+  const tags = { purpose: "acs-notifications-gitops", repository: `${config.owner}/${config.repository}` };
+
+  const client = authorization.getClientConfigOutput();
+  const subscriptionId = client.subscriptionId;
+  const subscriptionScope = pulumi.interpolate`/subscriptions/${subscriptionId}`;
+
+  function customRole(name: string, role: CustomRoleFile, assignableScopes: pulumi.Input<pulumi.Input<string>[]>) {
+    return new authorization.RoleDefinition(name, {
+      scope: subscriptionScope,
+      roleName: role.Name,
+      description: role.Description,
+      roleType: "CustomRole",
+      permissions: [
+        {
+          actions: [...role.Actions],
+          notActions: [...role.NotActions],
+          dataActions: [...role.DataActions],
+          notDataActions: [...role.NotDataActions],
+        },
+      ],
+      assignableScopes,
+    });
+  }
+
+  const identityGroup = new resources.ResourceGroup("gitops-identities", {
+    resourceGroupName: config.identityResourceGroup,
+    location: config.location,
+    tags,
+  });
+  const environmentGroups = Object.fromEntries(
+    config.environments.map((env) => [
+      env.name,
+      new resources.ResourceGroup(`${env.name}-group`, {
+        resourceGroupName: env.resourceGroup,
+        location: config.location,
+        tags: { ...tags, environment: env.name },
+      }),
+    ]),
+  );
+
+  // Assignable only where previews look: the environments' resource groups.
+  const previewRole = customRole(
+    "preview-role",
+    PREVIEW_ROLE,
+    Object.values(environmentGroups).map((g) => g.id),
+  );
+  // A deleted vault is a subscription-level resource: the purge role can only be assigned there.
+  const vaultPurgeRole = customRole("vault-purge-role", VAULT_PURGE_ROLE, [subscriptionScope]);
+
+  const identityArgs = { resourceGroupName: identityGroup.name, location: config.location, tags };
+  const preview = new PreviewIdentity("acsnotif-preview", {
+    ...identityArgs,
+    subjects: {
+      "pull-request": githubSubjects.pullRequest(config.owner, config.repository),
+      "drift-check": githubSubjects.branch(config.owner, config.repository, DEPLOY_BRANCH),
+    },
+    previewRoleId: previewRole.id,
+    scopes: Object.fromEntries(Object.entries(environmentGroups).map(([env, g]) => [env, g.id])),
+  });
+
+  const githubProvider = new github.Provider("github", { owner: config.owner });
+  const deployClientIds: Record<string, pulumi.Output<string>> = {};
+  const escReaderClientIds: Record<string, pulumi.Output<string>> = {};
+  for (const env of config.environments) {
+    const deploy = new DeployIdentity(`acsnotif-${env.name}-deploy`, {
+      ...identityArgs,
+      subscriptionId,
+      subject: githubSubjects.environment(config.owner, config.repository, env.name),
+      environmentScope: environmentGroups[env.name].id,
+      vaultPurgeRoleId: vaultPurgeRole.id,
+    });
+    deployClientIds[env.name] = deploy.clientId;
+    new GitHubEnvironment(
+      env.name,
+      { repository: config.repository, settings: env, deployClientId: deploy.clientId },
+      { providers: [githubProvider] },
+    );
+    if (env.escSecretsVault) {
+      const reader = new EscSecretsReader(`acsnotif-${env.name}-esc-secrets`, {
+        ...identityArgs,
+        pulumiOrganization: config.pulumiOrganization,
+        subject: escSubject(config.pulumiOrganization, "acs-notifications", env.name),
+        vaultId: env.escSecretsVault,
+      });
+      escReaderClientIds[env.name] = reader.clientId;
+    }
+  }
+
+  repositoryVariables(
+    config.repository,
+    {
+      AZURE_PREVIEW_CLIENT_ID: preview.clientId,
+      AZURE_TENANT_ID: client.tenantId,
+      AZURE_SUBSCRIPTION_ID: subscriptionId,
+      PULUMI_ORG: config.pulumiOrganization,
+    },
+    { provider: githubProvider },
+  );
+
+  return {
+    tenantId: client.tenantId,
+    previewClientId: preview.clientId,
+    deployClientIdByEnvironment: deployClientIds,
+    /** For each environment with `escSecretsVault`: the clientId to put in esc/<stack>.yaml. */
+    escSecretsReaderClientIdByEnvironment: escReaderClientIds,
+    resourceGroupByEnvironment: Object.fromEntries(config.environments.map((e) => [e.name, e.resourceGroup])),
+  };
 }
 
-repositoryVariables(
-  config.repository,
-  {
-    AZURE_PREVIEW_CLIENT_ID: preview.clientId,
-    AZURE_TENANT_ID: client.tenantId,
-    AZURE_SUBSCRIPTION_ID: subscriptionId,
-    PULUMI_ORG: config.pulumiOrganization,
-  },
-  { provider: githubProvider },
-);
-
-export const tenantId = client.tenantId;
-export const previewClientId = preview.clientId;
-export const deployClientIdByEnvironment = deployClientIds;
-/** For each environment with `escSecretsVault`: the clientId to put in esc/<stack>.yaml. */
-export const escSecretsReaderClientIdByEnvironment = escReaderClientIds;
-export const resourceGroupByEnvironment = Object.fromEntries(config.environments.map((e) => [e.name, e.resourceGroup]));
+export = bootstrapProgram;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import type { ToolMain } from "../../tools/shared/toolMain";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const exec = promisify(execFile);
@@ -17,17 +18,34 @@ function toolEntry(npmScript: string): string {
   return path.join(projectRoot, entry);
 }
 
-/** Runs one of the project's command-line tools by its npm script name (plan, policy, doctor, plan:bootstrap), and never throws on a non-zero exit. */
-export async function runTool(npmScript: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export interface ToolRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs one of the project's command-line tools by its npm script name (plan, policy, doctor,
+ * plan:bootstrap, docs) in this process: the tool's own `main`, with its output captured. This is
+ * the tool's whole logic — arguments, files, the program under mocks, the policy pack's server,
+ * exit code — without the cost of a new Node.js process; what only a process shows (the exit
+ * itself, environment variables, a crash) is tested through {@link runToolProcess}. Never throws.
+ */
+export async function runTool(npmScript: string, ...args: string[]): Promise<ToolRun> {
+  const { main } = require(toolEntry(npmScript)) as { main: ToolMain };
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) });
+  return { code, stdout, stderr };
+}
+
+/** Runs a tool as `npm run <name>` does, in its own Node.js process; never throws on a non-zero exit. */
+export async function runToolProcess(npmScript: string, ...args: string[]): Promise<ToolRun> {
   return runToolWithEnv({}, npmScript, ...args);
 }
 
-/** Like runTool, with extra environment variables. */
-export async function runToolWithEnv(
-  env: NodeJS.ProcessEnv,
-  npmScript: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Like runToolProcess, with extra environment variables. */
+export async function runToolWithEnv(env: NodeJS.ProcessEnv, npmScript: string, ...args: string[]): Promise<ToolRun> {
   try {
     const { stdout, stderr } = await exec(
       process.execPath,

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { userPath, stackNameProblem } from "../../tools/shared/cli";
 import { FileReadError, readJsonFile, readYamlFile } from "../../tools/shared/readFiles";
-import { projectRoot, runTool, runToolWithEnv } from "../support/runTool";
+import { projectRoot, runTool, runToolProcess, runToolWithEnv } from "../support/runTool";
 
 // What every command line here promises: --help exits 0, bad usage exits 2 and names the option,
 // a broken file is named by line and column without its content, and nothing prints a stack trace.
@@ -12,8 +12,8 @@ const SECRET_LOOKING = "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKey=
 const noStackTrace = /\n\s+at [\w.<]/;
 
 describe.each(["plan", "policy", "doctor", "docs"])("%s command line", (tool) => {
-  it("answers --help on stdout and exits 0", async () => {
-    const { code, stdout, stderr } = await runTool(tool, "--help");
+  it("answers --help on stdout and exits 0, as its own process", async () => {
+    const { code, stdout, stderr } = await runToolProcess(tool, "--help");
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^usage: npm run -s ${tool}`));
     expect(stdout).toMatch(/-h, --help/);

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { CONFIG_REFERENCE } from "../../config/configReference";
 import { allPolicies } from "../../policies/rules";
 import { exitWithoutWork, parseCli, reportError } from "../shared/cli";
+import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 import { MARKERS, renderConfigTable, renderRuleSections, replaceBetween } from "./docSections";
 
@@ -26,28 +27,26 @@ export function expectedDocs(root = PROJECT_ROOT): { file: string; current: stri
   });
 }
 
-async function main(): Promise<number> {
-  const parsed = parseCli<{ check?: boolean }>(process.argv.slice(2), { check: { type: "boolean" } }, USAGE);
-  if (parsed.kind !== "ok") return exitWithoutWork(parsed);
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+  const parsed = parseCli<{ check?: boolean }>(argv, { check: { type: "boolean" } }, USAGE);
+  if (parsed.kind !== "ok") return exitWithoutWork(parsed, false, io);
   try {
     const docs = expectedDocs();
     const stale = docs.filter((d) => d.current !== d.expected);
     if (parsed.values.check) {
-      for (const d of stale) console.error(`${path.relative(PROJECT_ROOT, d.file)} is stale: run npm run docs`);
+      for (const d of stale) io.err(`${path.relative(PROJECT_ROOT, d.file)} is stale: run npm run docs`);
       return stale.length > 0 ? 1 : 0;
     }
     for (const d of stale) {
       fs.writeFileSync(d.file, d.expected);
-      console.log(`wrote ${path.relative(PROJECT_ROOT, d.file)}`);
+      io.out(`wrote ${path.relative(PROJECT_ROOT, d.file)}`);
     }
-    if (stale.length === 0) console.log("the READMEs are up to date");
+    if (stale.length === 0) io.out("the READMEs are up to date");
     return 0;
   } catch (error) {
-    reportError(`docs: ${(error as Error).message}`, false);
+    reportError(`docs: ${describeThrown(error)}`, false, io);
     return 1;
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
-}
+if (require.main === module) runAsCommand("docs", main);

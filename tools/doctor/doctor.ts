@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { parseCommunicationServiceId, parseNotificationHubId } from "../../azure/armResourceId";
 import { withDeadline } from "../../azure/requestLimits";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
 import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
@@ -156,15 +157,14 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
   };
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseDoctorArgs(argv);
   if (typeof args === "object" && "help" in args) {
-    console.log(args.help);
+    io.out(args.help);
     return 0;
   }
   if (typeof args === "string") {
-    reportError(args, argv.includes("--json"));
+    reportError(args, argv.includes("--json"), io);
     return 2;
   }
   try {
@@ -175,7 +175,7 @@ async function main(): Promise<number> {
         (args.stack ? pulumiOutputs(args.stack, "hubSendConnectionString", "--show-secrets").trim() : undefined);
       const hubName = str(outputs.hubName);
       if (!connectionString || !hubName) {
-        console.error(
+        io.err(
           `test-send needs the hub name (outputs) and the Send connection string: --stack NAME, or ${CONNECTION_STRING_ENV} with --outputs FILE`,
         );
         return 2;
@@ -186,13 +186,13 @@ async function main(): Promise<number> {
         DOCTOR_DEADLINE_MS,
         "The test send",
       );
-      console.log(args.json ? JSON.stringify(summary, null, 2) : renderTestSend(summary));
+      io.out(args.json ? JSON.stringify(summary, null, 2) : renderTestSend(summary));
       return summary.failure > 0 || summary.results.length === 0 ? 1 : 0;
     }
     const target = targetFrom(args, outputs);
     const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;
     if (!subscription) {
-      console.error("no valid ACS id: the outputs have no acsId (pass --acs-id)");
+      io.err("no valid ACS id: the outputs have no acsId (pass --acs-id)");
       return 2;
     }
     // Each request has a timeout and a host that does not answer fails every check at once;
@@ -202,15 +202,13 @@ async function main(): Promise<number> {
       DOCTOR_DEADLINE_MS,
       "The doctor's checks",
     );
-    console.log(args.json ? JSON.stringify({ target, results }, null, 2) : renderChecks(results));
+    io.out(args.json ? JSON.stringify({ target, results }, null, 2) : renderChecks(results));
     return results.some((r) => r.status === "fail") ? 1 : 0;
   } catch (error) {
     // Messages here are the project's own; Azure errors were already explained by the checks.
-    reportError(`doctor: ${(error as Error).message}`, args.json);
+    reportError(`doctor: ${describeThrown(error)}`, args.json, io);
     return 1;
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
-}
+if (require.main === module) runAsCommand("doctor", main);

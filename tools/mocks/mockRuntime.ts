@@ -161,9 +161,13 @@ export async function runProgramUnderMocks(
   options: Required<Pick<MockRuntimeOptions, "project" | "stack" | "mocks">>,
 ): Promise<{ recording: ProgramRecording; outputs: ProgramOutput[] }> {
   const recording = startMockRuntime({ ...options, preview: true });
-  const program = require(programFile) as Record<string, unknown>;
+  // As Pulumi's Node.js host does: a module that exports a function is a program to call, and what
+  // the call returns are the outputs. Calling it (rather than loading the module anew) lets one
+  // process plan several stacks.
+  const loaded = require(programFile) as Record<string, unknown> | (() => unknown);
+  const program = (typeof loaded === "function" ? await loaded() : loaded) as Record<string, unknown>;
   const outputs: ProgramOutput[] = [];
-  for (const [name, value] of Object.entries(program)) {
+  for (const [name, value] of Object.entries(program ?? {})) {
     outputs.push({ name, ...(await resolveOutput(value as pulumi.Input<unknown>)) });
   }
   await pulumi.runtime.disconnect();

@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { exitWithoutWork, parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { runAsCommand, ToolIO } from "../shared/toolMain";
 import { GitHubAndAzureMocks } from "../mocks/githubMocks";
 import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
@@ -46,34 +47,38 @@ export async function runBootstrapPlan(
   return { recording, outputs, opaqueSecrets: [] };
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const parsed = parseCli<{ stack?: string; json?: boolean; dir?: string }>(
     argv,
     { stack: { type: "string", short: "s" }, json: { type: "boolean" }, dir: { type: "string" } },
     USAGE,
   );
   const json = argv.includes("--json");
-  if (parsed.kind !== "ok") return exitWithoutWork(parsed, json);
+  if (parsed.kind !== "ok") return exitWithoutWork(parsed, json, io);
   const stack = parsed.values.stack ?? "gitops";
   const badName = stackNameProblem(stack);
   if (badName) {
-    reportError(`--stack: ${badName}`, json);
+    reportError(`--stack: ${badName}`, json, io);
     return 2;
   }
   let asyncFailure: unknown;
-  process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
+  const onRejection = (reason: unknown) => (asyncFailure ??= reason);
+  process.on("unhandledRejection", onRejection);
   try {
     const plan = await runBootstrapPlan(stack, "unknown", parsed.values.dir ? userPath(parsed.values.dir) : BOOTSTRAP_DIR);
     if (asyncFailure) throw asyncFailure;
-    console.log(json ? renderPlanJson(stack, plan) : renderPlanText(stack, plan));
+    io.out(json ? renderPlanJson(stack, plan) : renderPlanText(stack, plan));
     return 0;
   } catch (error) {
-    reportError(`bootstrap plan failed for stack '${stack}':\n${error instanceof Error ? error.message : String(error)}`, json);
+    reportError(
+      `bootstrap plan failed for stack '${stack}':\n${error instanceof Error ? error.message : String(error)}`,
+      json,
+      io,
+    );
     return 1;
+  } finally {
+    process.off("unhandledRejection", onRejection);
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
-}
+if (require.main === module) runAsCommand("plan:bootstrap", main);

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { markSecretsOpaque } from "../../config/opaqueSecrets";
+import { clearOpaqueSecrets, markSecretsOpaque } from "../../config/opaqueSecrets";
 import { planSecretsFromEnvironments } from "./planSecrets";
 import { readStackFiles } from "../shared/stackFiles";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
@@ -18,6 +18,7 @@ import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPol
 import { resourcesFromRecording } from "./recordedResources";
 import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "../policy/policyRun";
 import { PROJECT_ROOT } from "../shared/projectRoot";
+import { runAsCommand, ToolIO } from "../shared/toolMain";
 
 export interface PlanArgs {
   readonly stack: string;
@@ -99,6 +100,8 @@ export async function runPlan(
   const files = readStackFiles(args.stackDir, args.stack);
   const fromEnvironments = planSecretsFromEnvironments(files);
   pulumi.runtime.setAllConfig({ ...files.config, ...fromEnvironments.config }, [...files.secretKeys, ...fromEnvironments.keys]);
+  // Set anew for each run: one process may plan several stacks.
+  clearOpaqueSecrets();
   markSecretsOpaque([...files.opaqueKeys, ...fromEnvironments.keys]);
   // As `pulumi preview` shows a new stack: ids, generated names, keys and principal ids are not known yet.
   const { recording, outputs } = await runProgramUnderMocks(path.join(args.root, "index.ts"), {
@@ -113,27 +116,35 @@ export async function runPlan(
   return { recording, outputs, opaqueSecrets };
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parsePlanArgs(argv, PROJECT_ROOT);
   if (typeof args === "object" && "help" in args) {
-    console.log(args.help);
+    io.out(args.help);
     return 0;
   }
   if (typeof args === "string") {
-    reportError(args, argv.includes("--json"));
+    reportError(args, argv.includes("--json"), io);
     return 2;
   }
-  // A program error may surface from a pending registration rather than from require().
+  // A program error may surface from a pending registration rather than from the program's own call.
   let asyncFailure: unknown;
-  process.on("unhandledRejection", (reason) => (asyncFailure ??= reason));
+  const onRejection = (reason: unknown) => (asyncFailure ??= reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    return await planAndCheck(args, io, () => asyncFailure);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+async function planAndCheck(args: PlanArgs, io: ToolIO, asyncFailure: () => unknown): Promise<number> {
   // The pack's server starts in its own process while the program runs.
   const analyzer = args.policy ? PolicyAnalyzer.start(PACK_DIR) : undefined;
   try {
     const result = await runPlan(args);
-    if (asyncFailure) throw asyncFailure;
+    if (asyncFailure()) throw asyncFailure();
     if (!args.policy) {
-      console.log(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
+      io.out(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
       return 0;
     }
     const run = await evaluatePolicies({
@@ -148,9 +159,9 @@ async function main(): Promise<number> {
     writeReports(run, args.reports ?? []);
     if (args.json) {
       const plan = JSON.parse(renderPlanJson(args.stack, result)) as Record<string, unknown>;
-      console.log(JSON.stringify({ ...plan, policy: JSON.parse(renderPolicyJson(run)) }, null, 2));
+      io.out(JSON.stringify({ ...plan, policy: JSON.parse(renderPolicyJson(run)) }, null, 2));
     } else {
-      console.log(`${renderPlanText(args.stack, result)}\n\n${renderPolicyText(run)}`);
+      io.out(`${renderPlanText(args.stack, result)}\n\n${renderPolicyText(run)}`);
     }
     // A mandatory violation fails the plan, as it would fail `pulumi preview --policy-pack policies`.
     return mandatoryCount(run) > 0 ? 1 : 0;
@@ -159,11 +170,9 @@ async function main(): Promise<number> {
     await analyzer?.then((a) => a.close()).catch(() => undefined);
     // Known failures (config, files, policy config, reports) and program errors alike: the message,
     // never a stack trace (which would show this machine's paths and nothing a user can act on).
-    reportError(`plan failed for stack '${args.stack}':\n${message}`, args.json);
+    reportError(`plan failed for stack '${args.stack}':\n${message}`, args.json, io);
     return 1;
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
-}
+if (require.main === module) runAsCommand("plan", main);

@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
+import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
 import { stackOfUrn } from "../../policies/framework/props";
 import { PolicyConfigError } from "./policyConfig";
@@ -70,16 +71,15 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
   };
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const json = argv.some((a, i) => a === "--format" && argv[i + 1] === "json") || argv.includes("--format=json");
   const args = parsePolicyArgs(argv);
   if (typeof args === "object" && "help" in args) {
-    console.log(args.help);
+    io.out(args.help);
     return 0;
   }
   if (typeof args === "string") {
-    reportError(args, json);
+    reportError(args, json, io);
     return 2;
   }
   // The pack's server starts in its own process while the export is read.
@@ -105,21 +105,19 @@ async function main(): Promise<number> {
       analyzer,
     });
     writeReports(run, args.reports);
-    console.log(renderReport(run, args.format));
+    io.out(renderReport(run, args.format));
     // An empty export proves nothing: it must not pass a pipeline.
     return mandatoryCount(run) > 0 || run.resourceCount === 0 ? 1 : 0;
   } catch (error) {
     await analyzer.then((a) => a.close()).catch(() => undefined);
     if (error instanceof StackExportError || error instanceof PolicyConfigError || error instanceof ReportWriteError) {
-      reportError(`policy check failed: ${error.message}`, json);
+      reportError(`policy check failed: ${error.message}`, json, io);
       return 1;
     }
     // Anything else is a defect here: one line, no stack trace, no file content.
-    reportError(`policy check failed: ${(error as Error).message ?? String(error)}`, json);
+    reportError(`policy check failed: ${describeThrown(error)}`, json, io);
     return 1;
   }
 }
 
-if (require.main === module) {
-  void main().then((code) => process.exit(code));
-}
+if (require.main === module) runAsCommand("policy", main);

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { parseArgs, ParseArgsConfig } from "node:util";
+import { processIO, ToolIO } from "./toolMain";
 
 /**
  * The command-line conventions the tools share (`plan`, `policy`, `doctor`): `--help`/`-h` prints
@@ -23,12 +24,16 @@ export function parseCli<V>(argv: readonly string[], options: CliOptions, usage:
 }
 
 /** For arguments that did not parse into work: prints usage for --help (exit 0) or names the usage error (exit 2). */
-export function exitWithoutWork(parsed: Exclude<CliParse<unknown>, { kind: "ok" }>, json = false): number {
+export function exitWithoutWork(
+  parsed: Exclude<CliParse<unknown>, { kind: "ok" }>,
+  json = false,
+  io: ToolIO = processIO,
+): number {
   if (parsed.kind === "help") {
-    console.log(parsed.text);
+    io.out(parsed.text);
     return 0;
   }
-  reportError(parsed.message, json);
+  reportError(parsed.message, json, io);
   return 2;
 }
 
@@ -60,7 +65,7 @@ export function stackNameProblem(name: string): string | undefined {
 }
 
 /** Prints an error for a person, or as JSON on stdout when the run asked for JSON. */
-export function reportError(message: string, json: boolean): void {
-  if (json) console.log(JSON.stringify({ error: message }, null, 2));
-  else console.error(message);
+export function reportError(message: string, json: boolean, io: ToolIO = processIO): void {
+  if (json) io.out(JSON.stringify({ error: message }, null, 2));
+  else io.err(message);
 }

@@ -1,0 +1,36 @@
+/**
+ * How every command-line tool here starts and ends: `main(argv, io)` returns the exit code and
+ * writes only through `io`, so the same code runs as a process (`runAsCommand`) and in a test's
+ * process (with buffers for `io`). A thrown error ends the command with one sentence and exit 1 —
+ * never a stack trace, which shows this machine's paths and nothing a user can act on.
+ */
+export interface ToolIO {
+  /** One block of output for stdout (a newline is added). */
+  out(text: string): void;
+  /** One block of output for stderr (a newline is added). */
+  err(text: string): void;
+}
+
+export type ToolMain = (argv: readonly string[], io: ToolIO) => Promise<number>;
+
+export const processIO: ToolIO = {
+  out: (text) => void process.stdout.write(`${text}\n`),
+  err: (text) => void process.stderr.write(`${text}\n`),
+};
+
+/** The first line of what was thrown, as a sentence a user can read. */
+export function describeThrown(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] || "an unexpected error without a message";
+}
+
+/** Runs `main` as this process's command: its code is the exit code; a throw is one sentence and exit 1. */
+export function runAsCommand(tool: string, main: ToolMain): void {
+  main(process.argv.slice(2), processIO).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      processIO.err(`${tool}: ${describeThrown(error)}`);
+      process.exit(1);
+    },
+  );
+}
