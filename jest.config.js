@@ -21,5 +21,7 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/test/support/pulumiStackTraces.ts"],
   // One worker per core: jest's default leaves one core idle for itself, which on 2 cores means running in band.
   maxWorkers: "100%",
+  // A worker whose heap has grown past this after a test file is replaced, keeping the peak of each process down.
+  workerIdleMemoryLimit: "1GB",
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import type { ToolMain } from "../../tools/shared/toolMain";
+import type { ToolIO } from "../../tools/shared/toolMain";
+import type { AnalyzerStarter, PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const exec = promisify(execFile);
@@ -24,6 +25,17 @@ export interface ToolRun {
   readonly stderr: string;
 }
 
+// One policy-pack server per test file, configured anew by every run as the engine's would be
+// (starting it is a Node.js process of its own; the start itself is tested in test/tools/policy).
+let analyzer: Promise<PolicyAnalyzer> | undefined;
+function sharedAnalyzer(): Promise<PolicyAnalyzer> {
+  analyzer ??= (
+    require("../../tools/policy/policyAnalyzer") as typeof import("../../tools/policy/policyAnalyzer")
+  ).PolicyAnalyzer.start(path.join(projectRoot, "policies")).then((started) => started.retain());
+  return analyzer;
+}
+afterAll(async () => (await analyzer)?.shutDown());
+
 /**
  * Runs one of the project's command-line tools by its npm script name (plan, policy, doctor,
  * plan:bootstrap, docs) in this process: the tool's own `main`, with its output captured. This is
@@ -32,10 +44,13 @@ export interface ToolRun {
  * itself, environment variables, a crash) is tested through {@link runToolProcess}. Never throws.
  */
 export async function runTool(npmScript: string, ...args: string[]): Promise<ToolRun> {
-  const { main } = require(toolEntry(npmScript)) as { main: ToolMain };
+  const { main } = require(toolEntry(npmScript)) as {
+    main: (argv: readonly string[], io: ToolIO, startAnalyzer?: AnalyzerStarter) => Promise<number>;
+  };
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) });
+  const io: ToolIO = { out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) };
+  const code = await main(args, io, sharedAnalyzer);
   return { code, stdout, stderr };
 }
 

@@ -16,7 +16,15 @@ import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "../policy/policyReport";
 import { resourcesFromRecording } from "./recordedResources";
-import { evaluatePolicies, PACK_DIR, parseReportTargets, PolicyAnalyzer, ReportTarget, writeReports } from "../policy/policyRun";
+import {
+  AnalyzerStarter,
+  evaluatePolicies,
+  PACK_DIR,
+  parseReportTargets,
+  PolicyAnalyzer,
+  ReportTarget,
+  writeReports,
+} from "../policy/policyRun";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 import { runAsCommand, ToolIO } from "../shared/toolMain";
 
@@ -116,7 +124,11 @@ export async function runPlan(
   return { recording, outputs, opaqueSecrets };
 }
 
-export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: ToolIO,
+  startAnalyzer: AnalyzerStarter = () => PolicyAnalyzer.start(PACK_DIR),
+): Promise<number> {
   const args = parsePlanArgs(argv, PROJECT_ROOT);
   if (typeof args === "object" && "help" in args) {
     io.out(args.help);
@@ -131,15 +143,20 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const onRejection = (reason: unknown) => (asyncFailure ??= reason);
   process.on("unhandledRejection", onRejection);
   try {
-    return await planAndCheck(args, io, () => asyncFailure);
+    return await planAndCheck(args, io, startAnalyzer, () => asyncFailure);
   } finally {
     process.off("unhandledRejection", onRejection);
   }
 }
 
-async function planAndCheck(args: PlanArgs, io: ToolIO, asyncFailure: () => unknown): Promise<number> {
+async function planAndCheck(
+  args: PlanArgs,
+  io: ToolIO,
+  startAnalyzer: AnalyzerStarter,
+  asyncFailure: () => unknown,
+): Promise<number> {
   // The pack's server starts in its own process while the program runs.
-  const analyzer = args.policy ? PolicyAnalyzer.start(PACK_DIR) : undefined;
+  const analyzer = args.policy ? startAnalyzer() : undefined;
   try {
     const result = await runPlan(args);
     if (asyncFailure()) throw asyncFailure();

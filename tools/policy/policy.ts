@@ -13,6 +13,7 @@ import { PolicyConfigError } from "./policyConfig";
 import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
 import { readStackExport, StackExportError } from "./stackExport";
 import {
+  AnalyzerStarter,
   evaluatePolicies,
   PACK_DIR,
   PolicyAnalyzer,
@@ -71,7 +72,11 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
   };
 }
 
-export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: ToolIO,
+  startAnalyzer: AnalyzerStarter = () => PolicyAnalyzer.start(PACK_DIR),
+): Promise<number> {
   const json = argv.some((a, i) => a === "--format" && argv[i + 1] === "json") || argv.includes("--format=json");
   const args = parsePolicyArgs(argv);
   if (typeof args === "object" && "help" in args) {
@@ -83,7 +88,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     return 2;
   }
   // The pack's server starts in its own process while the export is read.
-  const analyzer = PolicyAnalyzer.start(PACK_DIR);
+  const analyzer = startAnalyzer();
   analyzer.catch(() => undefined); // awaited below; a failed start is reported there
   try {
     let exported: ReturnType<typeof readStackExport>;

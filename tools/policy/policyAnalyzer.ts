@@ -302,8 +302,27 @@ export class PolicyAnalyzer {
     }));
   }
 
+  private retained = false;
+
+  /**
+   * Keeps this server for several runs in one process (each run configures it anew): `close()`
+   * then leaves it running, and `shutDown()` ends it.
+   */
+  retain(): this {
+    this.retained = true;
+    return this;
+  }
+
+  /** Ends the server after a run, unless it is retained. */
   close(): void {
+    if (!this.retained) this.shutDown();
+  }
+
+  shutDown(): void {
     this.client.close();
     this.process.kill();
   }
 }
+
+/** Where a tool's run gets the pack's analyzer: a new server by default. */
+export type AnalyzerStarter = () => Promise<PolicyAnalyzer>;

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { userPath } from "../shared/cli";
-import { AnalyzerResource, PolicyAnalyzer } from "./policyAnalyzer";
+import { AnalyzerResource, AnalyzerStarter, PolicyAnalyzer } from "./policyAnalyzer";
 export { PolicyAnalyzer };
+export type { AnalyzerStarter };
 import { anyResourceRuleChecks } from "../../policies/rules";
 import { CONFIG_NAMESPACE } from "../../config/stackConfigTypes";
 import { projectAnchors } from "./policyAnchors";
