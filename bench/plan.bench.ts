@@ -2,7 +2,10 @@
  * `npm run bench`: the offline plan's wall time and peak RSS against a baseline measured in
  * the same command — the same program with every azure-native import switched to the package
  * root and run through ts-node with type-checking (what a naive setup does). Also times
- * `tsc --noEmit` over the project. Prints a table and a JSON line; no assertion on time.
+ * `tsc --noEmit` over the project. Also the plan's whole process against the floor any Pulumi
+ * program pays — starting Node.js and loading @pulumi/pulumi — both timed from outside the process,
+ * the floor with and without the V8 compile cache the tools use. Prints a table and a JSON line;
+ * no assertion on time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -54,6 +57,26 @@ function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Samp
   return sample;
 }
 
+/** A whole process, timed from its start to its end by the parent (Node.js's own start-up included). */
+function wholeProcessMs(args: string[], cwd: string): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    env: { ...process.env, PULUMI_CONFIG: "", PULUMI_CONFIG_SECRET_KEYS: "" },
+    stdio: "ignore",
+  });
+  if (result.status !== 0) throw new Error(`benchmark command failed: ${args.join(" ")}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+// The same cache directory scripts/run-ts.js gives V8, so that the cached floor is like for like.
+const compileCache = path.join(root, "node_modules", ".cache", "acs-notifications", "v8");
+const FLOOR = ["-e", 'require("@pulumi/pulumi")'];
+const FLOOR_CACHED = [
+  "-e",
+  `require("node:module").enableCompileCache?.(${JSON.stringify(compileCache)}); require("@pulumi/pulumi")`,
+];
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function main() {
@@ -65,6 +88,9 @@ function main() {
     const typeChecked: Sample[] = [];
     // The default `npm run plan`: the plan plus the policy pack's analyzer (its own process, started in parallel).
     const withPolicy: Sample[] = [];
+    const wholePlan: number[] = [];
+    const floor: number[] = [];
+    const floorCached: number[] = [];
     // Interleaved, so drift in machine load hits both sides alike.
     for (let i = 0; i < runs; i++) {
       const planTs = (dir: string) => path.join(dir, "tools", "plan", "plan.ts");
@@ -73,6 +99,9 @@ function main() {
       baseline.push(measure(["-r", "ts-node/register", planTs(copy), "--no-policy"], copy, tsNode(copy)));
       typeChecked.push(measure(["-r", "ts-node/register", planTs(root), "--no-policy"], root, tsNode(root)));
       withPolicy.push(measure([path.join(root, "scripts", "run-ts.js"), planTs(root)], root));
+      floor.push(wholeProcessMs(FLOOR, root));
+      floorCached.push(wholeProcessMs(FLOOR_CACHED, root));
+      wholePlan.push(wholeProcessMs([path.join(root, "scripts", "run-ts.js"), planTs(root), "--no-policy"], root));
     }
     const tscStart = process.hrtime.bigint();
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", path.join(root, "tsconfig.json")], {
@@ -92,6 +121,9 @@ function main() {
       typeCheckedMaxRssMb: Math.max(...typeChecked.map((s) => s.maxRssMb)),
       withPolicyWallMs: median(withPolicy.map((s) => s.wallMs)),
       tscNoEmitMs: tscMs,
+      wholePlanMs: median(wholePlan),
+      floorMs: median(floor),
+      floorCachedMs: median(floorCached),
     };
     const ratioWall = summary.planWallMs / summary.baselineWallMs;
     const ratioRss = summary.planMaxRssMb / summary.baselineMaxRssMb;
@@ -106,7 +138,14 @@ function main() {
     );
     console.log(`ratio plan/baseline: wall ${ratioWall.toFixed(2)}x, peak RSS ${ratioRss.toFixed(2)}x`);
     console.log(`tsc --noEmit over the project: ${(tscMs / 1000).toFixed(1)} s`);
-    console.log(JSON.stringify({ ...summary, ratioWall, ratioRss }));
+    console.log(
+      `whole process: plan --no-policy ${(summary.wholePlanMs / 1000).toFixed(2)} s; floor (node + @pulumi/pulumi) ` +
+        `${(summary.floorMs / 1000).toFixed(2)} s, with the compile cache ${(summary.floorCachedMs / 1000).toFixed(2)} s; ` +
+        `plan/floor ${(summary.wholePlanMs / summary.floorMs).toFixed(2)}x, plan/cached floor ${(summary.wholePlanMs / summary.floorCachedMs).toFixed(2)}x`,
+    );
+    const ratioToFloor = summary.wholePlanMs / summary.floorMs;
+    const ratioToCachedFloor = summary.wholePlanMs / summary.floorCachedMs;
+    console.log(JSON.stringify({ ...summary, ratioWall, ratioRss, ratioToFloor, ratioToCachedFloor }));
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }

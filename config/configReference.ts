@@ -101,7 +101,7 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
     key: "chatPush",
     required: "no (`function`)",
     form: "`function` \\| `native`",
-    notes: "who pushes chat messages — see [Push delivery](#push-delivery)",
+    notes: "who pushes chat messages — see [Push delivery](push-delivery.md)",
   },
   {
     key: "messagePreview",
@@ -137,8 +137,7 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
     key: "alerts",
     required: "no (off)",
     form: "`{ enabled, emails: [...] }`",
-    notes:
-      "metric alerts to an action group (see [Troubleshooting](#troubleshooting-the-doctor-and-alerts)); enabled in staging and prod",
+    notes: "metric alerts to an action group (see [Troubleshooting](troubleshooting.md)); enabled in staging and prod",
   },
   {
     key: "alertWebhookUrl",
@@ -158,6 +157,6 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
     required: "no (endpoint closed)",
     form: "`{ audience, allowedClientApplications: [...] }`",
     notes:
-      "device registration by the app's back end: the Entra ID application its tokens are for, and the back ends' client ids (GUIDs); only with `delivery: function` — see [Apps](#apps-registering-devices-and-the-two-push-paths)",
+      "device registration by the app's back end: the Entra ID application its tokens are for, and the back ends' client ids (GUIDs); only with `delivery: function` — see [Apps](registering-devices.md)",
   },
 ];

@@ -5,7 +5,9 @@ import { projectRoot } from "./support/runTool";
 // The README's layout is the map a newcomer reads first: every path it names exists, and every
 // source folder is on it.
 const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-const layout = readme.slice(readme.indexOf("## Layout"), readme.indexOf("## Design notes"));
+const layoutStart = readme.indexOf("## Layout");
+const layoutEnd = readme.indexOf("\n## ", layoutStart + 1);
+const layout = readme.slice(layoutStart, layoutEnd < 0 ? undefined : layoutEnd);
 const block = layout.slice(layout.indexOf("```") + 3, layout.lastIndexOf("```"));
 
 /** Each entry's paths: the first column of a line, a folder's children resolved against the folder above. */

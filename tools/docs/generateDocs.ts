@@ -10,7 +10,7 @@ import { MARKERS, renderConfigTable, renderRuleSections, replaceBetween } from "
 const USAGE = `usage: npm run -s docs [-- --check]
 
 Writes the parts of the READMEs that mirror code: the policy pack's rule sections (policies/README.md)
-from the rules' metadata, and the configuration table (README.md) from config/configReference.ts.
+from the rules' metadata, and the configuration table (docs/configuration.md) from config/configReference.ts.
 
   --check     write nothing; exit 1 and name the stale files when a README differs from what would be written
   -h, --help  this text`;
@@ -19,7 +19,7 @@ from the rules' metadata, and the configuration table (README.md) from config/co
 export function expectedDocs(root = PROJECT_ROOT): { file: string; current: string; expected: string }[] {
   const targets = [
     { file: path.join(root, "policies", "README.md"), markers: MARKERS.rules, content: renderRuleSections(allPolicies) },
-    { file: path.join(root, "README.md"), markers: MARKERS.config, content: renderConfigTable(CONFIG_REFERENCE) },
+    { file: path.join(root, "docs", "configuration.md"), markers: MARKERS.config, content: renderConfigTable(CONFIG_REFERENCE) },
   ];
   return targets.map(({ file, markers, content }) => {
     const current = fs.readFileSync(file, "utf8");

@@ -86,7 +86,8 @@ describe("npm run docs", () => {
     expect(await runTool("docs", "--check")).toMatchObject({ code: 0, stderr: "" });
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "acs-docs-"));
     fs.mkdirSync(path.join(copy, "policies"));
-    fs.copyFileSync(path.join(projectRoot, "README.md"), path.join(copy, "README.md"));
+    fs.mkdirSync(path.join(copy, "docs"));
+    fs.copyFileSync(path.join(projectRoot, "docs", "configuration.md"), path.join(copy, "docs", "configuration.md"));
     const policiesReadme = fs.readFileSync(path.join(projectRoot, "policies", "README.md"), "utf8");
     fs.writeFileSync(path.join(copy, "policies", "README.md"), policiesReadme.replace("- **Fix:**", "- **Fix (edited):**"));
     const stale = expectedDocs(copy);
