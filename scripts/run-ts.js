@@ -21,13 +21,13 @@ const SWC_OPTIONS = {
   module: { type: "commonjs" },
   jsc: { parser: { syntax: "typescript" }, target: "es2022" },
 };
-let swc;
+// The compiler's version from its package file: loading the compiler itself is needed only on a miss.
+const SWC_VERSION = require("@swc/core/package.json").version;
 /** swc's output for one file, kept by a hash of its path, text and the compiler's version and options. */
 function transpile(source, filename) {
-  swc ??= require("@swc/core");
   const key = crypto
     .createHash("sha256")
-    .update(`${swc.version}\0${JSON.stringify(SWC_OPTIONS)}\0${filename}\0${source}`)
+    .update(`${SWC_VERSION}\0${JSON.stringify(SWC_OPTIONS)}\0${filename}\0${source}`)
     .digest("hex");
   const cached = path.join(cacheDir, "swc", `${key}.js`);
   try {
@@ -35,7 +35,7 @@ function transpile(source, filename) {
   } catch {
     // Not cached yet: compile below.
   }
-  const { code } = swc.transformSync(source, { filename, ...SWC_OPTIONS });
+  const { code } = require("@swc/core").transformSync(source, { filename, ...SWC_OPTIONS });
   try {
     // Written aside and renamed, so a concurrent tool never reads half a file.
     fs.mkdirSync(path.dirname(cached), { recursive: true });
