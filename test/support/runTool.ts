@@ -54,6 +54,24 @@ export async function runTool(npmScript: string, ...args: string[]): Promise<Too
   return { code, stdout, stderr };
 }
 
+/**
+ * Like runTool, with environment variables set for the run's duration (and put back after). For
+ * settings the tools read when they run, such as the GitHub Actions variables of the SARIF report;
+ * tests in one file run one after another, so no other run sees them.
+ */
+export async function runToolInEnv(env: Record<string, string>, npmScript: string, ...args: string[]): Promise<ToolRun> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await runTool(npmScript, ...args);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
 /** Runs a tool as `npm run <name>` does, in its own Node.js process; never throws on a non-zero exit. */
 export async function runToolProcess(npmScript: string, ...args: string[]): Promise<ToolRun> {
   return runToolWithEnv({}, npmScript, ...args);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { anchorsFor, configKeyLines } from "../../../tools/policy/policyAnchors";
 import { compliantStack } from "../../policies/fixtures";
 import { stackExport } from "../../support/stackExport";
-import { projectRoot, runTool, runToolWithEnv } from "../../support/runTool";
+import { projectRoot, runTool, runToolInEnv } from "../../support/runTool";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "acs-sarif-"));
 const devStackFile = fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8");
@@ -44,10 +44,10 @@ describe("anchoring findings where code scanning can track them", () => {
 });
 
 describe("the SARIF report", () => {
-  async function sarifFor(stack: ReturnType<typeof compliantStack>, env: NodeJS.ProcessEnv = {}, stackName = "dev") {
+  async function sarifFor(stack: ReturnType<typeof compliantStack>, env: Record<string, string> = {}, stackName = "dev") {
     const state = path.join(tmp, `${stackName}-${Math.random().toString(36).slice(2)}.json`);
     fs.writeFileSync(state, JSON.stringify(stackExport(Object.values(stack))));
-    const { stdout } = await runToolWithEnv(env, "policy", "--state", state, "--format", "sarif", "--stack", stackName);
+    const { stdout } = await runToolInEnv(env, "policy", "--state", state, "--format", "sarif", "--stack", stackName);
     return JSON.parse(stdout).runs[0] as {
       results: SarifResult[];
       automationDetails: { id: string };
