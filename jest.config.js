@@ -18,11 +18,14 @@ module.exports = {
     "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
   testTimeout: 30000,
+  // One temporary directory per run, removed at its end (test/support/tempRoot.ts).
+  globalSetup: "<rootDir>/test/support/globalSetup.ts",
+  globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
   setupFilesAfterEnv: ["<rootDir>/test/support/pulumiStackTraces.ts"],
   // One worker per core: jest's default leaves one core idle for itself, which on 2 cores means running in band.
   maxWorkers: "100%",
   // A worker whose heap has grown past this after a test file is replaced: the programs and SDKs a file loads stay
-  // in its registry, and without this a worker's resident memory reached 1.3 GB by the end of the run (1.4 GB at most with it).
-  workerIdleMemoryLimit: "600MB",
+  // in its registry, and without this a worker's resident memory reached 1.3 GB by the end of the run (at 250 MB its peak stays near 600 MB).
+  workerIdleMemoryLimit: "250MB",
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };

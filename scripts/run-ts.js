@@ -55,6 +55,14 @@ require.extensions[".ts"] = function compileTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
 
+// A server started for one tool's run (the policy pack's analyzer) ends with that tool, however the
+// tool ends — a signal, out of memory, a crash: its end closes this process's stdin.
+if (process.env.ACS_NOTIFICATIONS_EXIT_WITH_PARENT === "1") {
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.on("error", () => process.exit(0));
+  process.stdin.resume();
+}
+
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error("usage: node scripts/run-ts.js FILE.ts [ARGS...]");

@@ -1,5 +1,5 @@
 import { NotificationHubsClient } from "@azure/notification-hubs";
-import { InstallationClient, InstallationRegistrar, RegistrarLog } from "../function/src/registration";
+import { hubInstallationId, InstallationClient, InstallationRegistrar, RegistrarLog } from "../function/src/registration";
 import { createHubClient } from "../function/src/hubClient";
 import { PushSender, SenderLog } from "../function/src/pushSender";
 import { tagForUser, testSend } from "../tools/doctor/testSend";
@@ -49,24 +49,25 @@ describe("a chat push, from device registration to the hub", () => {
     expect(await pushSender.handle(event, quiet)).toBe("sent");
 
     // 3. The hub got one APNs and one FCM v1 send, each tagged with the recipient's installations' tag.
-    const recipientTag = hub.installations.get("iphone-1")!.tags[0];
-    expect(hub.installations.get("pixel-1")!.tags).toEqual([recipientTag]);
+    // The hub keeps each installation under an id of its user's (hubInstallationId).
+    const recipientTag = hub.installations.get(hubInstallationId(recipient, "iphone-1"))!.tags[0];
+    expect(hub.installations.get(hubInstallationId(recipient, "pixel-1"))!.tags).toEqual([recipientTag]);
     expect(hub.sends.map((s) => [s.format, s.tags]).sort()).toEqual([
       ["apple", recipientTag],
       ["fcmv1", recipientTag],
     ]);
-    expect(hub.installations.get("pixel-2")!.tags).not.toContain(recipientTag);
+    expect(hub.installations.get(hubInstallationId(sender, "pixel-2"))!.tags).not.toContain(recipientTag);
 
     // 4. The doctor's test send for that user finds both of the recipient's devices, and not the sender's.
     const summary = await testSend(hub.connectionString(), "acs-hub", tagForUser(recipient), ["apple", "fcmv1"], clientOptions);
     expect(summary.success).toBe(2);
     expect(summary.results.map((r) => [r.platform, r.registrationId]).sort()).toEqual([
-      ["apple", "iphone-1"],
-      ["fcmv1", "pixel-1"],
+      ["apple", hubInstallationId(recipient, "iphone-1")],
+      ["fcmv1", hubInstallationId(recipient, "pixel-1")],
     ]);
 
     // 5. Signing out removes the device: the next test send no longer reaches it.
-    expect((await registrar.handle("DELETE", "iphone-1", principal, undefined, quiet)).status).toBe(204);
+    expect((await registrar.handle("DELETE", "iphone-1", principal, { userId: recipient }, quiet)).status).toBe(204);
     const after = await testSend(hub.connectionString(), "acs-hub", tagForUser(recipient), ["apple"], clientOptions);
     expect(after.results).toEqual([]);
   });

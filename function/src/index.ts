@@ -77,6 +77,8 @@ app.http(REGISTRATION_FUNCTION_NAME, {
       return { status: 500, jsonBody: { error: "device registration is not configured on this app" } };
     }
     let body: unknown;
+    // DELETE names the user whose installation goes, as the userId query parameter.
+    if (request.method === "DELETE") body = { userId: request.query.get("userId") ?? undefined };
     if (request.method === "PUT") {
       try {
         body = await request.json();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { userTag } from "./tags";
 
 /**
@@ -7,6 +8,12 @@ import { userTag } from "./tags";
  * only that back end; this code checks the principal again and derives the tag itself from the
  * ACS user id the back end vouches for. A caller can never choose a tag, and nothing here reads an
  * ACS token: ACS says its format and claims are not a contract.
+ *
+ * An installation belongs to its user on the server: the hub's installation id is derived from the
+ * user and the app's installation id together ({@link hubInstallationId}), so a request naming
+ * another user can neither re-tag nor delete an installation someone else registered — it only
+ * ever reaches an installation of the user it names. What the back end must still check itself is
+ * that the user it names is the one signed in on that device.
  */
 export type InstallationPlatform = "apns" | "fcmv1";
 
@@ -20,6 +27,7 @@ export interface RegistrationRequest {
 
 /** What the endpoint sends to Notification Hubs: an installation whose only tag is derived here. */
 export interface InstallationRecord {
+  /** The hub's id: {@link hubInstallationId} of the user and the app's installation id. */
   readonly installationId: string;
   readonly platform: InstallationPlatform;
   readonly pushChannel: string;
@@ -41,12 +49,44 @@ export interface HttpAnswer {
 const INSTALLATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 // An ACS communication user (public and sovereign clouds); Teams users and phone numbers have no app installation.
 const ACS_USER = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
-// APNs device tokens are hex; Apple documents them as opaque and variable in length, so only the form is checked.
-const APNS_TOKEN = /^[0-9a-fA-F]{64,200}$/;
-// FCM registration tokens: URL-safe characters and a colon, typically ~150-170 long.
-const FCM_TOKEN = /^[A-Za-z0-9_:-]{100,4096}$/;
+// APNs device tokens are bytes written as hex (so an even count); Apple documents them as opaque and
+// variable in length: 32 bytes today, up to 100 accepted.
+const APNS_TOKEN = /^(?:[0-9a-fA-F]{2}){32,100}$/;
+// FCM registration tokens: an optional instance id and a colon, then the token proper, URL-safe
+// characters (real ones are `<instance id>:APA91b…`, ~150-170 characters in all).
+const FCM_TOKEN = /^(?:[A-Za-z0-9_-]{8,64}:)?[A-Za-z0-9_-]{100,4000}$/;
+/** A token proper is mostly letters and digits: a run of punctuation is not a device's token. */
+const FCM_MIN_ALPHANUMERIC = 60;
 
 const REQUEST_FIELDS = ["userId", "platform", "pushChannel"];
+/** How many unknown field names an answer names, and which names it shows at all (never a value-like one). */
+const NAMED_UNKNOWN_FIELDS = 3;
+const SHOWABLE_FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
+
+/**
+ * The hub's installation id for one app installation of one user: a hash of both, so that the
+ * ids of two users can never meet (the app's id comes from the device and may leak or be guessed).
+ */
+export function hubInstallationId(userId: string, installationId: string): string {
+  return `i-${createHash("sha256").update(`${userId}\n${installationId}`).digest("hex").slice(0, 48)}`;
+}
+
+/** Names a few unknown fields that look like field names; never a value-like name, never all of a long list. */
+function describeUnknownFields(names: string[]): string {
+  const showable = names.filter((n) => SHOWABLE_FIELD_NAME.test(n)).slice(0, NAMED_UNKNOWN_FIELDS);
+  const rest = names.length - showable.length;
+  const listed = [
+    ...showable,
+    ...(rest > 0 ? [`${rest} other${showable.length ? "" : " unknown"} field${rest === 1 ? "" : "s"}`] : []),
+  ];
+  return `unknown field(s) ${listed.join(", ")}`;
+}
+
+function fcmTokenProblem(token: string): boolean {
+  if (!FCM_TOKEN.test(token)) return true;
+  const proper = token.slice(token.indexOf(":") + 1);
+  return (proper.match(/[A-Za-z0-9]/g)?.length ?? 0) < FCM_MIN_ALPHANUMERIC;
+}
 
 /** Reads a registration body; problems name the field and what is expected, never the value. */
 export function readRegistration(body: unknown): RegistrationRequest | { problems: string[] } {
@@ -59,18 +99,28 @@ export function readRegistration(body: unknown): RegistrationRequest | { problem
   // Tags are never taken from a caller: that is what would let one user subscribe to another's pushes.
   if (unknown.length > 0)
     problems.push(
-      `unknown field(s) ${unknown.join(", ")}: only ${REQUEST_FIELDS.join(", ")} are accepted; tags are derived from userId`,
+      `${describeUnknownFields(unknown)}: only ${REQUEST_FIELDS.join(", ")} are accepted; tags are derived from userId`,
     );
   if (typeof b.userId !== "string" || !ACS_USER.test(b.userId)) problems.push("userId must be the ACS user's raw id (8:acs:…)");
   if (b.platform !== "apns" && b.platform !== "fcmv1") problems.push("platform must be apns or fcmv1");
   const channel = b.pushChannel;
   if (typeof channel !== "string") problems.push("pushChannel must be the device's push token");
   else if (b.platform === "apns" && !APNS_TOKEN.test(channel))
-    problems.push("pushChannel must be an APNs device token: 64 or more hex characters");
-  else if (b.platform === "fcmv1" && !FCM_TOKEN.test(channel))
-    problems.push("pushChannel must be an FCM registration token (100-4096 URL-safe characters)");
+    problems.push("pushChannel must be an APNs device token: an even number of hex characters, 64 to 200");
+  else if (b.platform === "fcmv1" && fcmTokenProblem(channel))
+    problems.push(
+      "pushChannel must be an FCM registration token: an optional instance id and ':', then 100-4000 URL-safe characters, mostly letters and digits",
+    );
   if (problems.length > 0) return { problems };
   return { userId: b.userId as string, platform: b.platform as InstallationPlatform, pushChannel: channel as string };
+}
+
+/** Reads the user a DELETE names (body `{ userId }` or the `userId` query parameter): only their installation goes. */
+export function readOwner(body: unknown): { userId: string } | { problems: string[] } {
+  const userId = typeof body === "object" && body !== null ? (body as Record<string, unknown>).userId : undefined;
+  if (typeof userId !== "string" || !ACS_USER.test(userId))
+    return { problems: ["userId must name the ACS user (8:acs:…) whose installation is removed (query parameter or body)"] };
+  return { userId };
 }
 
 export function isValidInstallationId(id: string | undefined): id is string {
@@ -133,7 +183,10 @@ export class InstallationRegistrar {
       };
     }
     if (method === "DELETE") {
-      const failed = await this.hubCall(() => this.client.deleteInstallation(installationId), log);
+      const owner = readOwner(body);
+      if ("problems" in owner) return { status: 400, body: { error: owner.problems.join("; ") } };
+      const hubId = hubInstallationId(owner.userId, installationId);
+      const failed = await this.hubCall(() => this.client.deleteInstallation(hubId), log);
       if (failed) return failed;
       log.info(`installation ${installationId} deleted by ${caller.clientId}`);
       return { status: 204, body: {} };
@@ -142,7 +195,7 @@ export class InstallationRegistrar {
     const request = readRegistration(body);
     if ("problems" in request) return { status: 400, body: { error: request.problems.join("; ") } };
     const installation: InstallationRecord = {
-      installationId,
+      installationId: hubInstallationId(request.userId, installationId),
       platform: request.platform,
       pushChannel: request.pushChannel,
       tags: [userTag(request.userId)],

@@ -32,6 +32,7 @@ function request(method: string, body: string | undefined, principal?: string) {
   return {
     method,
     params: { installationId: "install-1" },
+    query: new URLSearchParams(),
     headers: new Headers(principal ? { "x-ms-client-principal": principal } : {}),
     json: async () => JSON.parse(body ?? ""),
   };

@@ -1,5 +1,11 @@
 import { NotificationHubsClient } from "@azure/notification-hubs";
-import { InstallationClient, InstallationRegistrar, readRegistration, RegistrarLog } from "../../function/src/registration";
+import {
+  hubInstallationId,
+  InstallationClient,
+  InstallationRegistrar,
+  readRegistration,
+  RegistrarLog,
+} from "../../function/src/registration";
 import { readRegistrationSettings } from "../../function/src/settings";
 import { SETTINGS } from "../../function/src/contract";
 import { userTag } from "../../function/src/tags";
@@ -59,7 +65,7 @@ describe("device registration against a local Notification Hubs (real @azure/not
       status: 200,
       body: { installationId: "d7c9f1e2-1111-4a2b-8c3d-000000000001", platform: "apns", tag: userTag(USER) },
     });
-    expect(hub.installations.get("d7c9f1e2-1111-4a2b-8c3d-000000000001")).toMatchObject({
+    expect(hub.installations.get(hubInstallationId(USER, "d7c9f1e2-1111-4a2b-8c3d-000000000001"))).toMatchObject({
       platform: "apns",
       pushChannel: APNS_TOKEN,
       tags: [userTag(USER)],
@@ -75,16 +81,34 @@ describe("device registration against a local Notification Hubs (real @azure/not
     const answer = await put("inst-2", { userId: USER, platform: "fcmv1", pushChannel: FCM_TOKEN });
     expect(answer.status).toBe(200);
     expect(hub.installations.size).toBe(1);
-    expect(hub.installations.get("inst-2")).toMatchObject({ platform: "fcmv1", pushChannel: FCM_TOKEN });
+    expect(hub.installations.get(hubInstallationId(USER, "inst-2"))).toMatchObject({ platform: "fcmv1", pushChannel: FCM_TOKEN });
   });
 
-  it("deletes an installation (sign-out)", async () => {
+  it("deletes the named user's installation (sign-out), and refuses a delete that names no user", async () => {
     await put("inst-3", { userId: USER, platform: "apns", pushChannel: APNS_TOKEN });
-    expect(await registrar.handle("DELETE", "inst-3", principal(BACK_END, "appid"), undefined, log)).toEqual({
+    expect((await registrar.handle("DELETE", "inst-3", principal(BACK_END, "appid"), {}, log)).status).toBe(400);
+    expect(hub.installations.has(hubInstallationId(USER, "inst-3"))).toBe(true);
+    expect(await registrar.handle("DELETE", "inst-3", principal(BACK_END, "appid"), { userId: USER }, log)).toEqual({
       status: 204,
       body: {},
     });
-    expect(hub.installations.has("inst-3")).toBe(false);
+    expect(hub.installations.has(hubInstallationId(USER, "inst-3"))).toBe(false);
+  });
+
+  it("binds an installation to its user: another user's request neither re-tags nor deletes it", async () => {
+    const OTHER_USER = "8:acs:b6372803-0c35-4ec0-833b-c19b798cef2d_0000000e-3240-55cf-9806-113a0d001dd9";
+    await put("shared-id", { userId: USER, platform: "apns", pushChannel: APNS_TOKEN });
+    // A leaked or guessed installation id, sent for another user: a separate installation, A's is untouched.
+    expect((await put("shared-id", { userId: OTHER_USER, platform: "fcmv1", pushChannel: FCM_TOKEN })).status).toBe(200);
+    expect(hub.installations.get(hubInstallationId(USER, "shared-id"))).toMatchObject({
+      platform: "apns",
+      pushChannel: APNS_TOKEN,
+      tags: [userTag(USER)],
+    });
+    expect(hub.installations.get(hubInstallationId(OTHER_USER, "shared-id"))).toMatchObject({ tags: [userTag(OTHER_USER)] });
+    // A delete naming the other user removes only that user's installation.
+    await registrar.handle("DELETE", "shared-id", principal(BACK_END), { userId: OTHER_USER }, log);
+    expect([...hub.installations.keys()]).toEqual([hubInstallationId(USER, "shared-id")]);
   });
 
   it("refuses a call without an authenticated principal, and one from an application not allowed", async () => {
@@ -115,7 +139,7 @@ describe("device registration against a local Notification Hubs (real @azure/not
     [
       "an APNs token that is not hex",
       { platform: "apns", pushChannel: "not-a-token" },
-      /APNs device token: 64 or more hex characters/,
+      /APNs device token: an even number of hex characters, 64 to 200/,
     ],
     ["an APNs token too short", { platform: "apns", pushChannel: "abcd".repeat(8) }, /APNs device token/],
     ["an FCM token with spaces", { platform: "fcmv1", pushChannel: `${"a".repeat(120)} x` }, /FCM registration token/],

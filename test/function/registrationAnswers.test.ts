@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   callerOf,
+  hubInstallationId,
   InstallationClient,
   InstallationRecord,
   InstallationRegistrar,
@@ -49,8 +50,9 @@ describe("the registration endpoint's answers", () => {
       status: 200,
       body: { installationId: "install-1", platform: "apns", tag: userTag(USER) },
     });
-    expect(hub.installations.get("install-1")).toEqual({
-      installationId: "install-1",
+    // The hub's id belongs to the user: their id and the app's, hashed together.
+    expect(hub.installations.get(hubInstallationId(USER, "install-1"))).toEqual({
+      installationId: hubInstallationId(USER, "install-1"),
       platform: "apns",
       pushChannel: APNS,
       tags: [userTag(USER)],
@@ -62,7 +64,7 @@ describe("the registration endpoint's answers", () => {
   it("deletes, and answers 204", async () => {
     const { hub, registrar, lines, log, put } = setup();
     await put({ userId: USER, platform: "apns", pushChannel: APNS });
-    expect(await registrar.handle("DELETE", "install-1", asBackEnd, undefined, log)).toEqual({ status: 204, body: {} });
+    expect(await registrar.handle("DELETE", "install-1", asBackEnd, { userId: USER }, log)).toEqual({ status: 204, body: {} });
     expect(hub.installations.size).toBe(0);
     expect(lines.at(-1)).toBe(`info installation install-1 deleted by ${BACK_END}`);
   });
@@ -115,7 +117,7 @@ describe("the registration endpoint's answers", () => {
     const { hub, registrar, log, lines, put } = setup();
     hub.failWith = failure;
     expect(await put({ userId: USER, platform: "apns", pushChannel: APNS })).toEqual({ status, body: { error } });
-    expect(await registrar.handle("DELETE", "install-1", asBackEnd, undefined, log)).toEqual({ status, body: { error } });
+    expect(await registrar.handle("DELETE", "install-1", asBackEnd, { userId: USER }, log)).toEqual({ status, body: { error } });
     expect(lines).toEqual([`warn registration: the hub answered ${logged}`, `warn registration: the hub answered ${logged}`]);
   });
 });
@@ -131,12 +133,33 @@ describe("reading a registration body", () => {
     });
   });
 
+  it("names at most three unknown fields, and never one whose name looks like a value", () => {
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`field${i}`, i]));
+    const [manyProblem] = (
+      readRegistration({ userId: USER, platform: "apns", pushChannel: APNS, ...many }) as { problems: string[] }
+    ).problems;
+    expect(manyProblem).toMatch(/^unknown field\(s\) field0, field1, field2, 497 other fields: only/);
+    const huge = "k".repeat(10_000);
+    const [hugeProblem] = (
+      readRegistration({ userId: USER, platform: "apns", pushChannel: APNS, [huge]: 1 }) as { problems: string[] }
+    ).problems;
+    expect(hugeProblem).toMatch(/^unknown field\(s\) 1 other unknown field: only/);
+    expect(hugeProblem.length).toBeLessThan(200);
+    // A device token sent as a field name is not reflected.
+    const [tokenProblem] = (
+      readRegistration({ userId: USER, platform: "apns", pushChannel: APNS, [APNS]: "x" }) as { problems: string[] }
+    ).problems;
+    expect(tokenProblem).not.toContain(APNS);
+  });
+
   it("checks each platform's channel form", () => {
     expect(readRegistration({ userId: USER, platform: "apns", pushChannel: "a".repeat(63) })).toEqual({
-      problems: ["pushChannel must be an APNs device token: 64 or more hex characters"],
+      problems: ["pushChannel must be an APNs device token: an even number of hex characters, 64 to 200"],
     });
     expect(readRegistration({ userId: USER, platform: "fcmv1", pushChannel: "f".repeat(99) })).toEqual({
-      problems: ["pushChannel must be an FCM registration token (100-4096 URL-safe characters)"],
+      problems: [
+        "pushChannel must be an FCM registration token: an optional instance id and ':', then 100-4000 URL-safe characters, mostly letters and digits",
+      ],
     });
     expect(readRegistration({ userId: USER, platform: "fcmv1", pushChannel: "f".repeat(100) })).toEqual({
       userId: USER,
@@ -146,6 +169,41 @@ describe("reading a registration body", () => {
     expect(readRegistration({ userId: 8, platform: "apns", pushChannel: APNS })).toEqual({
       problems: ["userId must be the ACS user's raw id (8:acs:…)"],
     });
+  });
+});
+
+describe("device token forms", () => {
+  const apns = (pushChannel: string) => readRegistration({ userId: USER, platform: "apns", pushChannel });
+  const fcm = (pushChannel: string) => readRegistration({ userId: USER, platform: "fcmv1", pushChannel });
+  const refusedAs = (message: string) => ({ problems: [message] });
+
+  it("takes real tokens: 64-hex APNs tokens and longer even-length ones, FCM's <instance id>:APA91b… form", () => {
+    for (const token of ["ab".repeat(32), "AB".repeat(32), "0f".repeat(50), "12".repeat(100)])
+      expect(apns(token)).not.toHaveProperty("problems");
+    for (const token of [
+      `dzC2mGy4RZ6yg9Bp3xE_iL:APA91b${"Hk3-_x9Qz".repeat(16)}`.slice(0, 163),
+      `cH1kQ0m7vX2y3Z4a5B6c7D:APA91bE${"x7".repeat(60)}`,
+      `APA91b${"Ab9".repeat(50)}`,
+    ])
+      expect(fcm(token)).not.toHaveProperty("problems");
+  });
+
+  it("refuses odd-length hex as APNs, and says the range", () => {
+    expect(apns("a".repeat(65))).toEqual(
+      refusedAs("pushChannel must be an APNs device token: an even number of hex characters, 64 to 200"),
+    );
+    expect(apns("ab".repeat(101))).toEqual(
+      refusedAs("pushChannel must be an APNs device token: an even number of hex characters, 64 to 200"),
+    );
+  });
+
+  it("refuses punctuation that only has a token's length", () => {
+    for (const token of [":".repeat(4096), "-".repeat(100), "_".repeat(150), `abc:${"-".repeat(120)}`, `a:b:${"c".repeat(120)}`])
+      expect(fcm(token)).toEqual(
+        refusedAs(
+          "pushChannel must be an FCM registration token: an optional instance id and ':', then 100-4000 URL-safe characters, mostly letters and digits",
+        ),
+      );
   });
 });
 

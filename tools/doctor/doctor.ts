@@ -23,15 +23,39 @@ const DOCTOR_DEADLINE_MS = Math.max(1, Number(process.env.ACS_NOTIFICATIONS_DOCT
 const apnsEnvironmentNamed = (v: unknown): ApnsEnvironment | undefined =>
   APNS_ENVIRONMENTS.find((environment) => environment === v);
 
-const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
-       npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG) [--platform apple|fcmv1|all] [--json]
+/** Azure Monitor keeps platform metrics 93 days. */
+const MAX_SINCE_HOURS = 93 * 24;
+/** An ACS communication user's raw id (public and sovereign clouds), as the push sender's tags are made from. */
+const ACS_RAW_ID = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
+/** One Notification Hubs tag: no operators, no spaces — an expression can reach many users. */
+const PLAIN_TAG = /^[A-Za-z0-9_@#.:-]{1,120}$/;
 
-  --stack NAME        read the stack's outputs with \`pulumi stack output\`
+/** `NAME`, `ORG/NAME` or `ORG/PROJECT/NAME`, as `pulumi stack output --stack` takes them; each part a plain name. */
+export function qualifiedStackProblem(stack: string): string | undefined {
+  const parts = stack.split("/");
+  if (parts.length > 3 || parts.some((p) => stackNameProblem(p) !== undefined))
+    return `'${stack.slice(0, 60)}' is not a stack name (NAME, ORG/NAME or ORG/PROJECT/NAME; letters, digits, '-', '_' and '.')`;
+  return undefined;
+}
+
+const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
+       npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG | --tag-expression EXPR) [--platform apple|fcmv1|all] [--json]
+
+  --stack NAME        read the stack's outputs with \`pulumi stack output\` (NAME, ORG/NAME or ORG/PROJECT/NAME)
   --outputs FILE      a saved \`pulumi stack output --json\`
   --acs-id, --hub-id  ARM ids, without outputs
-  --since             the metrics window (default 24h)
+  --since             the metrics window: 1h to 93d, Azure Monitor's retention (default 24h)
+  --apns-environment  the APNs gateway the hub should use (default: the stack's apnsEnvironment output)
+  --rule NAME         the hub's Send rule to check (default: the stack's hubSendRuleName output)
   --json              results (and errors) as JSON on stdout
   -h, --help          this help
+
+  test-send sends one test notification through the hub, to one recipient:
+  --user ACS_RAW_ID   an ACS user (8:acs:…): the tag the push sender uses for them
+  --tag TAG           one plain hub tag (letters, digits, _ @ # . : -)
+  --tag-expression EXPR  a Notification Hubs tag expression (!, ||, &&): can reach many users' devices, so it is
+                      never taken from --tag
+  --platform          apple, fcmv1 or all (default all)
 
 Relative paths are taken from the directory you ran npm in. Exit: 0 no failure, 1 a check failed or Azure could not be read, 2 bad usage.`;
 
@@ -64,6 +88,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
       json: { type: "boolean" },
       user: { type: "string" },
       tag: { type: "string" },
+      "tag-expression": { type: "string" },
       platform: { type: "string" },
     },
     USAGE,
@@ -85,15 +110,23 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
     sinceHours: 24,
     json: v.json === true,
     user: v.user,
-    tag: v.tag,
+    tag: v.tag ?? v["tag-expression"],
     platform: "all",
   };
-  if (v.stack !== undefined && stackNameProblem(v.stack)) return `--stack: ${stackNameProblem(v.stack)}`;
+  if (v.stack !== undefined && qualifiedStackProblem(v.stack)) return `--stack: ${qualifiedStackProblem(v.stack)}`;
   if (v.since !== undefined) {
-    const m = /^(\d+)(h|d)$/.exec(v.since);
-    if (!m) return `--since takes hours or days, like 24h or 7d; got '${v.since}'`;
-    args.sinceHours = Number(m[1]) * (m[2] === "d" ? 24 : 1);
+    const m = /^(\d{1,6})(h|d)$/.exec(v.since);
+    const hours = m ? Number(m[1]) * (m[2] === "d" ? 24 : 1) : NaN;
+    if (!(hours >= 1 && hours <= MAX_SINCE_HOURS))
+      return `--since takes hours or days from 1h to 93d (Azure Monitor keeps metrics 93 days), like 24h or 7d; got '${v.since.slice(0, 20)}'`;
+    args.sinceHours = hours;
   }
+  if (v.user !== undefined && !ACS_RAW_ID.test(v.user))
+    return `--user must be an ACS user's raw id (8:acs:<resource id>_<user id>, as ACS's identity API returns it); '${v.user.slice(0, 40)}' is not one\n${USAGE}`;
+  if (v.tag !== undefined && !PLAIN_TAG.test(v.tag))
+    return `--tag takes one plain tag (1-120 letters, digits, _ @ # . : -); for a tag expression, which can reach other users' devices, use --tag-expression\n${USAGE}`;
+  if (v["tag-expression"] !== undefined && (v["tag-expression"].trim() === "" || v["tag-expression"].trim() === "*"))
+    return `--tag-expression must name tags: an empty or '*' expression would send to every device of the hub\n${USAGE}`;
   const environment = v["apns-environment"];
   if (environment !== undefined) {
     args.apnsEnvironment = apnsEnvironmentNamed(environment);
@@ -110,7 +143,9 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
     return `--hub-id is not the ARM id of a notification hub (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.NotificationHubs/namespaces/NS/notificationHubs/HUB)\n${USAGE}`;
   if (!args.stack && !args.outputsFile && !(args.acsId && args.hubId))
     return `say which environment: --stack, --outputs or --acs-id with --hub-id\n${USAGE}`;
-  if (args.command === "test-send" && !args.user === !args.tag) return `test-send needs exactly one of --user or --tag\n${USAGE}`;
+  const recipients = [v.user, v.tag, v["tag-expression"]].filter((r) => r !== undefined).length;
+  if (args.command === "test-send" && recipients !== 1)
+    return `test-send needs exactly one of --user, --tag or --tag-expression\n${USAGE}`;
   return args;
 }
 
@@ -133,9 +168,17 @@ function pulumiOutputs(stack: string, ...extra: string[]): string {
 }
 
 function readOutputs(args: DoctorArgs): Outputs {
-  if (args.outputsFile) return readJsonFile(args.outputsFile, "the outputs file") as Outputs;
-  if (args.stack) return JSON.parse(pulumiOutputs(args.stack, "--json")) as Outputs;
-  return {};
+  const outputs = args.outputsFile
+    ? readJsonFile(args.outputsFile, "the outputs file")
+    : args.stack
+      ? (JSON.parse(pulumiOutputs(args.stack, "--json")) as unknown)
+      : {};
+  if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
+    throw new Error(
+      `${args.outputsFile ?? "the stack's outputs"} must hold a JSON object, as \`pulumi stack output --json\` writes`,
+    );
+  }
+  return outputs as Outputs;
 }
 
 const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== "" ? v : undefined);
@@ -175,8 +218,10 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
         (args.stack ? pulumiOutputs(args.stack, "hubSendConnectionString", "--show-secrets").trim() : undefined);
       const hubName = str(outputs.hubName);
       if (!connectionString || !hubName) {
-        io.err(
+        reportError(
           `test-send needs the hub name (outputs) and the Send connection string: --stack NAME, or ${CONNECTION_STRING_ENV} with --outputs FILE`,
+          args.json,
+          io,
         );
         return 2;
       }
@@ -192,7 +237,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     const target = targetFrom(args, outputs);
     const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;
     if (!subscription) {
-      io.err("no valid ACS id: the outputs have no acsId (pass --acs-id)");
+      reportError("no valid ACS id: the outputs have no acsId (pass --acs-id)", args.json, io);
       return 2;
     }
     // Each request has a timeout and a host that does not answer fails every check at once;

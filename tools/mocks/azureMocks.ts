@@ -258,6 +258,21 @@ export interface AzureMocksOptions {
   readonly computedValues?: "modelled" | "unknown";
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The state a preview knows: the inputs, and every output Azure computes — at any depth, such as
+ * `identity.principalId` beside an input `identity.type` — as unknown.
+ */
+export function withComputedUnknown(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+  const state: Record<string, unknown> = { ...inputs };
+  for (const [key, value] of Object.entries(outputs)) {
+    if (!(key in inputs)) state[key] = pulumi.runtime.unknownValue;
+    else if (isPlainObject(inputs[key]) && isPlainObject(value)) state[key] = withComputedUnknown(inputs[key], value);
+  }
+  return state;
+}
+
 export class AzureMocks implements pulumi.runtime.Mocks {
   /** The program's Communication Services resource: an existing system topic is modelled as its topic. */
   private communicationServiceId?: string;
@@ -279,12 +294,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       for (const resolve of this.waitingForCommunicationService.splice(0)) resolve(id);
     }
     if (this.unknownComputedValues) {
-      const computed = Object.keys(outputs).filter((k) => !(k in args.inputs));
       // An empty id is what the engine answers for a resource a preview would create: unknown.
-      return {
-        id: undefined,
-        state: { ...args.inputs, ...Object.fromEntries(computed.map((k) => [k, pulumi.runtime.unknownValue])) },
-      };
+      return { id: undefined, state: withComputedUnknown(args.inputs, outputs) };
     }
     return { id, state: { ...args.inputs, ...outputs, id } };
   }

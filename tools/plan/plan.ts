@@ -14,7 +14,7 @@ import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli
 import { AzureMocks, AzureMocksOptions } from "../mocks/azureMocks";
 import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
-import { mandatoryCount, renderJson as renderPolicyJson, renderText as renderPolicyText } from "../policy/policyReport";
+import { renderJson as renderPolicyJson, renderText as renderPolicyText, runFails } from "../policy/policyReport";
 import { resourcesFromRecording } from "./recordedResources";
 import {
   AnalyzerStarter,
@@ -39,6 +39,8 @@ export interface PlanArgs {
   readonly policy?: boolean;
   readonly policyConfig?: string;
   readonly reports?: ReportTarget[];
+  /** Exit 0 even when the policy config disables every rule. */
+  readonly allowNothingChecked?: boolean;
 }
 
 const USAGE = `usage: npm run -s plan -- [--stack NAME] [--json] [--dir DIR] [--policy-config FILE] [--report FORMAT=FILE]... [--no-policy]
@@ -49,6 +51,7 @@ const USAGE = `usage: npm run -s plan -- [--stack NAME] [--json] [--dir DIR] [--
   --policy-config FILE  the policy pack's configuration (default: policies/config/NAME.json when it exists)
   --report FORMAT=FILE  also write the policy report (text, markdown, json, sarif; repeatable)
   --no-policy           plan only
+  --allow-nothing-checked  exit 0 even when the policy config disables every rule
   -h, --help            this help
 
 Use \`npm run -s\` (silent) to get clean JSON: npm's own banner lines are then left out.
@@ -62,6 +65,7 @@ export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs |
     "policy-config"?: string;
     report?: string[];
     "no-policy"?: boolean;
+    "allow-nothing-checked"?: boolean;
   }>(
     argv,
     {
@@ -71,6 +75,7 @@ export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs |
       "policy-config": { type: "string" },
       report: { type: "string", multiple: true },
       "no-policy": { type: "boolean" },
+      "allow-nothing-checked": { type: "boolean" },
     },
     USAGE,
   );
@@ -88,6 +93,7 @@ export function parsePlanArgs(argv: readonly string[], root: string): PlanArgs |
     root,
     stackDir: v.dir ? userPath(v.dir) : root,
     policy: !v["no-policy"],
+    allowNothingChecked: v["allow-nothing-checked"] ?? false,
     policyConfig: v["policy-config"] && userPath(v["policy-config"]),
     reports,
   };
@@ -181,7 +187,7 @@ async function planAndCheck(
       io.out(`${renderPlanText(args.stack, result)}\n\n${renderPolicyText(run)}`);
     }
     // A mandatory violation fails the plan, as it would fail `pulumi preview --policy-pack policies`.
-    return mandatoryCount(run) > 0 ? 1 : 0;
+    return runFails(run, args.allowNothingChecked) ? 1 : 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await analyzer?.then((a) => a.close()).catch(() => undefined);

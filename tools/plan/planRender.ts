@@ -83,8 +83,12 @@ export function renderPlanText(stack: string, plan: Plan): string {
     for (const s of plan.opaqueSecrets) lines.push(`  ${s.key}: ${s.source}`);
     lines.push("");
   }
+  // The project's own providers (the link, the code deployment, the vault purge) are resources of
+  // the plan, but not Azure resources: counted apart.
+  const dynamic = resources.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic:")).length;
+  const azure = resources.filter((r) => r.custom).length - dynamic;
   lines.push(
-    `Resources to create (${resources.filter((r) => r.custom).length} Azure resources, ${resources.filter((r) => !r.custom).length} components):`,
+    `Resources to create (${azure} Azure resources, ${dynamic} the project's own providers manage, ${resources.filter((r) => !r.custom).length} components):`,
   );
   const label = (urn: string) => {
     const r = plan.recording.byUrn(urn);

@@ -10,7 +10,7 @@ import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
 import { stackOfUrn } from "../../policies/framework/props";
 import { PolicyConfigError } from "./policyConfig";
-import { mandatoryCount, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
+import { REPORT_FORMATS, ReportFormat, renderReport, runFails } from "./policyReport";
 import { readStackExport, StackExportError } from "./stackExport";
 import {
   AnalyzerStarter,
@@ -23,12 +23,19 @@ import {
   writeReports,
 } from "./policyRun";
 
+/**
+ * The largest `pulumi stack export` read: a 20,000-resource export is ~40 MB; reading one takes about
+ * four times its size in memory (text, parsed value, converted properties), so this bounds the tool.
+ */
+export const MAX_STATE_EXPORT_BYTES = 256 * 1024 * 1024;
+
 interface PolicyArgs {
   state: string;
   stack?: string;
   configFile?: string;
   format: ReportFormat;
   reports: ReportTarget[];
+  readonly allowNothingChecked: boolean;
 }
 
 const USAGE = `usage: npm run -s policy -- --state FILE [--stack NAME] [--policy-config FILE] [--format text|markdown|json|sarif] [--report FORMAT=FILE]...
@@ -38,12 +45,21 @@ const USAGE = `usage: npm run -s policy -- --state FILE [--stack NAME] [--policy
   --policy-config FILE  the pack's configuration (the --policy-pack-config JSON)
   --format FORMAT       what stdout gets (default text)
   --report FORMAT=FILE  also write a report (repeatable)
+  --allow-nothing-checked  exit 0 even when nothing was checked (an empty export, or a config that disables every rule)
   -h, --help            this help
 
-Relative paths are taken from the directory you ran npm in. Exit: 0 no mandatory violation, 1 violations, an empty export or an error, 2 bad usage.`;
+Relative paths are taken from the directory you ran npm in. Exit: 0 no mandatory violation, 1 violations, nothing
+checked (unless allowed) or an error, 2 bad usage.`;
 
 export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | { help: string } {
-  const parsed = parseCli<{ state?: string; stack?: string; "policy-config"?: string; format?: string; report?: string[] }>(
+  const parsed = parseCli<{
+    state?: string;
+    stack?: string;
+    "policy-config"?: string;
+    format?: string;
+    report?: string[];
+    "allow-nothing-checked"?: boolean;
+  }>(
     argv,
     {
       state: { type: "string" },
@@ -51,6 +67,7 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
       "policy-config": { type: "string" },
       format: { type: "string" },
       report: { type: "string", multiple: true },
+      "allow-nothing-checked": { type: "boolean" },
     },
     USAGE,
   );
@@ -69,6 +86,7 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
     configFile: v["policy-config"] && userPath(v["policy-config"]),
     format,
     reports,
+    allowNothingChecked: v["allow-nothing-checked"] ?? false,
   };
 }
 
@@ -93,7 +111,7 @@ export async function main(
   try {
     let exported: ReturnType<typeof readStackExport>;
     try {
-      exported = readStackExport(readJsonFile(args.state, "the state export"));
+      exported = readStackExport(readJsonFile(args.state, "the state export", { maxBytes: MAX_STATE_EXPORT_BYTES }));
     } catch (error) {
       throw error instanceof StackExportError ? error : new StackExportError((error as Error).message);
     }
@@ -111,8 +129,8 @@ export async function main(
     });
     writeReports(run, args.reports);
     io.out(renderReport(run, args.format));
-    // An empty export proves nothing: it must not pass a pipeline.
-    return mandatoryCount(run) > 0 || run.resourceCount === 0 ? 1 : 0;
+    // An empty export, or a config with every rule off, proves nothing: it must not pass a pipeline unasked.
+    return runFails(run, args.allowNothingChecked) ? 1 : 0;
   } catch (error) {
     await analyzer.then((a) => a.close()).catch(() => undefined);
     if (error instanceof StackExportError || error instanceof PolicyConfigError || error instanceof ReportWriteError) {

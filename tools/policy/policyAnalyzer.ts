@@ -163,7 +163,10 @@ export class PolicyAnalyzer {
 
   /** Starts the pack in `packDir` and connects to it. */
   static async start(packDir: string, runner = path.join(PROJECT_ROOT, "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
-    return PolicyAnalyzer.spawnServer(packDir, [runner, path.join(packDir, "index.ts")]);
+    // The server watches its stdin and exits when this process ends, however it ends.
+    return PolicyAnalyzer.spawnServer(packDir, [runner, path.join(packDir, "index.ts")], {
+      ACS_NOTIFICATIONS_EXIT_WITH_PARENT: "1",
+    });
   }
 
   /**
@@ -176,11 +179,17 @@ export class PolicyAnalyzer {
     return PolicyAnalyzer.spawnServer(packDir, [host, "127.0.0.1:0", "."]);
   }
 
-  private static async spawnServer(packDir: string, args: string[]): Promise<PolicyAnalyzer> {
+  private static async spawnServer(packDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<PolicyAnalyzer> {
     const child = spawn(process.execPath, args, {
       cwd: packDir,
-      stdio: ["ignore", "pipe", "pipe"],
+      // A pipe the server may watch: it closes when this process ends, even by SIGKILL.
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
     });
+    // On a normal exit (also after an uncaught error), the server goes first.
+    const stopOnExit = () => child.kill();
+    process.once("exit", stopOnExit);
+    child.once("exit", () => process.off("exit", stopOnExit));
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const port = await new Promise<number>((resolve, reject) => {

@@ -38,6 +38,14 @@ export function nothingChecked(run: PolicyRun): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a run fails its pipeline: a mandatory violation, or a run that proved nothing (no
+ * resources, or every rule disabled) unless the caller asked to accept that.
+ */
+export function runFails(run: PolicyRun, allowNothingChecked = false): boolean {
+  return mandatoryCount(run) > 0 || (nothingChecked(run) !== undefined && !allowNothingChecked);
+}
+
 const SHOWN_ENCRYPTED = 10;
 
 /** What the run covered, as sentences every format shows. */

@@ -100,6 +100,10 @@ export function parseReportTargets(values: readonly string[]): ReportTarget[] | 
   for (const value of values) {
     const target = parseReportTarget(value);
     if (typeof target === "string") return target;
+    // Two reports into one file: the second would silently replace the first.
+    const earlier = targets.find((t) => path.resolve(t.file) === path.resolve(target.file));
+    if (earlier)
+      return `--report: ${earlier.format} and ${target.format} both name ${target.file}; give each report its own file`;
     targets.push(target);
   }
   return targets;

@@ -43,8 +43,12 @@ function describeParseError(error: Error & { code?: string }, argv: readonly str
   switch (error.code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown option '${flag ?? "?"}'`;
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return `${flag ?? "an option"} needs a value`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+      // node names the option as "'-s, --stack <value>'": say it the way the user typed it.
+      const spellings: string[] = /'([^']*)'/.exec(error.message)?.[1].match(/-{1,2}[\w-]+/g) ?? [];
+      const typed = [...argv].reverse().find((a) => spellings.includes(a.split("=")[0]));
+      return `${typed?.split("=")[0] ?? flag ?? "an option"} needs a value`;
+    }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return `unexpected argument '${argv.find((a) => !a.startsWith("-")) ?? "?"}'`;
     default:

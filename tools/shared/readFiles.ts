@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 
 /**
  * Reading the files the tools take (Pulumi.yaml, stack files, policy config, state exports,
@@ -39,24 +39,95 @@ const YAML_PROBLEMS: Record<string, string> = {
   UNEXPECTED_TOKEN: "an unexpected character",
 };
 
-function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new FileReadError(
-      code === "ENOENT"
-        ? `${what} ${file} does not exist.`
-        : code === "EISDIR"
-          ? `${what} ${file} is a directory, not a file.`
-          : `${what} ${file} cannot be read (${code ?? "error"}).`,
+/** The most any of the tools' files may hold unless the caller says otherwise (stack files, configs, outputs). */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Deeper than any configuration or state nests; a deeper file is refused by name, not by a stack overflow. */
+export const MAX_NESTING = 200;
+
+export interface ReadLimits {
+  /** Refuse a file larger than this, before reading it whole (default {@link DEFAULT_MAX_FILE_BYTES}). */
+  readonly maxBytes?: number;
+}
+
+function sizeInWords(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+function unreadable(file: string, what: string, error: unknown): FileReadError {
+  const code = (error as { code?: string }).code;
+  return new FileReadError(
+    code === "ENOENT"
+      ? `${what} ${file} does not exist.`
+      : code === "EISDIR"
+        ? `${what} ${file} is a directory, not a file.`
+        : `${what} ${file} cannot be read (${code ?? "error"}).`,
+  );
+}
+
+/**
+ * The one way the tools read a file: at most `maxBytes`, checked before the file is read whole
+ * (its size when it has one) and while reading (a device or pipe such as /dev/zero has none).
+ */
+export function readBoundedText(file: string, what: string, limits: ReadLimits = {}): string {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const tooLarge = () =>
+    new FileReadError(
+      `${what} ${file} is larger than ${sizeInWords(maxBytes)}, the most this tool reads (the content is not shown).`,
     );
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    throw unreadable(file, what, error);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw unreadable(file, what, { code: "EISDIR" });
+    if (stat.isFile() && stat.size > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1));
+    for (;;) {
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } catch (error) {
+    throw error instanceof FileReadError ? error : unreadable(file, what, error);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
+/** How deep a parsed value nests, counted without recursion (so a hostile file cannot overflow the stack). */
+export function nestingDepth(value: unknown, limit = MAX_NESTING): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function checkNesting(value: unknown, file: string, what: string): unknown {
+  if (nestingDepth(value) > MAX_NESTING) {
+    throw new FileReadError(
+      `${file}: ${what} nests deeper than ${MAX_NESTING} levels, more than any real one (the content is not shown).`,
+    );
+  }
+  return value;
+}
+
 /** Parses YAML; a syntax error names file, line, column and the kind of problem. */
-export function readYamlFile(file: string, what = "the file"): unknown {
-  const text = readText(file, what);
+export function readYamlFile(file: string, what = "the file", limits: ReadLimits = {}): unknown {
+  const text = readBoundedText(file, what, limits);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
@@ -67,7 +138,30 @@ export function readYamlFile(file: string, what = "the file"): unknown {
       `${where}: ${what} is not valid YAML: ${YAML_PROBLEMS[error.code] ?? "a syntax error"} (the content is not shown).`,
     );
   }
-  return doc.toJS();
+  // An alias is resolved when the document is turned into values, and the yaml package's message
+  // quotes the alias — which in a stack file may be a secret mistyped after a '*'.
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = node.range?.[0] ?? 0;
+    },
+  });
+  if (unresolved !== undefined) {
+    const at = lineColumn(text, unresolved);
+    throw new FileReadError(
+      `${file}:${at.line}:${at.col}: ${what} is not valid YAML: an alias ('*' then a name) to no anchor; a value starting with '*' must be quoted (the content is not shown).`,
+    );
+  }
+  let value: unknown;
+  try {
+    // Bounded, so that aliases of aliases cannot blow a small file up into a huge value.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw new FileReadError(
+      `${file}: ${what} is not valid YAML: its aliases expand too far or cannot be resolved (the content is not shown).`,
+    );
+  }
+  return checkNesting(value, file, what);
 }
 
 /** Where in a text an offset falls, 1-based. */
@@ -78,10 +172,11 @@ function lineColumn(text: string, offset: number): { line: number; col: number }
 }
 
 /** Parses JSON; a syntax error names file, line, column — never the text around it. */
-export function readJsonFile(file: string, what = "the file"): unknown {
-  const text = readText(file, what);
+export function readJsonFile(file: string, what = "the file", limits: ReadLimits = {}): unknown {
+  const text = readBoundedText(file, what, limits);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     // V8 says "… at position N" (and, in newer versions, "(line L column C)") after quoting the text.
     const message = (error as Error).message;
@@ -99,4 +194,5 @@ export function readJsonFile(file: string, what = "the file"): unknown {
       `${at ? `${file}:${at.line}:${at.col}` : file}: ${what} is not valid JSON: ${kind} (the content is not shown).`,
     );
   }
+  return checkNesting(value, file, what);
 }

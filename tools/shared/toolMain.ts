@@ -26,6 +26,17 @@ export function describeThrown(error: unknown): string {
 
 /** Runs `main` as this process's command: its code is the exit code; a throw is one sentence and exit 1. */
 export function runAsCommand(tool: string, main: ToolMain): void {
+  // Ended by a signal, the command still runs its exit handlers, which stop the servers it started.
+  for (const [signal, number] of [
+    ["SIGINT", 2],
+    ["SIGTERM", 15],
+    ["SIGHUP", 1],
+  ] as const) {
+    process.once(signal, () => {
+      processIO.err(`${tool}: stopped by ${signal}.`);
+      process.exit(128 + number);
+    });
+  }
   main(process.argv.slice(2), processIO).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -20,7 +20,7 @@ describe("doctor command line", () => {
       ["--acs-id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs"],
       /say which environment/,
     ],
-    [["test-send", "--stack", "prod"], /exactly one of --user or --tag/],
+    [["test-send", "--stack", "prod"], /exactly one of --user, --tag or --tag-expression/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
     [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
     [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],

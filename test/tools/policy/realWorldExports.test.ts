@@ -129,10 +129,16 @@ describe("a report never says passed when nothing was checked", () => {
   it("a config that disables every rule is said plainly, and lists the disabled rules", async () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
     const config = writeJson("all-off.json", { all: "disabled" });
-    const { stdout } = await runTool("policy", "--state", state, "--policy-config", config, "--format", "markdown");
+    const { code, stdout } = await runTool("policy", "--state", state, "--policy-config", config, "--format", "markdown");
     expect(stdout).toMatch(/⚪ nothing was checked: the config disables every rule/);
     expect(stdout).toMatch(/Config: all-off\.json\. Resources checked: 8\./);
     expect(stdout).toMatch(/Disabled rules \(not checked\): apns-token-auth-required, /);
+    // A pipeline must not pass on it, unless asked to.
+    expect(code).toBe(1);
+    expect((await runTool("policy", "--state", state, "--policy-config", config, "--allow-nothing-checked")).code).toBe(0);
+    const planConfig = writeJson("all-off-plan.json", { all: "disabled" });
+    expect((await runTool("plan", "--policy-config", planConfig)).code).toBe(1);
+    expect((await runTool("plan", "--policy-config", planConfig, "--allow-nothing-checked")).code).toBe(0);
   });
 
   it("names the encrypted properties it could not check", async () => {

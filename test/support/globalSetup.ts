@@ -1,0 +1,3 @@
+import { setUp } from "./tempRoot";
+
+export default setUp;

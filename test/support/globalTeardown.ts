@@ -1,0 +1,3 @@
+import { tearDown } from "./tempRoot";
+
+export default tearDown;
