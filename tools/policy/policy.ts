@@ -29,6 +29,17 @@ import {
  */
 export const MAX_STATE_EXPORT_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The stack an export's URNs name, when they all name one and it is a stack name: it picks the
+ * policy config file (policies/config/<stack>.json) and appears in reports and PR comments, so a
+ * URN cannot steer either — not to a file outside the project, not into a report's markup.
+ */
+export function stackFromExport(urns: readonly string[]): string {
+  const named = new Set(urns.map(stackOfUrn));
+  const [only] = named;
+  return named.size === 1 && only && stackNameProblem(only) === undefined ? only : "unknown";
+}
+
 interface PolicyArgs {
   state: string;
   stack?: string;
@@ -116,7 +127,7 @@ export async function main(
       throw error instanceof StackExportError ? error : new StackExportError((error as Error).message);
     }
     const { resources, encryptedProperties, notes } = exported;
-    const stack = args.stack ?? (stackOfUrn(resources[0]?.urn ?? "") || "unknown");
+    const stack = args.stack ?? stackFromExport(resources.map((r) => r.urn));
     const run = await evaluatePolicies({
       resources,
       stack,

@@ -104,17 +104,35 @@ export function resourcesFromStackExport(exported: unknown): AnalyzerResource[] 
   return readStackExport(exported).resources;
 }
 
+/** The newest `pulumi stack export` format this tool knows. */
+export const SUPPORTED_EXPORT_VERSION = 3;
+
 export function readStackExport(exported: unknown): StackExportNotes & { resources: AnalyzerResource[] } {
   const deployment = (exported as { deployment?: { resources?: unknown } } | null)?.deployment;
+  if (deployment !== undefined && (typeof deployment !== "object" || deployment === null || Array.isArray(deployment))) {
+    throw new StackExportError("not a `pulumi stack export` file: expected deployment to be an object.");
+  }
   const entries = deployment?.resources;
-  if (deployment !== undefined && deployment !== null && entries === undefined) {
+  const version = (exported as { version?: unknown }).version;
+  // Pulumi's export format is version 3 (checkpoint versions 1-3); a later one may mean other fields.
+  const versionNote =
+    typeof version === "number" && (version < 1 || version > SUPPORTED_EXPORT_VERSION)
+      ? [
+          `the export says version ${version}; this tool reads versions 1-${SUPPORTED_EXPORT_VERSION}, so some fields may be misread.`,
+        ]
+      : [];
+  if (deployment !== undefined && entries === undefined) {
     // An empty stack exports `deployment` without `resources`.
-    return { resources: [], encryptedProperties: [], notes: ["the export holds no resources (an empty stack)."] };
+    return { resources: [], encryptedProperties: [], notes: [...versionNote, "the export holds no resources (an empty stack)."] };
   }
   if (!Array.isArray(entries)) {
     throw new StackExportError("not a `pulumi stack export` file: expected deployment.resources to be a list.");
   }
-  const walk: Walk = { encryptedProperties: [], notes: [], converted: { resourceRefs: 0, outputValues: 0, assets: 0 } };
+  const walk: Walk = {
+    encryptedProperties: [],
+    notes: [...versionNote],
+    converted: { resourceRefs: 0, outputValues: 0, assets: 0 },
+  };
   let malformed = 0;
   const resources: AnalyzerResource[] = [];
   for (const entry of entries as unknown[]) {
