@@ -38,8 +38,11 @@ class FederatedIdentity extends pulumi.ComponentResource {
       { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: name, tags: args.tags },
       { parent: this },
     );
+    // One after another: Entra ID rejects concurrent writes of federated credentials on one
+    // user-assigned identity with 409 Conflict ("Concurrent updates aren't supported").
+    let previous: managedidentity.FederatedIdentityCredential | undefined;
     for (const [purpose, subject] of Object.entries(args.subjects)) {
-      new managedidentity.FederatedIdentityCredential(
+      previous = new managedidentity.FederatedIdentityCredential(
         `${name}-${purpose}`,
         {
           resourceGroupName: args.resourceGroupName,
@@ -49,7 +52,7 @@ class FederatedIdentity extends pulumi.ComponentResource {
           audiences: [args.audience],
           subject,
         },
-        { parent: this },
+        { parent: this, dependsOn: previous ? [previous] : [] },
       );
     }
     this.clientId = identity.clientId;

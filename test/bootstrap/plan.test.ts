@@ -1,3 +1,7 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { bootstrapInstallProblem } from "../../tools/plan/bootstrapPlan";
 import { runTool } from "../support/runTool";
 import { stackDirWith } from "../support/stackDir";
 
@@ -62,5 +66,15 @@ describe("npm run plan:bootstrap", () => {
     }
     expect(stderr).not.toContain(canary);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("npm run plan:bootstrap before bootstrap/ is installed", () => {
+  it("says to run npm run bootstrap:install, naming what is missing, instead of a module error", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "acs-bootstrap-"));
+    expect(bootstrapInstallProblem(empty)).toBe(
+      "bootstrap/ is its own npm project and its dependencies are not installed (@pulumi/github, @pulumi/azure-native, @pulumi/pulumi): run `npm run bootstrap:install` first",
+    );
+    expect(bootstrapInstallProblem()).toBeUndefined();
   });
 });

@@ -47,10 +47,31 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
   it("makes one deploy identity per committed stack, plus the preview identity, in the identities' group", () => {
     const identities = ofType("azure-native:managedidentity:UserAssignedIdentity").map((i) => i.inputs.resourceName);
     expect(identities.sort()).toEqual(
-      [...stacks.map((s) => `acsnotif-${s}-deploy`), "acsnotif-preview", "acsnotif-prod-esc-secrets"].sort(),
+      [
+        ...stacks.map((s) => `acsnotif-${s}-deploy`),
+        "acsnotif-preview",
+        ...stacks.map((s) => `acsnotif-${s}-esc-secrets`),
+      ].sort(),
     );
     for (const i of ofType("azure-native:managedidentity:UserAssignedIdentity")) {
       expect(i.inputs.resourceGroupName).toBe("acsnotif-gitops-rg");
+    }
+  });
+
+  it("writes an identity's federated credentials one after another (Entra ID refuses concurrent writes with 409)", () => {
+    const credentials = ofType("azure-native:managedidentity:FederatedIdentityCredential");
+    const byIdentity = new Map<string, RegisteredResource[]>();
+    for (const c of credentials) byIdentity.set(c.parent!, [...(byIdentity.get(c.parent!) ?? []), c]);
+    const preview = [...byIdentity.values()].find((cs) => cs.some((c) => c.name.startsWith("acsnotif-preview")))!;
+    expect(preview.length).toBeGreaterThanOrEqual(2);
+    for (const group of byIdentity.values()) {
+      // Each credential after the first waits for the one before it; no two are left to run together.
+      group.slice(1).forEach((c, i) =>
+        expect({ credential: c.name, waitsFor: c.dependencies }).toEqual({
+          credential: c.name,
+          waitsFor: expect.arrayContaining([group[i].urn]),
+        }),
+      );
     }
   });
 
@@ -147,21 +168,30 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     }
   });
 
-  it("makes the ESC secrets reader for prod: Pulumi's issuer, that environment's subject, Secrets User on that vault", () => {
-    const stackFile = parse(fs.readFileSync(path.join(projectRoot, "Pulumi.prod.yaml"), "utf8")) as { environment: string[] };
-    expect(stackFile.environment).toEqual(["acs-notifications/prod"]);
-    expect(credentialsOf("acsnotif-prod-esc-secrets").map((c) => c.inputs)).toEqual([
-      expect.objectContaining({
-        issuer: "https://api.pulumi.com/oidc",
-        audiences: ["azure:contoso"],
-        subject: "pulumi:environments:pulumi.organization.login:contoso:currentEnvironment.name:acs-notifications/prod",
-      }),
-    ]);
-    const [secrets] = assignmentsOf("acsnotif-prod-esc-secrets");
-    expect(roleGuid(secrets)).toBe(KEY_VAULT_SECRETS_USER);
-    expect(secrets.inputs.scope).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\/kv-acsnotif-prod$/);
-    expect(assignmentsOf("acsnotif-prod-esc-secrets")).toHaveLength(1);
-  });
+  it.each(["dev", "staging", "prod"])(
+    "makes %s's ESC secrets reader: Pulumi's issuer, that environment's subject, Secrets User on the vault its ESC file reads",
+    (stack) => {
+      const stackFile = parse(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
+        environment: string[];
+      };
+      expect(stackFile.environment).toEqual([`acs-notifications/${stack}`]);
+      const esc = fs.readFileSync(path.join(projectRoot, "esc", `${stack}.yaml`), "utf8");
+      expect(esc).toMatch(/fn::open::azure-login:/);
+      const vault = /^\s+vault: (\S+)/m.exec(esc)![1];
+      const reader = `acsnotif-${stack}-esc-secrets`;
+      expect(credentialsOf(reader).map((c) => c.inputs)).toEqual([
+        expect.objectContaining({
+          issuer: "https://api.pulumi.com/oidc",
+          audiences: ["azure:contoso"],
+          subject: `pulumi:environments:pulumi.organization.login:contoso:currentEnvironment.name:acs-notifications/${stack}`,
+        }),
+      ]);
+      const [secrets] = assignmentsOf(reader);
+      expect(roleGuid(secrets)).toBe(KEY_VAULT_SECRETS_USER);
+      expect(secrets.inputs.scope).toMatch(new RegExp(`/providers/Microsoft\\.KeyVault/vaults/${vault}$`));
+      expect(assignmentsOf(reader)).toHaveLength(1);
+    },
+  );
 
   it("makes one GitHub environment per stack, deployable from main only, admins unable to bypass", () => {
     const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
@@ -222,10 +252,10 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     expect(counts).toEqual({
       "azure-native:resources:ResourceGroup": 1 + stacks.length,
       "azure-native:authorization:RoleDefinition": 2,
-      "azure-native:managedidentity:UserAssignedIdentity": stacks.length + 2,
-      "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + 1,
-      // deploy: contributor, role assignments, vault purge; preview: one per environment; ESC reader: one.
-      "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + 1,
+      "azure-native:managedidentity:UserAssignedIdentity": stacks.length * 2 + 1,
+      "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + stacks.length,
+      // deploy: contributor, role assignments, vault purge; preview: one per environment; ESC readers: one each.
+      "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + stacks.length,
       "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length,
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length,
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": stacks.length,

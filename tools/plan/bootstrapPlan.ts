@@ -31,6 +31,26 @@ export interface BootstrapPlan {
   readonly opaqueSecrets: { key: string; source: string }[];
 }
 
+/** The packages the bootstrap program loads from its own node_modules (bootstrap/package.json). */
+const BOOTSTRAP_PACKAGES = ["@pulumi/github", "@pulumi/azure-native", "@pulumi/pulumi"];
+
+/**
+ * What to do when bootstrap/'s own dependencies are not installed — a separate npm project, so
+ * `npm ci` at the root does not install them — instead of a module-not-found error and a require stack.
+ */
+export function bootstrapInstallProblem(dir: string = BOOTSTRAP_DIR): string | undefined {
+  const missing = BOOTSTRAP_PACKAGES.filter((name) => {
+    try {
+      return !require.resolve(`${name}/package.json`, { paths: [dir] }).startsWith(path.join(dir, "node_modules"));
+    } catch {
+      return true;
+    }
+  });
+  return missing.length === 0
+    ? undefined
+    : `bootstrap/ is its own npm project and its dependencies are not installed (${missing.join(", ")}): run \`npm run bootstrap:install\` first`;
+}
+
 /** Runs the bootstrap program under mocks with `bootstrap/Pulumi.<stack>.yaml`. */
 export async function runBootstrapPlan(
   stack: string,
@@ -60,6 +80,11 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (badName) {
     reportError(`--stack: ${badName}`, json, io);
     return 2;
+  }
+  const notInstalled = bootstrapInstallProblem();
+  if (notInstalled) {
+    reportError(notInstalled, json, io);
+    return 1;
   }
   let asyncFailure: unknown;
   const onRejection = (reason: unknown) => (asyncFailure ??= reason);
