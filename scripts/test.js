@@ -23,6 +23,13 @@ if (bootstrap.status !== 0) process.exit(bootstrap.status ?? 1);
 function runQuietly(command, args) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    // Behind jest: the static checks take the CPU time jest's workers leave while they wait for
+    // the processes and servers their tests start, instead of slowing jest's own path.
+    try {
+      os.setPriority(child.pid, 10);
+    } catch {
+      // Not permitted here: the checks run at normal priority.
+    }
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
