@@ -1,5 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
 import type { PipelineOptions, PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+import { boundedHttpClient } from "./requestLimits";
 
 /**
  * How a deployment retries Azure: 429 (honouring Retry-After) and 5xx with exponential backoff,
@@ -56,7 +57,7 @@ export async function createAuthenticatedPipeline(options: AuthenticatedPipeline
   });
   pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }));
   pipeline.addPolicy(options.limits);
-  const client = rest.createDefaultHttpClient();
+  const client = boundedHttpClient(rest.createDefaultHttpClient());
   return {
     send(init: PipelineRequestInit): Promise<PipelineResponse> {
       return pipeline.sendRequest(

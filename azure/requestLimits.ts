@@ -1,4 +1,4 @@
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { HttpClient, PipelinePolicy } from "@azure/core-rest-pipeline";
 
 /**
  * Limits on every Azure call the project makes itself (the link, the code deployment, the vault
@@ -7,7 +7,10 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-export type NetworkFailureKind = "no-answer" | "refused" | "unresolved" | "reset";
+export type NetworkFailureKind = "no-answer" | "refused" | "unresolved" | "reset" | "too-slow" | "too-large";
+
+/** The largest answer the project reads from Azure in one response: ARM, Monitor and Storage pages are kilobytes. */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /** A request that never got an HTTP answer: a plain Error (it crosses closure serialization) with the host. */
 export interface NetworkFailure extends Error {
@@ -37,6 +40,8 @@ export function networkFailure(kind: NetworkFailureKind, host: string, timeoutMs
     refused: `${host} refused the connection`,
     unresolved: `${host} could not be resolved (DNS)`,
     reset: `${host} closed the connection`,
+    "too-slow": `${host} did not finish its answer within ${seconds} s`,
+    "too-large": `${host} sent an answer larger than ${Math.round(MAX_ANSWER_BYTES / (1024 * 1024))} MiB, more than any it should`,
   };
   return Object.assign(new Error(what[kind]), { name: "NetworkFailure" as const, kind, host });
 }
@@ -69,17 +74,91 @@ export function requestLimitsPolicy(timeoutMs = REQUEST_TIMEOUT_MS, memory?: Map
   };
 }
 
-/** Client options for an Azure SDK client: the limits policy, once per call. */
+/**
+ * Every HTTP status, so that the client hands every answer's body over as a stream to read within
+ * limits. Made per call: a Set captured by the engine's closure serialization loses its internals.
+ */
+const everyStatus = (): Set<number> => new Set(Array.from({ length: 500 }, (_, i) => i + 100));
+
+/**
+ * The one way the project's own Azure calls read an answer: the whole body within the request's
+ * time limit (not only its first byte — a server that sends a byte a second is cut off) and at
+ * most `maxBytes`, else a NetworkFailure naming the host. Wraps the SDK's default HTTP client
+ * (loaded on first use), so it serves SDK clients (`httpClient` option) and plain pipelines alike.
+ */
+export function boundedHttpClient(inner?: HttpClient, maxBytes = MAX_ANSWER_BYTES, timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
+  let client = inner;
+  return {
+    async sendRequest(request) {
+      client ??= (require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline")).createDefaultHttpClient();
+      const host = new URL(request.url).host;
+      const limitMs = request.timeout || timeoutMs;
+      const deadline = Date.now() + limitMs;
+      // A caller that streams on purpose reads the body itself.
+      if (request.streamResponseStatusCodes?.size) return client.sendRequest(request);
+      request.streamResponseStatusCodes = everyStatus();
+      let response;
+      try {
+        response = await client.sendRequest(request);
+      } finally {
+        // A retry sends the same request again: it is bounded again from its own start.
+        request.streamResponseStatusCodes = undefined;
+      }
+      const body = response.readableStreamBody;
+      if (!body) return response;
+      response.readableStreamBody = undefined;
+      response.bodyAsText = await readWithin(body, { host, deadline, limitMs, maxBytes });
+      return response;
+    },
+  };
+}
+
+/** Reads a whole answer body, or fails naming the host: past the deadline, or past `maxBytes`. */
+function readWithin(
+  body: NodeJS.ReadableStream,
+  limits: { host: string; deadline: number; limitMs: number; maxBytes: number },
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Declared before `stop` uses it: the engine's closure serialization needs it in scope.
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const stop = (failure: Error | undefined, text?: string) => {
+      clearTimeout(timer);
+      body.removeAllListeners("data");
+      if (failure) {
+        (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        reject(failure);
+      } else resolve(text ?? "");
+    };
+    timer = setTimeout(
+      () => stop(networkFailure("too-slow", limits.host, limits.limitMs)),
+      Math.max(0, limits.deadline - Date.now()),
+    );
+    body.on("data", (chunk: Buffer | string) => {
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      total += buffer.length;
+      if (total > limits.maxBytes) return stop(networkFailure("too-large", limits.host, limits.limitMs));
+      chunks.push(buffer);
+    });
+    body.once("end", () => stop(undefined, Buffer.concat(chunks, total).toString("utf8")));
+    body.once("error", () => stop(networkFailure("reset", limits.host, limits.limitMs)));
+  });
+}
+
+/** Client options for an Azure SDK client: the limits policy, once per call, and the bounded reader. */
 type AdditionalPolicy = { policy: PipelinePolicy; position: "perCall" | "perRetry" };
 
 export function withRequestLimits<T extends object>(
   options: T,
   timeoutMs = REQUEST_TIMEOUT_MS,
   memory?: Map<string, NetworkFailure>,
-): T & { additionalPolicies: AdditionalPolicy[] } {
+): T & { additionalPolicies: AdditionalPolicy[]; httpClient: HttpClient } {
   const existing = (options as { additionalPolicies?: AdditionalPolicy[] }).additionalPolicies ?? [];
+  const given = (options as { httpClient?: HttpClient }).httpClient;
   return {
     ...options,
+    httpClient: boundedHttpClient(given, MAX_ANSWER_BYTES, timeoutMs),
     additionalPolicies: [...existing, { policy: requestLimitsPolicy(timeoutMs, memory), position: "perCall" }],
   };
 }

@@ -91,7 +91,7 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
         [ARM_ENDPOINT_ENV]: arm.endpoint,
       },
     );
-    expect(out.ok).toBe(true);
+    expect(out).toMatchObject({ ok: true });
     expect(out.result).toMatchObject({ id: `${ACS_ID}/notificationHubLink`, outs: { linkedNotificationHubId: HUB_ID } });
   });
 
