@@ -24,8 +24,17 @@ export const exemptionsSchema: PolicyConfigSchema["properties"][string] = {
     type: "object",
     properties: {
       resource: { type: "string", minLength: 1, description: "Logical name or URN of the exempted resource." },
-      justification: { type: "string", minLength: 10, description: "Why the exemption is acceptable, for the reviewer." },
-      expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Last day (UTC) the exemption applies." },
+      justification: {
+        type: "string",
+        // Ten characters that are not spaces: a justification of blanks says nothing to a reviewer.
+        pattern: "^(\\s*\\S){10}",
+        description: "Why the exemption is acceptable, for the reviewer (at least 10 characters besides spaces).",
+      },
+      expires: {
+        type: "string",
+        pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
+        description: "Last day (UTC) the exemption applies: a real date, YYYY-MM-DD.",
+      },
     },
     required: ["resource", "justification", "expires"],
     additionalProperties: false,
@@ -34,6 +43,31 @@ export const exemptionsSchema: PolicyConfigSchema["properties"][string] = {
 
 export type ExemptionVerdict =
   { kind: "none" } | { kind: "exempt"; exemption: Exemption } | { kind: "expired"; exemption: Exemption };
+
+/** Whether a YYYY-MM-DD string names a day of the calendar (2099-02-30 does not). */
+export function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/**
+ * What is wrong with a rule's exemptions beyond their schema, each a sentence naming it: a date
+ * that is no day, two exemptions of one resource (which one would apply?).
+ */
+export function exemptionProblems(rule: string, exemptions: readonly Exemption[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  exemptions.forEach((e, i) => {
+    if (!isCalendarDate(e.expires))
+      problems.push(`${rule}.exemptions[${i}].expires: must be a real date (YYYY-MM-DD); it names no day.`);
+    if (seen.has(e.resource))
+      problems.push(
+        `${rule}.exemptions[${i}]: a second exemption of '${e.resource.slice(0, 80)}'; keep one per resource and rule.`,
+      );
+    seen.add(e.resource);
+  });
+  return problems;
+}
 
 function matches(exemption: Exemption, urn: string, name: string): boolean {
   return exemption.resource === urn || exemption.resource === name;
@@ -46,7 +80,8 @@ export function exemptionFor(
   name: string,
   now: Date = new Date(),
 ): ExemptionVerdict {
-  const found = exemptions?.filter((e) => matches(e, urn, name));
+  // An exemption whose date is no day never applies (the tools refuse such a config outright).
+  const found = exemptions?.filter((e) => matches(e, urn, name) && isCalendarDate(e.expires));
   if (!found?.length) return { kind: "none" };
   const today = now.toISOString().slice(0, 10);
   const valid = found.find((e) => e.expires >= today);

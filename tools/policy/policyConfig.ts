@@ -1,3 +1,4 @@
+import { Exemption, exemptionProblems } from "../../policies/framework/exemptions";
 import Ajv from "ajv";
 import { readJsonFile } from "../shared/readFiles";
 import type { EnforcementLevel, PackInfo, PolicyConfig } from "./policyAnalyzer";
@@ -64,9 +65,21 @@ export function resolvePolicyConfig(raw: unknown, pack: PackInfo, source = "poli
       type: "object",
       properties: rule.configSchema.properties,
       required: rule.configSchema.required,
+      // A misspelt setting (productionStack, enforcmentLevel, exemptons) is named, not ignored.
+      additionalProperties: false,
     });
     if (!validate(settings)) {
-      for (const e of validate.errors ?? []) problems.push(`${rule.name}${e.instancePath.replace(/\//g, ".")}: ${e.message}.`);
+      for (const e of validate.errors ?? []) {
+        const at = `${rule.name}${e.instancePath.replace(/\//g, ".")}`;
+        const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+        problems.push(
+          extra !== undefined
+            ? `${at}: '${extra.slice(0, 40)}' is not a setting of this rule; settings: ${["enforcementLevel", ...Object.keys(rule.configSchema.properties)].join(", ")}.`
+            : `${at}: ${e.message}.`,
+        );
+      }
+    } else if (Array.isArray(settings.exemptions)) {
+      problems.push(...exemptionProblems(rule.name, settings.exemptions as Exemption[]));
     }
   }
   if (problems.length > 0)

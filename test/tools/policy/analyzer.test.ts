@@ -98,7 +98,51 @@ describe("the policy pack through its analyzer server", () => {
         { "fcm-v1-required": { exemptions: [{ resource: "hub", justification: "short", expires: "soon" }] } },
         info,
       );
-    expect(badExemption).toThrow(/fcm-v1-required\.exemptions\.0\.justification: must NOT have fewer than 10 characters/);
+    expect(badExemption).toThrow(/fcm-v1-required\.exemptions\.0\.justification: must match pattern/);
     expect(badExemption).toThrow(/fcm-v1-required\.exemptions\.0\.expires: must match pattern/);
+  });
+
+  it("names a misspelt setting inside a rule instead of ignoring it", async () => {
+    const info = await analyzer.info();
+    const misspelt = () =>
+      resolvePolicyConfig(
+        {
+          "apns-endpoint-matches-environment": { productionStack: ["live"], enforcmentLevel: "mandatory" },
+          "fcm-v1-required": { exemptons: [] },
+        },
+        info,
+      );
+    expect(misspelt).toThrow(
+      /apns-endpoint-matches-environment: 'productionStack' is not a setting of this rule; settings: enforcementLevel, /,
+    );
+    expect(misspelt).toThrow(/apns-endpoint-matches-environment: 'enforcmentLevel' is not a setting of this rule/);
+    expect(misspelt).toThrow(/fcm-v1-required: 'exemptons' is not a setting of this rule/);
+  });
+
+  it("refuses exemptions a reviewer could be misled by: no day, a blank justification, two for one resource", async () => {
+    const info = await analyzer.info();
+    const exemption = (e: object) => ({
+      resource: "hub",
+      justification: "Migrating to FCM v1 by the end of the month.",
+      expires: "2099-01-31",
+      ...e,
+    });
+    const withExemptions =
+      (...exemptions: object[]) =>
+      () =>
+        resolvePolicyConfig({ "fcm-v1-required": { exemptions } }, info);
+    expect(withExemptions(exemption({ expires: "2020-13-45" }))).toThrow(
+      /fcm-v1-required\.exemptions\.0\.expires: must match pattern/,
+    );
+    expect(withExemptions(exemption({ expires: "2099-02-30" }))).toThrow(
+      /fcm-v1-required\.exemptions\[0\]\.expires: must be a real date \(YYYY-MM-DD\); it names no day\./,
+    );
+    expect(withExemptions(exemption({ justification: " ".repeat(10) }))).toThrow(
+      /exemptions\.0\.justification: must match pattern/,
+    );
+    expect(withExemptions(exemption({}), exemption({ justification: "Another reason, also long enough." }))).toThrow(
+      /fcm-v1-required\.exemptions\[1\]: a second exemption of 'hub'; keep one per resource and rule\./,
+    );
+    expect(withExemptions(exemption({}), exemption({ resource: "other-hub" }))()).toBeDefined();
   });
 });
