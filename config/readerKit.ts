@@ -70,9 +70,15 @@ export function readChoice<T extends string>(
   choices: readonly T[],
   fallback: T | undefined,
 ): T | undefined {
-  if (value === undefined || value === "") {
+  if (value === undefined || (value === "" && fallback === undefined)) {
     return fallback ?? problems.add(name, `is required: one of ${choices.join(" | ")}.`);
   }
+  // Set but empty is a mistake, not "use the default": a blank hubSku must not quietly become Free.
+  if (value === "")
+    return problems.add(
+      name,
+      `is empty: set one of ${choices.join(" | ")}${fallback ? `, or remove the key for ${fallback}` : ""}.`,
+    );
   const match = typeof value === "string" ? choices.find((c) => c.toLowerCase() === value.toLowerCase()) : undefined;
   return match ?? problems.add(name, `must be one of ${choices.join(" | ")}; got ${describe(value)}.`);
 }

@@ -65,7 +65,14 @@ function reportUnreadKeys(problems: ProblemList, raw: RawStackConfig): void {
     const namespace = fullKey.slice(0, separator);
     const name = fullKey.slice(separator + 1);
     if ((READER_NAMESPACES as readonly string[]).includes(namespace)) continue;
-    const meant = (KNOWN_KEYS as readonly string[]).includes(name) ? key(name) : undefined;
+    // A misspelt reader's namespace (azure-nativ:location) means that reader; else this project's.
+    const namespaceMeant = nearest(namespace, [CONFIG_NAMESPACE, ...READER_NAMESPACES]);
+    const meant =
+      namespaceMeant && namespaceMeant !== CONFIG_NAMESPACE
+        ? `${namespaceMeant}:${name}`
+        : (KNOWN_KEYS as readonly string[]).includes(name)
+          ? key(name)
+          : undefined;
     problems.addFullKey(
       fullKey,
       `is read by nobody: '${namespace}' is neither this project's namespace (${CONFIG_NAMESPACE}) nor one of ${READER_NAMESPACES.join(", ")}` +

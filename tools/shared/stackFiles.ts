@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stackNameProblem } from "./cli";
 import { readYamlFile } from "./readFiles";
+import { nearest } from "../../config/readerKit";
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI hands them to a
@@ -43,7 +44,68 @@ export function committedStacks(root: string): string[] {
     .sort();
 }
 
+/** The keys a `Pulumi.<stack>.yaml` may hold (Pulumi's project-stack schema). */
+const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
+/**
+ * Pulumi reads `{ secure: "v1:…" }` — a mapping with that one key — as an encrypted value; a
+ * mapping with more keys is a plain object to it, and a `secure` that is not encrypted text is no
+ * secret at all. Both would leave a secret, or a broken value, where a secret should be.
+ */
+function secureProblem(v: unknown): string | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v) || !("secure" in v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length > 1)
+    return `holds 'secure' beside other keys (${keys
+      .filter((k) => k !== "secure")
+      .slice(0, 3)
+      .map((k) => k.slice(0, 30))
+      .join(", ")}): Pulumi reads that as a plain object, not a secret; keep only secure`;
+  const text = (v as { secure: unknown }).secure;
+  // Ciphertext as the secrets providers write it: `v1:…` (passphrase) or base64 (Pulumi Cloud, KMS).
+  if (typeof text !== "string" || !/^\S{8,}$/.test(text))
+    return "has a 'secure' value that is not encrypted text as `pulumi config set --secret` writes it";
+  return undefined;
+}
+
 const isSecure = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v) && "secure" in v;
+
+/** Every `secure` problem inside a config value, by path. */
+function secureProblems(v: unknown, where: string): string[] {
+  const own = secureProblem(v);
+  if (own) return [`${where} ${own}`];
+  if (isSecure(v)) return [];
+  if (Array.isArray(v)) return v.flatMap((item, i) => secureProblems(item, `${where}[${i}]`));
+  if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, item]) => secureProblems(item, `${where}.${k}`));
+  return [];
+}
+
+/** What is wrong with a stack file's shape, all at once: unknown top-level keys, a config that is no mapping, broken secrets. */
+function stackFileProblems(file: string, doc: Record<string, unknown>, fullKey: (k: string) => string): string[] {
+  const problems: string[] = [];
+  for (const k of Object.keys(doc)) {
+    if (STACK_FILE_KEYS.includes(k)) continue;
+    const meant = nearest(k, STACK_FILE_KEYS);
+    problems.push(
+      `'${k.slice(0, 40)}' is not a key of a stack file${meant ? `; did you mean '${meant}'?` : ""} (keys: ${STACK_FILE_KEYS.join(", ")})`,
+    );
+  }
+  const config = doc.config;
+  if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
+    problems.push("config must be a mapping of settings (key: value), not a single value or a list");
+  } else if (config) {
+    for (const [k, v] of Object.entries(config)) problems.push(...secureProblems(v, fullKey(k)));
+  }
+  const env = doc.environment;
+  if (
+    env !== undefined &&
+    env !== null &&
+    typeof env !== "string" &&
+    !(Array.isArray(env) && env.every((e) => typeof e === "string"))
+  )
+    problems.push("environment must be a list of ESC environment names");
+  return problems.map((p) => `${path.basename(file)}: ${p}.`);
+}
 
 function containsSecure(v: unknown): boolean {
   if (isSecure(v)) return true;
@@ -71,6 +133,11 @@ export function readStackFiles(root: string, stack: string): StackFiles {
   }
   const stackDoc = readYaml(stackFile);
   const fullKey = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+  const problems = stackFileProblems(stackFile, stackDoc, fullKey);
+  if (problems.length > 0)
+    throw new StackFileError(
+      `Invalid stack file (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
