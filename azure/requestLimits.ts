@@ -7,7 +7,7 @@ import type { HttpClient, PipelinePolicy } from "@azure/core-rest-pipeline";
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-export type NetworkFailureKind = "no-answer" | "refused" | "unresolved" | "reset" | "too-slow" | "too-large";
+export type NetworkFailureKind = "no-answer" | "refused" | "unresolved" | "reset" | "too-slow" | "too-large" | "unreadable";
 
 /** The largest answer the project reads from Azure in one response: ARM, Monitor and Storage pages are kilobytes. */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
@@ -42,6 +42,7 @@ export function networkFailure(kind: NetworkFailureKind, host: string, timeoutMs
     reset: `${host} closed the connection`,
     "too-slow": `${host} did not finish its answer within ${seconds} s`,
     "too-large": `${host} sent an answer larger than ${Math.round(MAX_ANSWER_BYTES / (1024 * 1024))} MiB, more than any it should`,
+    unreadable: `${host} answered with something that is not JSON, so the answer could not be read`,
   };
   return Object.assign(new Error(what[kind]), { name: "NetworkFailure" as const, kind, host });
 }

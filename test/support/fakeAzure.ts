@@ -41,6 +41,8 @@ export class FakeAzure {
   systemTopics: { id: string; source: string }[] = [];
   /** Paths (regex) answered with this status instead. */
   failures: { path: RegExp; status: number; code: string }[] = [];
+  /** Paths (regex) answered 200 with a page that is not JSON (a proxy's login page, say). */
+  notJson: RegExp[] = [];
   readonly requests: { method: string; path: string; query: URLSearchParams }[] = [];
   private server?: TlsFakeServer;
 
@@ -58,6 +60,10 @@ export class FakeAzure {
           res.writeHead(status, { "content-type": "application/json" });
           res.end(body === undefined ? "" : JSON.stringify(body));
         };
+        if (this.notJson.some((path) => path.test(url.pathname))) {
+          res.writeHead(200, { "content-type": "text/html" });
+          return res.end("<html><body>Sign in to continue</body></html>");
+        }
         const forced = this.failures.find((f) => f.path.test(url.pathname));
         if (forced)
           return reply(forced.status, { error: { code: forced.code, message: "RAW-AZURE-TEXT with internal details" } });

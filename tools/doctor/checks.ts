@@ -72,9 +72,12 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   }
   add(judgeSameSubscription(acs.subscriptionId, hub.subscriptionId));
 
+  // What ACS is linked to, when it could be read: the link-current check means nothing without a link to this hub.
+  let linkedToThisHub: boolean | undefined;
   try {
     const service = await clients.communication.communicationServices.get(acs.resourceGroupName, acs.name);
     add(judgeLink(acs.name, service.notificationHubId ?? "", target.hubId, hub.hubName));
+    linkedToThisHub = (service.notificationHubId ?? "").toLowerCase() === target.hubId.toLowerCase();
   } catch (error) {
     add(
       verdict(
@@ -92,7 +95,7 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   const hubExists = await checkHubExists(clients, hub, add);
   if (hubExists) {
     await checkCredentials(clients, target, hub, add);
-    await checkSendRule(clients, target, hub, add);
+    await checkSendRule(clients, target, hub, add, linkedToThisHub);
     if (target.registrationRuleName) await checkRegistrationRule(clients, target.registrationRuleName, hub, add);
     await checkHubMetrics(clients, target, now, add);
   } else {
@@ -171,7 +174,13 @@ async function checkRegistrationRule(clients: DoctorClients, ruleName: string, h
 }
 
 /** Cases 5 and 7: the Send rule grants Send only, and the link still holds its current key. */
-async function checkSendRule(clients: DoctorClients, target: DoctorTarget, hub: Hub, add: Add): Promise<void> {
+async function checkSendRule(
+  clients: DoctorClients,
+  target: DoctorTarget,
+  hub: Hub,
+  add: Add,
+  linkedToThisHub: boolean | undefined,
+): Promise<void> {
   let ruleName = target.sendRuleName;
   try {
     if (!ruleName) {
@@ -214,6 +223,16 @@ async function checkSendRule(clients: DoctorClients, target: DoctorTarget, hub: 
         "fail",
         explainAzureError(error, `the rule ${ruleName ?? "(Send rule)"}`),
         isNotFound(error) ? "`pulumi up` recreates the Send rule and re-links ACS" : undefined,
+      ),
+    );
+    return;
+  }
+  if (linkedToThisHub === false) {
+    add(
+      verdict(
+        "link-current",
+        "skip",
+        "ACS is not linked to this hub (see acs-linked): there is no linked connection string to compare",
       ),
     );
     return;

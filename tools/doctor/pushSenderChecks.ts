@@ -2,7 +2,7 @@ import { PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
 import type { DoctorClients } from "./azureClients";
 import type { DoctorTarget } from "./checks";
 import { CheckResult, CheckStatus, verdict } from "./catalogue";
-import { isNetworkFailure } from "../../azure/requestLimits";
+import { isNetworkFailure, networkFailure } from "../../azure/requestLimits";
 
 export const WEB_API_VERSION = "2024-04-01";
 
@@ -49,12 +49,20 @@ export async function checkPushSender(
   if (target.deadLetterContainerUrl) await checkDeadLetters(clients, target, now, add);
 }
 
+/**
+ * An ARM read: its status and its JSON body. A success whose body is not JSON (a proxy's page, a
+ * truncated answer) is said as such, naming the host — never read as an empty list.
+ */
 async function getJson(clients: DoctorClients, path: string): Promise<{ status: number; body: unknown }> {
   const res = await clients.arm.send({ method: "GET", path });
   let body: unknown;
   try {
     body = res.bodyAsText ? JSON.parse(res.bodyAsText) : undefined;
   } catch {
+    if (res.status >= 200 && res.status < 300) {
+      const url = (res as { request?: { url?: string } }).request?.url;
+      throw networkFailure("unreadable", url ? new URL(url).host : "the ARM endpoint", 0);
+    }
     body = undefined;
   }
   return { status: res.status, body };

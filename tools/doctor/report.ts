@@ -4,9 +4,11 @@ import type { TestSendSummary } from "./testSend";
 const MARK: Record<CheckResult["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 
 export function renderChecks(results: readonly CheckResult[]): string {
-  const width = Math.max(...results.map((r) => r.title.length));
+  // The title for a person, the id as the troubleshooting guide and --json name the check.
+  const label = (r: CheckResult) => `${r.title} [${r.id}]`;
+  const width = Math.max(...results.map((r) => label(r).length));
   const lines = results.map(
-    (r) => `${MARK[r.status]}  ${r.title.padEnd(width)}  ${r.evidence}${r.fix ? `\n      fix: ${r.fix}` : ""}`,
+    (r) => `${MARK[r.status]}  ${label(r).padEnd(width)}  ${r.evidence}${r.fix ? `\n      fix: ${r.fix}` : ""}`,
   );
   const count = (s: CheckResult["status"]) => results.filter((r) => r.status === s).length;
   lines.push("", `${count("fail")} failed, ${count("warn")} warnings, ${count("pass")} passed, ${count("skip")} skipped`);

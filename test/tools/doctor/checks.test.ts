@@ -54,6 +54,7 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
 
   /** A healthy environment; each test breaks one thing. */
   beforeEach(() => {
+    azure.notJson = [];
     azure.acsExists = true;
     azure.linkedHubId = HUB_ID;
     azure.hubExists = true;
@@ -268,6 +269,25 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     expect(byId(await run({ sendRuleName: undefined }), "send-rule")).toMatchObject({
       status: "pass",
       evidence: "rule acs-send: Send only",
+    });
+  });
+
+  it("says an answer could not be read, and from which host, instead of concluding nothing is deployed", async () => {
+    azure.functions = [{ name: "sendPush" }];
+    azure.notJson = [/\/functions$/i];
+    const check = byId(await run(), "function-registered");
+    expect(check.status).toBe("fail");
+    expect(check.evidence).toMatch(
+      /^could not read the app's functions: 127\.0\.0\.1:\d+ answered with something that is not JSON/,
+    );
+    expect(check.evidence).not.toMatch(/indexed no function/);
+  });
+
+  it("does not call the linked connection string current when ACS is not linked to the hub", async () => {
+    azure.linkedHubId = "";
+    expect(byId(await run(), "link-current")).toMatchObject({
+      status: "skip",
+      evidence: expect.stringMatching(/ACS is not linked to this hub \(see acs-linked\)/),
     });
   });
 
@@ -494,5 +514,16 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     expect(text).not.toContain("RAW-AZURE-TEXT");
     expect(text).not.toContain(KEY);
     expect(text).not.toContain("SharedAccessKey");
+  });
+});
+
+describe("the doctor's text report", () => {
+  it("shows each check's title and its id, the name the troubleshooting guide and --json use", () => {
+    const text = renderChecks([
+      { id: "link-current", title: "linked connection string is current", status: "pass", evidence: "fingerprint matches" },
+      { id: "hub-metrics", title: "hub traffic", status: "fail", evidence: "0 incoming", fix: "check the link" },
+    ]);
+    expect(text).toMatch(/^✓? ?.*linked connection string is current \[link-current\] +fingerprint matches$/m);
+    expect(text).toMatch(/hub traffic \[hub-metrics\] +0 incoming\n +fix: check the link/);
   });
 });

@@ -150,11 +150,14 @@ describe("the push sender's function is registered", () => {
     });
   });
 
-  it("treats an answer that is not JSON as listing nothing", async () => {
-    expect(await registered({ status: 200, text: "<html>gateway</html>" })).toMatchObject({
+  it("says an answer that is not JSON could not be read, rather than that nothing is deployed", async () => {
+    const unreadable = await registered({ status: 200, text: "<html>gateway</html>" });
+    expect(unreadable).toMatchObject({
       status: "fail",
-      evidence: "the host indexed no function at all",
+      evidence: expect.stringMatching(/not JSON, so the answer could not be read/),
     });
+    expect(unreadable.evidence).not.toMatch(/indexed no function/);
+    // An empty answer lists nothing.
     expect(await registered({ status: 200 })).toMatchObject({ evidence: "the host indexed no function at all" });
   });
 
