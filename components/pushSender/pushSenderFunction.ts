@@ -16,6 +16,12 @@ import type { FunctionPackage } from "./functionPackage";
 
 /** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
 export const EVENT_GRID_WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
+/**
+ * Both casings Event Grid has used for the extension's webhook: no published source says App
+ * Service authentication matches excluded paths without regard to case, and a miss would answer
+ * Event Grid's deliveries 401.
+ */
+export const EVENT_GRID_WEBHOOK_PATHS = [EVENT_GRID_WEBHOOK_PATH, "/runtime/webhooks/EventGrid"];
 const DEPLOYMENT_CONTAINER = "deployment-package";
 
 export interface FunctionDelivery {
@@ -280,7 +286,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
           globalValidation: {
             requireAuthentication: true,
             unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
-            excludedPaths: [EVENT_GRID_WEBHOOK_PATH],
+            excludedPaths: EVENT_GRID_WEBHOOK_PATHS,
           },
           httpSettings: { requireHttps: true },
           identityProviders: {

@@ -306,7 +306,8 @@ describe("PushDelivery with device registration", () => {
       globalValidation: {
         requireAuthentication: true,
         unauthenticatedClientAction: "Return401",
-        excludedPaths: ["/runtime/webhooks/eventgrid"],
+        // Both casings Event Grid has used: a delivery to either must not meet the 401.
+        excludedPaths: ["/runtime/webhooks/eventgrid", "/runtime/webhooks/EventGrid"],
       },
       httpSettings: { requireHttps: true },
       identityProviders: {
