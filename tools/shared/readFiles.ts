@@ -84,17 +84,21 @@ export function readBoundedText(file: string, what: string, limits: ReadLimits =
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw unreadable(file, what, { code: "EISDIR" });
     if (stat.isFile() && stat.size > maxBytes) throw tooLarge();
-    const chunks: Buffer[] = [];
+    // A file says its size: one buffer of that size (and a byte more, to see a file that grew).
+    // A device or pipe does not: chunks, counted as they come.
+    const buffers: Buffer[] = [];
     let total = 0;
-    const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1));
+    let buffer = Buffer.allocUnsafe(stat.isFile() ? stat.size + 1 : Math.min(1024 * 1024, maxBytes + 1));
     for (;;) {
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (read === 0) break;
       total += read;
       if (total > maxBytes) throw tooLarge();
-      chunks.push(Buffer.from(chunk.subarray(0, read)));
+      buffers.push(buffer.subarray(0, read));
+      if (read === buffer.length || !stat.isFile()) buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1));
+      else buffer = buffer.subarray(read);
     }
-    return Buffer.concat(chunks, total).toString("utf8");
+    return (buffers.length === 1 ? buffers[0] : Buffer.concat(buffers, total)).toString("utf8");
   } catch (error) {
     throw error instanceof FileReadError ? error : unreadable(file, what, error);
   } finally {
@@ -104,14 +108,25 @@ export function readBoundedText(file: string, what: string, limits: ReadLimits =
 
 /** How deep a parsed value nests, counted without recursion (so a hostile file cannot overflow the stack). */
 export function nestingDepth(value: unknown, limit = MAX_NESTING): number {
+  if (typeof value !== "object" || value === null) return 0;
+  // Only objects and arrays are stacked, with their depth beside them: one pass, no copies of keys.
+  const pending: object[] = [value];
+  const depths: number[] = [1];
   let deepest = 0;
-  const pending: [unknown, number][] = [[value, 0]];
   while (pending.length > 0) {
-    const [v, depth] = pending.pop()!;
-    if (typeof v !== "object" || v === null) continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+    const v = pending.pop()! as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > limit) return deepest;
+    }
+    for (const key in v) {
+      const child = v[key];
+      if (typeof child === "object" && child !== null) {
+        pending.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return deepest;
 }
