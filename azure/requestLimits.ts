@@ -42,7 +42,7 @@ export function networkFailure(kind: NetworkFailureKind, host: string, timeoutMs
     reset: `${host} closed the connection`,
     "too-slow": `${host} did not finish its answer within ${seconds} s`,
     "too-large": `${host} sent an answer larger than ${Math.round(MAX_ANSWER_BYTES / (1024 * 1024))} MiB, more than any it should`,
-    unreadable: `${host} answered with something that is not JSON, so the answer could not be read`,
+    unreadable: `${host} answered with something that could not be read as its answer (not the JSON or XML it sends)`,
   };
   return Object.assign(new Error(what[kind]), { name: "NetworkFailure" as const, kind, host });
 }

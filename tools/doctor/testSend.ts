@@ -1,5 +1,6 @@
 import type { NotificationHubsClientOptions } from "@azure/notification-hubs";
-import { REQUEST_TIMEOUT_MS, withRequestLimits } from "../../azure/requestLimits";
+import { isNetworkFailure, networkFailure, REQUEST_TIMEOUT_MS, withRequestLimits } from "../../azure/requestLimits";
+import { parseHubConnectionString } from "../../azure/hubConnectionString";
 
 /** One registration's answer to a test send, with the device handle shortened (it identifies a device). */
 export interface TestSendResult {
@@ -21,6 +22,24 @@ export interface TestSendSummary {
 export { userTag as tagForUser } from "../../function/src/tags";
 
 const shorten = (handle: string) => (handle.length > 12 ? `…${handle.slice(-8)}` : handle);
+
+/**
+ * Runs a hub call whose answer the SDK parses itself: a success it cannot parse (a proxy's page, a
+ * cut answer) surfaces from the SDK as a TypeError about a missing field; said here as what it is.
+ */
+async function sendReadably<T>(call: () => Promise<T>, connectionString: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const answered = (error as { statusCode?: number }).statusCode !== undefined;
+    if (answered || isNetworkFailure(error) || !(error instanceof TypeError || error instanceof SyntaxError)) throw error;
+    const host =
+      parseHubConnectionString(connectionString)
+        ?.endpoint.replace(/^sb:\/\//i, "")
+        .replace(/\/$/, "") ?? "the hub";
+    throw networkFailure("unreadable", host, 0);
+  }
+}
 
 /**
  * Sends a test notification (Notification Hubs' test send: delivered, and the per-registration
@@ -49,7 +68,10 @@ export async function testSend(
               message: { notification: { title: "acs-notifications", body: "Test push from the doctor" } },
             }),
           });
-    const response = await client.sendNotification(notification, { tagExpression: tag, enableTestSend: true });
+    const response = await sendReadably(
+      () => client.sendNotification(notification, { tagExpression: tag, enableTestSend: true }),
+      connectionString,
+    );
     success += response.successCount ?? 0;
     failure += response.failureCount ?? 0;
     for (const r of response.results ?? []) {

@@ -278,7 +278,7 @@ describe("doctor checks against a local ARM + Monitor (real Azure SDK clients)",
     const check = byId(await run(), "function-registered");
     expect(check.status).toBe("fail");
     expect(check.evidence).toMatch(
-      /^could not read the app's functions: 127\.0\.0\.1:\d+ answered with something that is not JSON/,
+      /^could not read the app's functions: 127\.0\.0\.1:\d+ answered with something that could not be read as its answer/,
     );
     expect(check.evidence).not.toMatch(/indexed no function/);
   });

@@ -154,7 +154,7 @@ describe("the push sender's function is registered", () => {
     const unreadable = await registered({ status: 200, text: "<html>gateway</html>" });
     expect(unreadable).toMatchObject({
       status: "fail",
-      evidence: expect.stringMatching(/not JSON, so the answer could not be read/),
+      evidence: expect.stringMatching(/answered with something that could not be read as its answer/),
     });
     expect(unreadable.evidence).not.toMatch(/indexed no function/);
     // An empty answer lists nothing.

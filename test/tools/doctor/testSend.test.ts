@@ -75,6 +75,23 @@ describe("doctor test-send against a local Notification Hubs endpoint", () => {
     expect(renderTestSend(summary)).toMatch(/no registration carries this tag/);
   });
 
+  it("says a success answer it cannot read could not be read, naming the host, not that the send failed", async () => {
+    hub.testOutcomeXml = "<html><body>Sign in to continue</body></html>";
+    let error: Error | undefined;
+    try {
+      await testSend(hub.connectionString(), "acs-hub", "user_nobody", ["apple"], {
+        tlsOptions: { ca: LOCALHOST_CA },
+        retryOptions: { maxRetries: 0 },
+      });
+    } catch (e) {
+      error = e as Error;
+    } finally {
+      hub.testOutcomeXml = undefined;
+    }
+    expect(error?.message).toMatch(/^127\.0\.0\.1:\d+ answered with something that could not be read as its answer/);
+    expect(error?.message).not.toMatch(/operation failed with status/);
+  });
+
   it("uses the push sender's tag scheme", () => {
     expect(tagForUser(RAW_ID)).toBe(`user_${createHash("sha256").update(RAW_ID).digest("hex")}`);
     expect(tagForUser(RAW_ID)).toBe(userTag(RAW_ID));
