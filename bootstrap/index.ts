@@ -14,7 +14,15 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as github from "@pulumi/github";
 import { NAMESPACE, validateBootstrapConfig } from "./config";
 import { GitHubEnvironment, repositoryVariables } from "./githubEnvironments";
-import { DEPLOY_BRANCH, escSubject, githubSubjects, PREVIEW_ROLE, VAULT_PURGE_ROLE, CustomRoleFile } from "./roles";
+import {
+  DEPLOY_BRANCH,
+  escSubject,
+  githubSubjects,
+  PREVIEW_ROLE,
+  VAULT_PURGE_ROLE,
+  VAULT_SECRETS_DELETE_ROLE,
+  CustomRoleFile,
+} from "./roles";
 import { DeployIdentity, EscSecretsReader, PreviewIdentity } from "./workflowIdentities";
 
 /** The main program's stacks: the committed `Pulumi.<stack>.yaml` next to its Pulumi.yaml. */
@@ -98,6 +106,12 @@ function bootstrapProgram() {
   );
   // A deleted vault is a subscription-level resource: the purge role can only be assigned there.
   const vaultPurgeRole = customRole("vault-purge-role", VAULT_PURGE_ROLE, [subscriptionScope]);
+  // The one data action a deployment performs on its vault (deleting a secret): assignable on the environments' groups.
+  const vaultSecretsDeleteRole = customRole(
+    "vault-secrets-delete-role",
+    VAULT_SECRETS_DELETE_ROLE,
+    Object.values(environmentGroups).map((g) => g.id),
+  );
 
   const identityArgs = { resourceGroupName: identityGroup.name, location: config.location, tags };
   const preview = new PreviewIdentity("acsnotif-preview", {
@@ -120,6 +134,7 @@ function bootstrapProgram() {
       subject: githubSubjects.environment(config.owner, config.repository, env.name),
       environmentScope: environmentGroups[env.name].id,
       vaultPurgeRoleId: vaultPurgeRole.id,
+      vaultSecretsDeleteRoleId: vaultSecretsDeleteRole.id,
     });
     deployClientIds[env.name] = deploy.clientId;
     new GitHubEnvironment(

@@ -83,12 +83,15 @@ export interface DeployIdentityArgs extends IdentityArgs {
   readonly environmentScope: pulumi.Input<string>;
   /** The custom role that purges this stack's soft-deleted Key Vault (subscription scope). */
   readonly vaultPurgeRoleId: pulumi.Input<string>;
+  /** The custom role with Key Vault's secrets/delete data action (azure-native deletes keyvault.Secret on the data plane). */
+  readonly vaultSecretsDeleteRoleId: pulumi.Input<string>;
 }
 
 /**
  * An environment's deploy identity: Contributor on its resource group, Role Based Access Control
- * Administrator there limited to the roles the stack assigns, and the vault purge role on the
- * subscription (a deleted vault is a subscription-level resource).
+ * Administrator there limited to the roles the stack assigns, deleting the vault's secrets there
+ * (a data action Contributor lacks), and the vault purge role on the subscription (a deleted vault
+ * is a subscription-level resource).
  */
 export class DeployIdentity extends pulumi.ComponentResource {
   readonly clientId: pulumi.Output<string>;
@@ -114,6 +117,7 @@ export class DeployIdentity extends pulumi.ComponentResource {
       conditionVersion: "2.0",
       description: "Only the roles acs-notifications assigns to its push sender and Event Grid topic.",
     });
+    assign("vault-secrets-delete", args.vaultSecretsDeleteRoleId, args.environmentScope);
     assign(
       "vault-purge",
       args.vaultPurgeRoleId,

@@ -101,7 +101,9 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       const group = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${stack}-rg`;
       const assignments = assignmentsOf(`acsnotif-${stack}-deploy`);
       const purgeRole = byName("azure-native:authorization:RoleDefinition", "vault-purge-role");
-      const builtIn = assignments.filter((a) => !a.propertyDependencies.roleDefinitionId?.includes(purgeRole.urn));
+      const secretsDeleteRole = byName("azure-native:authorization:RoleDefinition", "vault-secrets-delete-role");
+      const custom = [purgeRole.urn, secretsDeleteRole.urn];
+      const builtIn = assignments.filter((a) => !custom.some((urn) => a.propertyDependencies.roleDefinitionId?.includes(urn)));
       expect(builtIn.map((a) => [roleGuid(a), a.inputs.scope]).sort()).toEqual(
         [
           [CONTRIBUTOR, group],
@@ -111,7 +113,10 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       // The third: the purge role, on the subscription (where deleted vaults are).
       const purge = assignments.filter((a) => a.propertyDependencies.roleDefinitionId?.includes(purgeRole.urn));
       expect(purge.map((a) => a.inputs.scope)).toEqual(["/subscriptions/00000000-0000-0000-0000-000000000000"]);
-      expect(assignments).toHaveLength(3);
+      // The fourth: deleting the vault's secrets (a data action), on its own group only.
+      const secretsDelete = assignments.filter((a) => a.propertyDependencies.roleDefinitionId?.includes(secretsDeleteRole.urn));
+      expect(secretsDelete.map((a) => a.inputs.scope)).toEqual([group]);
+      expect(assignments).toHaveLength(4);
       const rbac = assignments.find((a) => roleGuid(a) === RBAC_ADMINISTRATOR)!;
       expect(rbac.inputs.conditionVersion).toBe("2.0");
       const condition = String(rbac.inputs.condition);
@@ -122,6 +127,20 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       expect(condition).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/delete'}");
       for (const a of assignments) expect(a.inputs.principalType).toBe("ServicePrincipal");
     }
+  });
+
+  it("lets a deploy identity delete its vault's secrets, as azure-native does on destroy (a data action), and nothing more there", () => {
+    // The main program holds keyvault.Secret resources; azure-native deletes them with Key Vault's DeleteSecret,
+    // which an RBAC vault authorizes as the data action Microsoft.KeyVault/vaults/secrets/delete.
+    const components = fs.readFileSync(path.join(projectRoot, "components", "pushSender", "pushSenderFunction.ts"), "utf8");
+    expect(components).toMatch(/new keyvault\.Secret\(/);
+    const role = byName("azure-native:authorization:RoleDefinition", "vault-secrets-delete-role");
+    expect(role.inputs.permissions).toEqual([
+      { actions: [], notActions: [], dataActions: ["Microsoft.KeyVault/vaults/secrets/delete"], notDataActions: [] },
+    ]);
+    expect((role.inputs.assignableScopes as string[]).sort()).toEqual(
+      stacks.map((s) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${s}-rg`).sort(),
+    );
   });
 
   it("defines the preview and vault purge roles from gitops/*.json, read-only and purge-only", () => {
@@ -251,11 +270,11 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     for (const r of custom()) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
       "azure-native:resources:ResourceGroup": 1 + stacks.length,
-      "azure-native:authorization:RoleDefinition": 2,
+      "azure-native:authorization:RoleDefinition": 3,
       "azure-native:managedidentity:UserAssignedIdentity": stacks.length * 2 + 1,
       "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + stacks.length,
-      // deploy: contributor, role assignments, vault purge; preview: one per environment; ESC readers: one each.
-      "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + stacks.length,
+      // deploy: contributor, role assignments, secrets delete, vault purge; preview: one per environment; ESC readers: one each.
+      "azure-native:authorization:RoleAssignment": stacks.length * 4 + stacks.length + stacks.length,
       "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length,
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length,
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": stacks.length,
