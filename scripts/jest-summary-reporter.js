@@ -3,6 +3,11 @@
 // once the static checks beside jest are counted too.
 const fs = require("node:fs");
 
+/** The plain line CI reads. */
+function summaryLine({ passed, failed, skipped }) {
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+}
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
@@ -13,7 +18,8 @@ class SummaryReporter {
       fs.writeFileSync(file, JSON.stringify({ passed: results.numPassedTests, failed, skipped }));
       return;
     }
-    process.stdout.write(`\n${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+    process.stdout.write(`\n${summaryLine({ passed: results.numPassedTests, failed, skipped })}\n`);
   }
 }
 module.exports = SummaryReporter;
+module.exports.summaryLine = summaryLine;

@@ -10,6 +10,8 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
+const { summaryLine } = require("./jest-summary-reporter");
+
 const projectRoot = path.resolve(__dirname, "..");
 const bin = (name) => path.join(projectRoot, "node_modules", ".bin", name);
 
@@ -72,6 +74,6 @@ jest.on("close", async (jestCode) => {
   }
   const passed = counts.passed + checks.length - failedChecks;
   const failed = counts.failed + failedChecks;
-  process.stdout.write(`\n${passed} passed, ${failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}\n`);
+  process.stdout.write(`\n${summaryLine({ passed, failed, skipped: counts.skipped })}\n`);
   process.exit(jestCode !== 0 || failedChecks > 0 ? 1 : 0);
 });

@@ -48,7 +48,7 @@ export interface HttpAnswer {
 // Installation ids are chosen by the app (a UUID per install, kept on the device).
 const INSTALLATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 // An ACS communication user (public and sovereign clouds); Teams users and phone numbers have no app installation.
-const ACS_USER = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
+export const ACS_USER = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
 // APNs device tokens are bytes written as hex (so an even count); Apple documents them as opaque and
 // variable in length: 32 bytes today, up to 100 accepted.
 const APNS_TOKEN = /^(?:[0-9a-fA-F]{2}){32,100}$/;

@@ -29,9 +29,9 @@ export interface ToolRun {
 // (starting it is a Node.js process of its own; the start itself is tested in test/tools/policy).
 let analyzer: Promise<PolicyAnalyzer> | undefined;
 function sharedAnalyzer(): Promise<PolicyAnalyzer> {
-  analyzer ??= (
-    require("../../tools/policy/policyAnalyzer") as typeof import("../../tools/policy/policyAnalyzer")
-  ).PolicyAnalyzer.start(path.join(projectRoot, "policies")).then((started) => started.retain());
+  // Loaded on first use: test files that never run a tool do not load the policy tooling.
+  const { startPackAnalyzer } = require("../../tools/policy/policyRun") as typeof import("../../tools/policy/policyRun");
+  analyzer ??= startPackAnalyzer().then((started) => started.retain());
   return analyzer;
 }
 afterAll(async () => (await analyzer)?.shutDown());

@@ -14,6 +14,7 @@ import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
 import { renderChecks, renderTestSend } from "./report";
 import { tagForUser, testSend } from "./testSend";
+import { ACS_USER } from "../../function/src/registration";
 import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../../azure/apns";
 
 export const CONNECTION_STRING_ENV = "ACS_NOTIFICATIONS_HUB_CONNECTION_STRING";
@@ -25,8 +26,6 @@ const apnsEnvironmentNamed = (v: unknown): ApnsEnvironment | undefined =>
 
 /** Azure Monitor keeps platform metrics 93 days. */
 const MAX_SINCE_HOURS = 93 * 24;
-/** An ACS communication user's raw id (public and sovereign clouds), as the push sender's tags are made from. */
-const ACS_RAW_ID = /^8:(acs|spool|dod-acs|gcch-acs):[A-Za-z0-9_.:-]{1,256}$/;
 /** One Notification Hubs tag: no operators, no spaces — an expression can reach many users. */
 const PLAIN_TAG = /^[A-Za-z0-9_@#.:-]{1,120}$/;
 
@@ -121,7 +120,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
       return `--since takes hours or days from 1h to 93d (Azure Monitor keeps metrics 93 days), like 24h or 7d; got '${v.since.slice(0, 20)}'`;
     args.sinceHours = hours;
   }
-  if (v.user !== undefined && !ACS_RAW_ID.test(v.user))
+  // The same form the registration endpoint accepts: the users whose devices can carry the tag.
+  if (v.user !== undefined && !ACS_USER.test(v.user))
     return `--user must be an ACS user's raw id (8:acs:<resource id>_<user id>, as ACS's identity API returns it); '${v.user.slice(0, 40)}' is not one\n${USAGE}`;
   if (v.tag !== undefined && !PLAIN_TAG.test(v.tag))
     return `--tag takes one plain tag (1-120 letters, digits, _ @ # . : -); for a tag expression, which can reach other users' devices, use --tag-expression\n${USAGE}`;

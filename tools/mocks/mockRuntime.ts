@@ -161,6 +161,23 @@ export async function runProgramUnderMocks(
   options: Required<Pick<MockRuntimeOptions, "project" | "stack" | "mocks">>,
 ): Promise<{ recording: ProgramRecording; outputs: ProgramOutput[] }> {
   const recording = startMockRuntime({ ...options, preview: true });
+  // A program error may surface from a pending registration rather than from the program's own call.
+  let pendingFailure: unknown;
+  const onRejection = (reason: unknown) => (pendingFailure ??= reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const outputs = await runProgram(programFile);
+    // Rejections are reported after the microtasks that made them: let them surface first.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (pendingFailure !== undefined) throw pendingFailure;
+    return { recording, outputs };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** Calls (or loads) the program and resolves its outputs, then ends the mock runtime's run. */
+async function runProgram(programFile: string): Promise<ProgramOutput[]> {
   // As Pulumi's Node.js host does: a module that exports a function is a program to call, and what
   // the call returns are the outputs. Calling it (rather than loading the module anew) lets one
   // process plan several stacks.
@@ -171,5 +188,5 @@ export async function runProgramUnderMocks(
     outputs.push({ name, ...(await resolveOutput(value as pulumi.Input<unknown>)) });
   }
   await pulumi.runtime.disconnect();
-  return { recording, outputs };
+  return outputs;
 }

@@ -86,12 +86,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     reportError(notInstalled, json, io);
     return 1;
   }
-  let asyncFailure: unknown;
-  const onRejection = (reason: unknown) => (asyncFailure ??= reason);
-  process.on("unhandledRejection", onRejection);
   try {
     const plan = await runBootstrapPlan(stack, "unknown", parsed.values.dir ? userPath(parsed.values.dir) : BOOTSTRAP_DIR);
-    if (asyncFailure) throw asyncFailure;
     io.out(json ? renderPlanJson(stack, plan) : renderPlanText(stack, plan));
     return 0;
   } catch (error) {
@@ -101,8 +97,6 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       io,
     );
     return 1;
-  } finally {
-    process.off("unhandledRejection", onRejection);
   }
 }
 

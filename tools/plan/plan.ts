@@ -19,9 +19,8 @@ import { resourcesFromRecording } from "./recordedResources";
 import {
   AnalyzerStarter,
   evaluatePolicies,
-  PACK_DIR,
   parseReportTargets,
-  PolicyAnalyzer,
+  startPackAnalyzer,
   ReportTarget,
   writeReports,
 } from "../policy/policyRun";
@@ -133,7 +132,7 @@ export async function runPlan(
 export async function main(
   argv: readonly string[],
   io: ToolIO,
-  startAnalyzer: AnalyzerStarter = () => PolicyAnalyzer.start(PACK_DIR),
+  startAnalyzer: AnalyzerStarter = startPackAnalyzer,
 ): Promise<number> {
   const args = parsePlanArgs(argv, PROJECT_ROOT);
   if (typeof args === "object" && "help" in args) {
@@ -144,28 +143,14 @@ export async function main(
     reportError(args, argv.includes("--json"), io);
     return 2;
   }
-  // A program error may surface from a pending registration rather than from the program's own call.
-  let asyncFailure: unknown;
-  const onRejection = (reason: unknown) => (asyncFailure ??= reason);
-  process.on("unhandledRejection", onRejection);
-  try {
-    return await planAndCheck(args, io, startAnalyzer, () => asyncFailure);
-  } finally {
-    process.off("unhandledRejection", onRejection);
-  }
+  return planAndCheck(args, io, startAnalyzer);
 }
 
-async function planAndCheck(
-  args: PlanArgs,
-  io: ToolIO,
-  startAnalyzer: AnalyzerStarter,
-  asyncFailure: () => unknown,
-): Promise<number> {
+async function planAndCheck(args: PlanArgs, io: ToolIO, startAnalyzer: AnalyzerStarter): Promise<number> {
   // The pack's server starts in its own process while the program runs.
   const analyzer = args.policy ? startAnalyzer() : undefined;
   try {
     const result = await runPlan(args);
-    if (asyncFailure()) throw asyncFailure();
     if (!args.policy) {
       io.out(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
       return 0;

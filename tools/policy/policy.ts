@@ -15,8 +15,7 @@ import { readStackExport, StackExportError } from "./stackExport";
 import {
   AnalyzerStarter,
   evaluatePolicies,
-  PACK_DIR,
-  PolicyAnalyzer,
+  startPackAnalyzer,
   parseReportTargets,
   ReportTarget,
   ReportWriteError,
@@ -104,7 +103,7 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyArgs | string | 
 export async function main(
   argv: readonly string[],
   io: ToolIO,
-  startAnalyzer: AnalyzerStarter = () => PolicyAnalyzer.start(PACK_DIR),
+  startAnalyzer: AnalyzerStarter = startPackAnalyzer,
 ): Promise<number> {
   const json = argv.some((a, i) => a === "--format" && argv[i + 1] === "json") || argv.includes("--format=json");
   const args = parsePolicyArgs(argv);

@@ -13,6 +13,9 @@ import { pathBelow, PROJECT_ROOT } from "../shared/projectRoot";
 
 export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
+/** How a run gets the pack's analyzer unless its caller keeps one: a new server for this project's pack. */
+export const startPackAnalyzer: AnalyzerStarter = () => PolicyAnalyzer.start(PACK_DIR);
+
 /** The committed per-stack pack configuration, used when no --policy-config is given. */
 export function defaultPolicyConfigFile(stack: string): string | undefined {
   const file = path.join(PACK_DIR, "config", `${stack}.json`);
@@ -44,7 +47,7 @@ export function displayPath(file: string): string {
 
 /** Runs the pack's own analyzer server over the resources, as the engine would. */
 export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
-  const analyzer = await (args.analyzer ?? PolicyAnalyzer.start(PACK_DIR));
+  const analyzer = await (args.analyzer ?? startPackAnalyzer());
   try {
     const pack = await analyzer.info();
     const configFile = args.configFile ?? defaultPolicyConfigFile(args.stack);

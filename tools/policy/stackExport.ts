@@ -43,18 +43,11 @@ interface Walk extends StackExportNotes {
  * `plaintext` (JSON-encoded); both stay secrets. Resource references become the referenced
  * resource's id (or URN), output values their value, assets and archives a description — what the
  * engine hands an analyzer that does not take those kinds — since the policy SDK rejects them
- * ("Unrecognized signature") and no rule reads them.
+ * ("Unrecognized signature") and no rule reads them. Its depth is bounded where the export is read
+ * (readJsonFile refuses more than MAX_NESTING levels), so the recursion here cannot overflow.
  */
-/** Deeper than any resource's properties nest; a deeper value is refused by name, not by a stack overflow. */
-export const MAX_PROPERTY_DEPTH = 200;
-
-function fromState(value: unknown, where: string, walk: Walk, depth = 0): unknown {
-  if (depth > MAX_PROPERTY_DEPTH && typeof value === "object" && value !== null) {
-    throw new StackExportError(
-      `${where.split(/[.[]/)[0] || "a resource"} holds a value nested deeper than ${MAX_PROPERTY_DEPTH} levels.`,
-    );
-  }
-  if (Array.isArray(value)) return value.map((v, i) => fromState(v, `${where}[${i}]`, walk, depth + 1));
+function fromState(value: unknown, where: string, walk: Walk): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => fromState(v, `${where}[${i}]`, walk));
   if (typeof value !== "object" || value === null) return value;
   const obj = value as Record<string, unknown>;
   const sig = obj[SIG];
@@ -66,9 +59,9 @@ function fromState(value: unknown, where: string, walk: Walk, depth = 0): unknow
       } catch {
         // A plaintext that is not JSON is kept as the string it is.
       }
-      return { [SIG]: SECRET_SIG, value: fromState(inner, where, walk, depth + 1) };
+      return { [SIG]: SECRET_SIG, value: fromState(inner, where, walk) };
     }
-    if ("value" in obj) return { [SIG]: SECRET_SIG, value: fromState(obj.value, where, walk, depth + 1) };
+    if ("value" in obj) return { [SIG]: SECRET_SIG, value: fromState(obj.value, where, walk) };
     // Encrypted: the rules cannot see it, so it is handed over as "not known", which they skip
     // rather than misread. `pulumi stack export --show-secrets` lets them check it.
     walk.encryptedProperties.push(where);
@@ -80,7 +73,7 @@ function fromState(value: unknown, where: string, walk: Walk, depth = 0): unknow
   }
   if (sig === OUTPUT_VALUE_SIG) {
     walk.converted.outputValues++;
-    const inner = "value" in obj ? fromState(obj.value, where, walk, depth + 1) : UNKNOWN;
+    const inner = "value" in obj ? fromState(obj.value, where, walk) : UNKNOWN;
     return obj.secret === true ? { [SIG]: SECRET_SIG, value: inner } : inner;
   }
   if (typeof sig === "string" && ASSET_SIGS.has(sig)) {
@@ -92,7 +85,7 @@ function fromState(value: unknown, where: string, walk: Walk, depth = 0): unknow
       `${where} holds a value of a kind this tool does not know (an unknown Pulumi signature; it is not shown).`,
     );
   }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromState(v, where ? `${where}.${k}` : k, walk, depth + 1)]));
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromState(v, where ? `${where}.${k}` : k, walk)]));
 }
 
 /**
