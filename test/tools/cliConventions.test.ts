@@ -57,7 +57,7 @@ describe("a broken file is named, never shown", () => {
     const { code, stdout, stderr } = await runTool("plan", "--stack", "broken", "--dir", dir);
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/Pulumi\.broken\.yaml:4:1: Pulumi\.broken\.yaml is not valid YAML: .*\(the content is not shown\)/);
+    expect(stderr).toMatch(/\/Pulumi\.broken\.yaml:4:1: the stack file is not valid YAML: .*\(the content is not shown\)/);
     expect(stderr).not.toContain("SharedAccessKey");
     expect(stderr).not.toMatch(noStackTrace);
   });

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
+import { shownPath } from "../shared/projectRoot";
 import { stackOfUrn } from "../../policies/framework/props";
 import { PolicyConfigError } from "./policyConfig";
 import { REPORT_FORMATS, ReportFormat, renderReport, runFails } from "./policyReport";
@@ -130,7 +131,7 @@ export async function main(
     const run = await evaluatePolicies({
       resources,
       stack,
-      source: `state export ${path.basename(args.state)}`,
+      source: `state export ${shownPath(args.state)}`,
       artifact: `Pulumi.${stack}.yaml`,
       configFile: args.configFile,
       encryptedProperties,

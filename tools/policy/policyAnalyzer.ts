@@ -6,6 +6,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { PROJECT_ROOT } from "../shared/projectRoot";
+import { structBytes } from "./structWire";
 
 /**
  * Drives the policy pack the way the Pulumi engine does: starts `policies/index.ts` as its own
@@ -103,30 +104,38 @@ interface ResourceMessage {
   setType(v: string): unknown;
   setName(v: string): unknown;
   setUrn(v: string): unknown;
-  setProperties(v: Struct): unknown;
   setOptions(v: analyzerpb.AnalyzerResourceOptions): unknown;
 }
 
+/** The shared fields but the properties, which are appended as bytes: see withProperties. */
 function describe<M extends ResourceMessage>(
   message: M,
   resource: AnalyzerResource,
-  properties: Struct,
   resourceOptions: analyzerpb.AnalyzerResourceOptions,
 ): M {
   message.setType(resource.type);
   message.setName(resource.name);
   message.setUrn(resource.urn);
-  message.setProperties(properties);
   message.setOptions(resourceOptions);
   return message;
 }
 
+/**
+ * A message's bytes with `google.protobuf.Struct properties = 2` (its field number in both
+ * AnalyzeRequest and AnalyzerResource) appended: protobuf reads fields in any order, so the
+ * properties, encoded once by structBytes, are never copied into google-protobuf's writer.
+ */
+function withProperties(message: Uint8Array, properties: Buffer): Uint8Array[] {
+  return [message, Uint8Array.of(0x12), varint(properties.length), properties];
+}
+
+const byteLength = (parts: readonly Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
+
 function stackResourceMessage(
   resource: AnalyzerResource,
-  properties: Struct,
   resourceOptions: analyzerpb.AnalyzerResourceOptions,
 ): analyzerpb.AnalyzerResource {
-  const r = describe(new analyzerpb.AnalyzerResource(), resource, properties, resourceOptions);
+  const r = describe(new analyzerpb.AnalyzerResource(), resource, resourceOptions);
   if (resource.parent) r.setParent(resource.parent);
   r.setDependenciesList([...resource.dependencies]);
   const deps = r.getPropertydependenciesMap();
@@ -139,9 +148,9 @@ function stackResourceMessage(
 }
 
 /** `AnalyzeStackRequest { repeated AnalyzerResource resources = 1; }` on the wire: each resource as field 1, length-delimited. */
-function analyzeStackRequestBytes(resources: readonly Uint8Array[]): Buffer {
+function analyzeStackRequestBytes(resources: readonly Uint8Array[][]): Buffer {
   const parts: Uint8Array[] = [];
-  for (const bytes of resources) parts.push(Uint8Array.of(0x0a), varint(bytes.length), bytes);
+  for (const resource of resources) parts.push(Uint8Array.of(0x0a), varint(byteLength(resource)), ...resource);
   return Buffer.concat(parts);
 }
 
@@ -252,15 +261,15 @@ export class PolicyAnalyzer {
   ): Promise<Diagnostic[]> {
     // Each resource is converted once and only its encoded bytes are kept: protobuf message
     // objects cost a hundred times their wire size, which on a large stack was most of the memory.
-    const encoded: Uint8Array[] = new Array<Uint8Array>(resources.length);
+    const encoded: Uint8Array[][] = new Array<Uint8Array[]>(resources.length);
     const analyzeRequests: (Buffer | undefined)[] = new Array<Buffer | undefined>(resources.length);
     resources.forEach((resource, index) => {
-      const properties = toStruct(resource.properties);
+      const properties = structBytes(resource.properties);
       const resourceOptions = options(resource);
-      encoded[index] = stackResourceMessage(resource, properties, resourceOptions).serializeBinary();
+      encoded[index] = withProperties(stackResourceMessage(resource, resourceOptions).serializeBinary(), properties);
       if (!needsAnalyze(resource.type)) return;
-      const req = describe(new analyzerpb.AnalyzeRequest(), resource, properties, resourceOptions);
-      analyzeRequests[index] = Buffer.from(req.serializeBinary());
+      const req = describe(new analyzerpb.AnalyzeRequest(), resource, resourceOptions).serializeBinary();
+      analyzeRequests[index] = Buffer.concat(withProperties(req, properties));
     });
     // The calls are independent (the pack keeps no state between them but its configuration), so
     // the stack's analysis runs while the per-resource calls are still coming in, and those are

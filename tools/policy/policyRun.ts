@@ -9,7 +9,7 @@ import { CONFIG_NAMESPACE } from "../../config/stackConfigTypes";
 import { projectAnchors } from "./policyAnchors";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { PolicyRun, REPORT_FORMATS, ReportFormat, renderReport } from "./policyReport";
-import { pathBelow, PROJECT_ROOT } from "../shared/projectRoot";
+import { PROJECT_ROOT, shownPath } from "../shared/projectRoot";
 
 export const PACK_DIR = path.join(PROJECT_ROOT, "policies");
 
@@ -39,12 +39,6 @@ export interface EvaluateArgs {
   readonly analyzer?: Promise<PolicyAnalyzer>;
 }
 
-/** A path as a report shows it: relative to the project, else to the user's directory, never this machine's absolute path. */
-export function displayPath(file: string): string {
-  const cwd = process.env.INIT_CWD;
-  return pathBelow(PROJECT_ROOT, file) ?? (cwd ? pathBelow(cwd, file) : undefined) ?? path.basename(file);
-}
-
 /** Runs the pack's own analyzer server over the resources, as the engine would. */
 export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
   const analyzer = await (args.analyzer ?? startPackAnalyzer());
@@ -54,7 +48,7 @@ export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
     const config = resolvePolicyConfig(
       configFile ? readPolicyConfigFile(configFile) : undefined,
       pack,
-      configFile ?? "policy config",
+      configFile ? shownPath(configFile) : "policy config",
     );
     await analyzer.configure(config);
     const diagnostics = await analyzer.analyze(args.resources, anyResourceRuleChecks);
@@ -64,7 +58,7 @@ export async function evaluatePolicies(args: EvaluateArgs): Promise<PolicyRun> {
       source: args.source,
       artifact: args.artifact,
       config,
-      configSource: configFile ? displayPath(configFile) : "none (the pack's default levels)",
+      configSource: configFile ? shownPath(configFile) : "none (the pack's default levels)",
       resourceCount: args.resources.length,
       encryptedProperties: args.encryptedProperties ?? [],
       notes: args.notes ?? [],

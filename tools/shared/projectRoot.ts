@@ -8,3 +8,14 @@ export function pathBelow(base: string, file: string): string | undefined {
   const relative = path.relative(base, file);
   return relative.startsWith("..") || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join("/");
 }
+
+/**
+ * A file as the tools name it in messages and reports: relative to the project, else to the
+ * directory the user ran npm from, else its full path. Never its base name alone: two files
+ * called `prod.json` in different folders must not read the same in a report.
+ */
+export function shownPath(file: string): string {
+  const absolute = path.resolve(file);
+  const cwd = process.env.INIT_CWD;
+  return pathBelow(PROJECT_ROOT, absolute) ?? (cwd ? pathBelow(cwd, absolute) : undefined) ?? absolute;
+}

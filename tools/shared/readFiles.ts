@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { parseDocument, visit } from "yaml";
+import { shownPath } from "./projectRoot";
 
 /**
  * Reading the files the tools take (Pulumi.yaml, stack files, policy config, state exports,
@@ -57,10 +58,10 @@ function unreadable(file: string, what: string, error: unknown): FileReadError {
   const code = (error as { code?: string }).code;
   return new FileReadError(
     code === "ENOENT"
-      ? `${what} ${file} does not exist.`
+      ? `${what} ${shownPath(file)} does not exist.`
       : code === "EISDIR"
-        ? `${what} ${file} is a directory, not a file.`
-        : `${what} ${file} cannot be read (${code ?? "error"}).`,
+        ? `${what} ${shownPath(file)} is a directory, not a file.`
+        : `${what} ${shownPath(file)} cannot be read (${code ?? "error"}).`,
   );
 }
 
@@ -72,7 +73,7 @@ export function readBoundedText(file: string, what: string, limits: ReadLimits =
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const tooLarge = () =>
     new FileReadError(
-      `${what} ${file} is larger than ${sizeInWords(maxBytes)}, the most this tool reads (the content is not shown).`,
+      `${what} ${shownPath(file)} is larger than ${sizeInWords(maxBytes)}, the most this tool reads (the content is not shown).`,
     );
   let fd: number;
   try {
@@ -134,7 +135,7 @@ export function nestingDepth(value: unknown, limit = MAX_NESTING): number {
 function checkNesting(value: unknown, file: string, what: string): unknown {
   if (nestingDepth(value) > MAX_NESTING) {
     throw new FileReadError(
-      `${file}: ${what} nests deeper than ${MAX_NESTING} levels, more than any real one (the content is not shown).`,
+      `${shownPath(file)}: ${what} nests deeper than ${MAX_NESTING} levels, more than any real one (the content is not shown).`,
     );
   }
   return value;
@@ -148,7 +149,7 @@ export function readYamlFile(file: string, what = "the file", limits: ReadLimits
   if (error) {
     // linePos is only filled in with prettyErrors, which quotes the text; the offset is enough.
     const at = error.linePos?.[0] ?? (typeof error.pos?.[0] === "number" ? lineColumn(text, error.pos[0]) : undefined);
-    const where = at ? `${file}:${at.line}:${at.col}` : file;
+    const where = at ? `${shownPath(file)}:${at.line}:${at.col}` : shownPath(file);
     throw new FileReadError(
       `${where}: ${what} is not valid YAML: ${YAML_PROBLEMS[error.code] ?? "a syntax error"} (the content is not shown).`,
     );
@@ -164,7 +165,7 @@ export function readYamlFile(file: string, what = "the file", limits: ReadLimits
   if (unresolved !== undefined) {
     const at = lineColumn(text, unresolved);
     throw new FileReadError(
-      `${file}:${at.line}:${at.col}: ${what} is not valid YAML: an alias ('*' then a name) to no anchor; a value starting with '*' must be quoted (the content is not shown).`,
+      `${shownPath(file)}:${at.line}:${at.col}: ${what} is not valid YAML: an alias ('*' then a name) to no anchor; a value starting with '*' must be quoted (the content is not shown).`,
     );
   }
   let value: unknown;
@@ -173,7 +174,7 @@ export function readYamlFile(file: string, what = "the file", limits: ReadLimits
     value = doc.toJS({ maxAliasCount: 100 });
   } catch {
     throw new FileReadError(
-      `${file}: ${what} is not valid YAML: its aliases expand too far or cannot be resolved (the content is not shown).`,
+      `${shownPath(file)}: ${what} is not valid YAML: its aliases expand too far or cannot be resolved (the content is not shown).`,
     );
   }
   return checkNesting(value, file, what);
@@ -206,7 +207,7 @@ export function readJsonFile(file: string, what = "the file", limits: ReadLimits
       /end of (JSON )?input/i.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
     const kind = endsEarly ? "it ends early (an unclosed bracket or string?)" : "an unexpected character";
     throw new FileReadError(
-      `${at ? `${file}:${at.line}:${at.col}` : file}: ${what} is not valid JSON: ${kind} (the content is not shown).`,
+      `${at ? `${shownPath(file)}:${at.line}:${at.col}` : shownPath(file)}: ${what} is not valid JSON: ${kind} (the content is not shown).`,
     );
   }
   return checkNesting(value, file, what);

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stackNameProblem } from "./cli";
 import { readYamlFile } from "./readFiles";
+import { shownPath } from "./projectRoot";
 import { nearest } from "../../config/readerKit";
 
 /**
@@ -26,12 +27,12 @@ export class StackFileError extends Error {}
 function readYaml(file: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = readYamlFile(file, path.basename(file));
+    parsed = readYamlFile(file, "the stack file");
   } catch (error) {
     throw new StackFileError((error as Error).message);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new StackFileError(`${file} must be a YAML mapping.`);
+  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new StackFileError(`${shownPath(file)} must be a YAML mapping.`);
   return parsed as Record<string, unknown>;
 }
 
@@ -104,7 +105,7 @@ function stackFileProblems(file: string, doc: Record<string, unknown>, fullKey: 
     !(Array.isArray(env) && env.every((e) => typeof e === "string"))
   )
     problems.push("environment must be a list of ESC environment names");
-  return problems.map((p) => `${path.basename(file)}: ${p}.`);
+  return problems.map((p) => `${shownPath(file)}: ${p}.`);
 }
 
 function containsSecure(v: unknown): boolean {

@@ -21,9 +21,8 @@ describe("npm run policy -- --state FILE", () => {
   it("passes a compliant stack export", async () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
     const { code, stdout } = await tool("policy", "--state", state, "--policy-config", functionPath);
-    expect(stdout).toMatch(
-      /on stack 'dev' \(state export ok\.json\):\n {2}Config: function-path\.json\. Resources checked: 8\.\n {2}no violations\./,
-    );
+    // Files outside the project are named in full: a base name alone could be any folder's ok.json.
+    expect(stdout).toContain(`on stack 'dev' (state export ${state}):\n  Config: ${functionPath}. Resources checked: 8.\n  no violations.`);
     expect(code).toBe(0);
   });
 

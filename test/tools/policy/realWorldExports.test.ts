@@ -131,7 +131,7 @@ describe("a report never says passed when nothing was checked", () => {
     const config = writeJson("all-off.json", { all: "disabled" });
     const { code, stdout } = await runTool("policy", "--state", state, "--policy-config", config, "--format", "markdown");
     expect(stdout).toMatch(/⚪ nothing was checked: the config disables every rule/);
-    expect(stdout).toMatch(/Config: all-off\.json\. Resources checked: 8\./);
+    expect(stdout).toContain(`Config: ${config}. Resources checked: 8.`);
     expect(stdout).toMatch(/Disabled rules \(not checked\): apns-token-auth-required, /);
     // A pipeline must not pass on it, unless asked to.
     expect(code).toBe(1);

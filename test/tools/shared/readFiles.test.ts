@@ -9,6 +9,7 @@ import {
   readJsonFile,
   readYamlFile,
 } from "../../../tools/shared/readFiles";
+import { PROJECT_ROOT, shownPath } from "../../../tools/shared/projectRoot";
 
 // The one bounded way the tools read a file: named by file (and line where there is one), never
 // shown, never read past its limit, never a crash on a hostile shape.
@@ -77,5 +78,14 @@ describe("bounded reads", () => {
   it("names a missing file and a directory", () => {
     expect(failure(() => readBoundedText(path.join(tmp, "nope.json"), "the policy config"))).toMatch(/does not exist\.$/);
     expect(failure(() => readBoundedText(tmp, "the policy config"))).toMatch(/is a directory, not a file\.$/);
+  });
+});
+
+describe("how the tools name a file", () => {
+  it("relative inside the project, in full outside it: never a base name that could be any folder's", () => {
+    expect(shownPath(path.join(PROJECT_ROOT, "policies", "config", "prod.json"))).toBe("policies/config/prod.json");
+    const outside = path.join(tmp, "elsewhere", "prod.json");
+    expect(shownPath(outside)).toBe(outside);
+    expect(failure(() => readJsonFile(outside, "the policy config"))).toBe(`the policy config ${outside} does not exist.`);
   });
 });

@@ -18,9 +18,10 @@ const dev = fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8");
 
 describe("a stack file's shape", () => {
   it("says once that config must be a mapping, not once per character", () => {
-    const message = problemsOf("config: contoso-chat-dev\n");
-    expect(message).toBe(
-      "Invalid stack file (1 problem):\n  - Pulumi.bad.yaml: config must be a mapping of settings (key: value), not a single value or a list.",
+    const dir = stackDirWith("config: contoso-chat-dev\n");
+    expect(() => readStackFiles(dir, "bad")).toThrow(
+      // A stack folder outside the project is named in full, not by the file's base name.
+      `Invalid stack file (1 problem):\n  - ${path.join(dir, "Pulumi.bad.yaml")}: config must be a mapping of settings (key: value), not a single value or a list.`,
     );
   });
 
