@@ -4,7 +4,6 @@
  * --policy-config FILE, --format text|markdown|json|sarif (stdout), --report FORMAT=FILE (repeatable).
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, an empty export or an error, 2 bad usage.
  */
-import * as path from "node:path";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";

@@ -22,7 +22,9 @@ describe("npm run policy -- --state FILE", () => {
     const state = writeJson("ok.json", stackExport(Object.values(compliantStack("dev"))));
     const { code, stdout } = await tool("policy", "--state", state, "--policy-config", functionPath);
     // Files outside the project are named in full: a base name alone could be any folder's ok.json.
-    expect(stdout).toContain(`on stack 'dev' (state export ${state}):\n  Config: ${functionPath}. Resources checked: 8.\n  no violations.`);
+    expect(stdout).toContain(
+      `on stack 'dev' (state export ${state}):\n  Config: ${functionPath}. Resources checked: 8.\n  no violations.`,
+    );
     expect(code).toBe(0);
   });
 
