@@ -5,7 +5,7 @@
  * state export cost about 1.8 GB that way. Here a string costs its UTF-8 bytes, once.
  *
  * Values are taken as `JSON.stringify` would: `undefined`, functions and symbols are left out of
- * objects and become null in arrays, non-finite numbers become null, `toJSON` is honoured — the
+ * objects and become null in arrays, non-finite numbers become null and -0 is 0, `toJSON` is honoured — the
  * engine hands an analyzer the same shapes.
  */
 
@@ -35,7 +35,7 @@ function jsonValue(value: unknown): unknown {
   if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function")
     value = (value as { toJSON(): unknown }).toJSON();
   if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
-  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  if (typeof value === "number") return Number.isFinite(value) ? value + 0 : null; // JSON writes -0 as 0
   if (typeof value === "bigint") throw new TypeError("a bigint has no JSON form");
   return value;
 }

@@ -22,6 +22,7 @@ describe("resource properties on the wire", () => {
   it("write what JSON writes: undefined left out of objects, null in lists, non-finite numbers as null", () => {
     const value = {
       gone: undefined,
+      zero: -0,
       fn: () => 1,
       list: [undefined, 1, Number.NaN, Infinity, "é🙂"],
       when: new Date("2026-12-03T00:00:00Z"),
