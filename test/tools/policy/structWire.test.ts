@@ -29,7 +29,9 @@ describe("resource properties on the wire", () => {
       nested: { deeper: { empty: {}, none: [] } },
     };
     expect(decoded(value)).toEqual(throughGoogleProtobuf(value));
+    expect(Object.is(decoded(value).zero, 0)).toBe(true);
     expect(decoded(value)).toEqual({
+      zero: 0,
       list: [null, 1, null, null, "é🙂"],
       when: "2026-12-03T00:00:00.000Z",
       nested: { deeper: { empty: {}, none: [] } },
