@@ -47,12 +47,12 @@ function stackProgram() {
     },
   });
 
-  // The link waits for ACS, the hub and the Send rule through its inputs, and re-links when
-  // the Send rule's key is regenerated (its connection string changes).
+  // The link waits for ACS, the hub and the Send rule through its inputs, reads the rule's key
+  // itself when it links, and re-links when that key is regenerated.
   const link = new NotificationHubLink(name, {
     communicationServiceId: acs.id,
     notificationHubId: hub.hubId,
-    connectionString: hub.sendConnectionString,
+    authorizationRuleId: hub.sendRuleId,
   });
 
   // Event Grid → push sender (or the team's webhook); "none" relies on the hub link alone.
@@ -65,8 +65,8 @@ function stackProgram() {
           globalNamePrefix: config.namePrefix,
           communicationServiceId: acs.id,
           hubName: hub.hubName,
-          hubConnectionString: hub.sendConnectionString,
-          hubRegistrationConnectionString: hub.registrationConnectionString,
+          hubSendRuleId: hub.sendRuleId,
+          hubRegistrationRuleId: hub.registrationRuleId,
           eventTypes: config.delivery.eventTypes,
           existingSystemTopic: config.delivery.existingSystemTopic && {
             name: config.delivery.existingSystemTopic.name,
@@ -114,7 +114,8 @@ function stackProgram() {
     apnsEnvironment: config.apns?.environment,
     linkedNotificationHubId: link.linkedNotificationHubId,
     linkedConnectionStringFingerprint: link.connectionStringFingerprint,
-    hubSendConnectionString: hub.sendConnectionString,
+    /** Where the doctor's test send reads the Send key, with the operator's own identity (no key is an output). */
+    hubSendRuleId: hub.sendRuleId,
     hubSendRuleName: hub.sendRule.name,
     hubRegistrationRuleName: hub.registrationRule.name,
     registrationEndpoint:

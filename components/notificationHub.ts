@@ -43,6 +43,8 @@ export interface NotificationHubArgs {
 /**
  * A Notification Hubs namespace and hub with APNs (token mode) and FCM v1 credentials, plus a
  * dedicated Send-only access policy whose connection string is what ACS is linked with.
+ * No key is read here: the rules' keys are read by the providers that need them (the link, the
+ * Key Vault secrets), with the deploying identity, so none is in the program, its plan or state.
  */
 export class NotificationHub extends pulumi.ComponentResource {
   public readonly namespace: notificationhubs.Namespace;
@@ -51,12 +53,12 @@ export class NotificationHub extends pulumi.ComponentResource {
   public readonly namespaceName: pulumi.Output<string>;
   public readonly hubName: pulumi.Output<string>;
   public readonly hubId: pulumi.Output<string>;
-  /** Connection string of the Send-only rule; always a secret. */
-  public readonly sendConnectionString: pulumi.Output<string>;
+  /** ARM id of the Send-only rule (the link's and the push sender's key). */
+  public readonly sendRuleId: pulumi.Output<string>;
   /** The Listen-only rule device registration uses (installations); never linked to ACS. */
   public readonly registrationRule: notificationhubs.NotificationHubAuthorizationRule;
-  /** Connection string of the registration rule; always a secret. */
-  public readonly registrationConnectionString: pulumi.Output<string>;
+  /** ARM id of the registration rule. */
+  public readonly registrationRuleId: pulumi.Output<string>;
 
   constructor(name: string, args: NotificationHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.notificationHub, name, {}, opts);
@@ -106,16 +108,6 @@ export class NotificationHub extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["primaryKey", "secondaryKey"] },
     );
 
-    const keys = notificationhubs.listNotificationHubKeysOutput(
-      {
-        resourceGroupName: args.resourceGroupName,
-        namespaceName: this.namespace.name,
-        notificationHubName: this.hub.name,
-        authorizationRuleName: this.sendRule.name,
-      },
-      { parent: this },
-    );
-
     // Installations (create, update, delete) need Listen and nothing else. A separate rule keeps the
     // link's key Send-only and lets either key be rotated without touching the other.
     this.registrationRule = new notificationhubs.NotificationHubAuthorizationRule(
@@ -128,34 +120,18 @@ export class NotificationHub extends pulumi.ComponentResource {
       },
       { parent: this, additionalSecretOutputs: ["primaryKey", "secondaryKey"] },
     );
-    const registrationKeys = notificationhubs.listNotificationHubKeysOutput(
-      {
-        resourceGroupName: args.resourceGroupName,
-        namespaceName: this.namespace.name,
-        notificationHubName: this.hub.name,
-        authorizationRuleName: this.registrationRule.name,
-      },
-      { parent: this },
-    );
-    this.registrationConnectionString = pulumi.secret(
-      pulumi
-        .all([this.registrationRule.id, registrationKeys.primaryConnectionString])
-        .apply(([, connectionString]) => connectionString),
-    );
+    this.sendRuleId = this.sendRule.id;
+    this.registrationRuleId = this.registrationRule.id;
 
     this.namespaceName = this.namespace.name;
     this.hubName = this.hub.name;
     this.hubId = this.hub.id;
-    // Carry the rule's dependency on the string, so whatever uses it (the link) waits for the rule.
-    this.sendConnectionString = pulumi.secret(
-      pulumi.all([this.sendRule.id, keys.primaryConnectionString]).apply(([, connectionString]) => connectionString),
-    );
     this.registerOutputs({
       namespaceName: this.namespaceName,
       hubName: this.hubName,
       hubId: this.hubId,
-      sendConnectionString: this.sendConnectionString,
-      registrationConnectionString: this.registrationConnectionString,
+      sendRuleId: this.sendRuleId,
+      registrationRuleId: this.registrationRuleId,
     });
   }
 }

@@ -30,10 +30,10 @@ export interface PushDeliveryArgs {
   readonly communicationServiceId: pulumi.Input<string>;
   /** The hub the function sends through. */
   readonly hubName: pulumi.Input<string>;
-  /** Send-only connection string of the hub; stored in Key Vault, never in an app setting. */
-  readonly hubConnectionString: pulumi.Input<string>;
-  /** Listen-only connection string for device registration; stored in Key Vault. Default: no registration. */
-  readonly hubRegistrationConnectionString?: pulumi.Input<string>;
+  /** ARM id of the hub's Send-only rule: its key is written into Key Vault by the deploying process, never into an app setting. */
+  readonly hubSendRuleId: pulumi.Input<string>;
+  /** ARM id of the Listen-only rule device registration uses; its key goes to Key Vault the same way. */
+  readonly hubRegistrationRuleId?: pulumi.Input<string>;
   /** ACS event types to deliver. */
   readonly eventTypes: readonly string[];
   readonly delivery: FunctionDelivery | WebhookDelivery;
@@ -216,8 +216,8 @@ export class PushDelivery extends pulumi.ComponentResource {
           storageAccount: this.storageAccount,
           deadLetterContainerUrl: this.deadLetterContainerUrl,
           hubName: args.hubName,
-          hubConnectionString: args.hubConnectionString,
-          hubRegistrationConnectionString: args.hubRegistrationConnectionString,
+          hubSendRuleId: args.hubSendRuleId,
+          hubRegistrationRuleId: args.hubRegistrationRuleId,
           chatPush,
           tags: args.tags,
         },

@@ -17,6 +17,7 @@ export const DYNAMIC_TYPE_NAMES = {
   notificationHubLink: "NotificationHubLink",
   functionCodeDeployment: "FunctionCodeDeployment",
   deletedVaultPurge: "DeletedVaultPurge",
+  hubKeySecret: "HubKeySecret",
 } as const;
 
 export type DynamicTypeName = (typeof DYNAMIC_TYPE_NAMES)[keyof typeof DYNAMIC_TYPE_NAMES];

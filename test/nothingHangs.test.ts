@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../components/link/notificationHubLinkProvider";
+import { createHubKeySecretProvider } from "../components/hubKeySecret/hubKeySecretProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/pushSender/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../components/vaultPurge/deletedVaultPurgeProvider";
 import { withDeadline } from "../azure/requestLimits";
@@ -17,7 +18,6 @@ const SUB = "11111111-1111-1111-1111-111111111111";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg`;
 const ACS_ID = `${RG}/providers/Microsoft.Communication/communicationServices/acs`;
 const HUB_ID = `${RG}/providers/Microsoft.NotificationHubs/namespaces/nh/notificationHubs/hub`;
-const CS = "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=c2VjcmV0LWtleS0xMjM0NTY3ODkw";
 const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const TIMEOUT_MS = 300;
 
@@ -93,13 +93,31 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
       requestTimeoutMs: TIMEOUT_MS,
     });
     const { error, ms } = await bounded(
-      provider.create!({ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CS }),
+      provider.create!({
+        communicationServiceId: ACS_ID,
+        notificationHubId: HUB_ID,
+        authorizationRuleId: `${HUB_ID}/authorizationRules/send`,
+      }),
     );
     expect(ms).toBeLessThan(5_000);
     expect(error?.message).toMatch(
       new RegExp(`could not be reached: ${silent.host.replace(".", "\\.")} did not answer within 0\\.3 s`),
     );
     expect(error?.message).not.toContain("SharedAccessKey=");
+  });
+
+  it("the hub key secret's provider fails with a message naming ARM's host", async () => {
+    process.env[ARM_ENDPOINT_ENV] = silent.endpoint;
+    const provider = createHubKeySecretProvider({ credential: () => credential, requestTimeoutMs: TIMEOUT_MS });
+    const { error, ms } = await bounded(
+      provider.create!({
+        authorizationRuleId: `${HUB_ID}/authorizationRules/send`,
+        vaultId: HUB_ID.replace(/providers\/.*$/, "providers/Microsoft.KeyVault/vaults/kv"),
+        secretName: "hub-send-connection-string",
+      }),
+    );
+    expect(ms).toBeLessThan(5_000);
+    expect(error?.message).toMatch(new RegExp(`${silent.host.replace(".", "\\.")} did not answer within 0\\.3 s`));
   });
 
   it("the OneDeploy provider fails with a message naming the SCM host", async () => {

@@ -35,8 +35,6 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:communication:CommunicationService acsnotif-dev-acs",
       "azure-native:eventgrid:SystemTopic acsnotif-dev-acs-events",
       "azure-native:eventgrid:SystemTopicEventSubscription acsnotif-dev-push",
-      "azure-native:keyvault:Secret acsnotif-dev-hub-register",
-      "azure-native:keyvault:Secret acsnotif-dev-hub-send",
       "azure-native:keyvault:Vault acsnotif-dev-kv",
       "azure-native:notificationhubs:Namespace acsnotif-dev-ns",
       "azure-native:notificationhubs:NotificationHub acsnotif-dev-hub",
@@ -50,8 +48,12 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:web:WebApp acsnotif-dev-func",
       "azure-native:web:WebAppApplicationSettings acsnotif-dev-func-settings",
       "azure-native:web:WebAppAuthSettingsV2 acsnotif-dev-func-auth",
+      "azure-native:web:WebAppFtpAllowed acsnotif-dev-func-basic-ftp",
+      "azure-native:web:WebAppScmAllowed acsnotif-dev-func-basic-scm",
       "pulumi-nodejs:dynamic:DeletedVaultPurge acsnotif-dev-kv-name",
       "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
+      "pulumi-nodejs:dynamic:HubKeySecret acsnotif-dev-hub-register",
+      "pulumi-nodejs:dynamic:HubKeySecret acsnotif-dev-hub-send",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
     ]);
   });
@@ -90,6 +92,8 @@ describe("the stack program (index.ts) on the dev stack", () => {
         "deployments",
         "func",
         "func-auth",
+        "func-basic-ftp",
+        "func-basic-scm",
         "func-secrets",
         "func-settings",
         "func-storage",
@@ -132,11 +136,15 @@ describe("the stack program (index.ts) on the dev stack", () => {
     }
   });
 
-  it("links with the Send rule's connection string, held only as a secret", () => {
+  it("links with the Send rule, whose key the link's provider reads when it deploys: no key in the program", () => {
     const link = byName("acsnotif-dev-link");
-    expect(pulumi.runtime.isRpcSecret(link.inputs.connectionString)).toBe(true);
-    expect(pulumi.runtime.unwrapRpcSecret(link.inputs.connectionString)).toMatch(/SharedAccessKeyName=acsnotif-dev-send/);
-    expect(link.additionalSecretOutputs).toContain("connectionString");
+    expect(link.inputs.authorizationRuleId).toMatch(
+      /\/notificationHubs\/[^/]+\/authorizationRules\/acsnotif-dev-send[0-9a-f]{7}$/i,
+    );
+    // Not a key anywhere in what the program registers or exports, secret or not.
+    const everything = JSON.stringify([plan.recording.resources.map((r) => r.inputs), plan.recording.invokes, plan.outputs]);
+    expect(everything).not.toMatch(/SharedAccessKey=/);
+    expect(plan.recording.invokes.map((i) => i.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
   });
 
   it("points APNs at the sandbox gateway in dev", () => {
@@ -144,7 +152,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
     expect(apns.endpoint).toBe("https://api.development.push.apple.com:443/3/device");
   });
 
-  it("exports the documented outputs, with the connection string only as a secret", () => {
+  it("exports the documented outputs, and no key among them", () => {
     const outputs = Object.fromEntries(plan.outputs.map((o) => [o.name, o]));
     expect(Object.keys(outputs).sort()).toEqual([
       "acsHostName",
@@ -160,7 +168,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "hubName",
       "hubNamespace",
       "hubRegistrationRuleName",
-      "hubSendConnectionString",
+      "hubSendRuleId",
       "hubSendRuleName",
       "linkedConnectionStringFingerprint",
       "linkedNotificationHubId",
@@ -168,7 +176,6 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "pushFunctionAppName",
       "registrationEndpoint",
     ]);
-    expect(outputs.hubSendConnectionString.secret).toBe(true);
     // The gateway the dev stack's hub uses, for the doctor to check against.
     expect(outputs.apnsEnvironment).toMatchObject({ value: "sandbox", secret: false });
     expect(outputs.linkedNotificationHubId.value).toBe(outputs.hubId.value);

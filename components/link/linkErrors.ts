@@ -125,6 +125,11 @@ export function explainLinkError(error: unknown, ctx: LinkErrorContext): LinkErr
       `Azure Resource Manager could not be reached: ${(error as Error).message}. Nothing was changed; check the network or ACS_NOTIFICATIONS_ARM_ENDPOINT, then run \`pulumi up\` again.`,
     );
   }
+  // Reading the Send rule's key, before the link: its own message names the rule and what is missing.
+  if (name === "HubRuleKeysError") {
+    const message = (error as Error).message;
+    return linkError(/refused/.test(message) ? "not-authorized" : "unexpected", message);
+  }
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as AzureErrorLike;
   const code = e.code ?? e.details?.error?.code ?? "";
   // Classify the redacted text: an echoed connection string ("SharedAccessKeyName=…send…") must not steer the diagnosis.

@@ -7,14 +7,14 @@ export interface NotificationHubLinkArgs {
   readonly communicationServiceId: pulumi.Input<string>;
   /** ARM id of the notification hub; must be in the same subscription. */
   readonly notificationHubId: pulumi.Input<string>;
-  /** Connection string of a rule with the Send right; kept secret. */
-  readonly connectionString: pulumi.Input<string>;
+  /** ARM id of the hub's rule with the Send right: the provider reads its key when it links. */
+  readonly authorizationRuleId: pulumi.Input<string>;
 }
 
 interface LinkResourceInputs {
   communicationServiceId: pulumi.Input<string>;
   notificationHubId: pulumi.Input<string>;
-  connectionString: pulumi.Input<string>;
+  authorizationRuleId: pulumi.Input<string>;
   linkedNotificationHubId?: pulumi.Input<string>;
   connectionStringFingerprint?: pulumi.Input<string>;
 }
@@ -35,7 +35,7 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
     const inputs: LinkResourceInputs = {
       communicationServiceId: args.communicationServiceId,
       notificationHubId: args.notificationHubId,
-      connectionString: pulumi.secret(args.connectionString),
+      authorizationRuleId: args.authorizationRuleId,
       linkedNotificationHubId: undefined,
       connectionStringFingerprint: undefined,
     };
@@ -43,10 +43,7 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
       createNotificationHubLinkProvider(providerOptions),
       name,
       inputs,
-      {
-        ...opts,
-        additionalSecretOutputs: ["connectionString"],
-      },
+      opts,
       undefined,
       DYNAMIC_TYPE_NAMES.notificationHubLink,
     );
@@ -55,7 +52,7 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
 
 /**
  * Links a Communication Services resource to a notification hub, so ACS can deliver calling
- * and chat pushes through it. Re-links when the hub or the connection string changes (a
+ * and chat pushes through it. Re-links when the hub, its rule or the rule's key changes (a
  * regenerated key needs a new link); `pulumi refresh` reads back what ACS is really linked to.
  */
 export class NotificationHubLink extends pulumi.ComponentResource {

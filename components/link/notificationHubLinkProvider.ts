@@ -3,16 +3,22 @@ import type { TokenCredential } from "@azure/identity";
 import type { CommunicationServiceManagementClientOptionalParams } from "@azure/arm-communication";
 import { armEndpoint } from "../../azure/armEndpoint";
 import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
-import { connectionStringFingerprint, parseHubConnectionString } from "../../azure/hubConnectionString";
+import { connectionStringFingerprint } from "../../azure/hubConnectionString";
+import { fetchRuleConnectionString, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
 import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "../../azure/requestLimits";
 import { DEPLOYMENT_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
 
-/** What the program asks for: link this ACS resource to this hub with this connection string. */
+/**
+ * What the program asks for: link this ACS resource to this hub with the connection string of
+ * this rule of it. The provider reads that connection string itself, with the deploying identity,
+ * when it links: no key passes through the program, its plan or its state.
+ */
 export interface LinkInputs {
   readonly communicationServiceId: string;
   readonly notificationHubId: string;
-  readonly connectionString: string;
+  /** ARM id of the hub's Send rule. */
+  readonly authorizationRuleId: string;
 }
 
 /** What state records after a link, and what `refresh` reads back from ARM. */
@@ -38,6 +44,16 @@ export interface LinkProviderOptions {
   readonly clientOptions?: CommunicationServiceManagementClientOptionalParams;
 }
 
+/** The same seams, as the ARM REST client (reading the rule's keys) takes them. */
+function keyReaderOptions(options: LinkProviderOptions) {
+  return {
+    credential: options.credential,
+    requestTimeoutMs: options.requestTimeoutMs,
+    retryOptions: options.clientOptions?.retryOptions,
+    pipelineOptions: options.clientOptions,
+  };
+}
+
 // The value the engine substitutes for inputs that are not known yet during a preview.
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -46,7 +62,7 @@ const isKnownString = (v: unknown): v is string => typeof v === "string" && v !=
 /** Pure input validation, shared by `check` and the tests. Each failure names the property. */
 export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unknown>>): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const { communicationServiceId, notificationHubId, connectionString } = inputs;
+  const { communicationServiceId, notificationHubId, authorizationRuleId } = inputs;
   const acs = isKnownString(communicationServiceId) ? parseCommunicationServiceId(communicationServiceId) : undefined;
   const hub = isKnownString(notificationHubId) ? parseNotificationHubId(notificationHubId) : undefined;
   if (isKnownString(communicationServiceId) && !acs) {
@@ -69,18 +85,17 @@ export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unkn
       reason: `must be in the same subscription as the Communication Services resource (${acs.subscriptionId}); the hub is in ${hub.subscriptionId}.`,
     });
   }
-  if (isKnownString(connectionString)) {
-    const parsed = parseHubConnectionString(connectionString);
-    if (!parsed) {
+  if (isKnownString(authorizationRuleId)) {
+    const ruleOfHub = /^(.+)\/authorizationRules\/[^/]+$/i.exec(authorizationRuleId)?.[1];
+    if (!ruleOfHub || !parseNotificationHubId(ruleOfHub)) {
       failures.push({
-        property: "connectionString",
-        reason:
-          "must be a Notification Hubs connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…); the value is not shown.",
+        property: "authorizationRuleId",
+        reason: "must be the ARM id of a notification hub authorization rule (…/notificationHubs/HUB/authorizationRules/RULE).",
       });
-    } else if (hub && parsed.namespaceName.toLowerCase() !== hub.namespaceName.toLowerCase()) {
+    } else if (isKnownString(notificationHubId) && !sameResourceId(ruleOfHub, notificationHubId)) {
       failures.push({
-        property: "connectionString",
-        reason: `must belong to the hub's namespace '${hub.namespaceName}'; it belongs to '${parsed.namespaceName}'.`,
+        property: "authorizationRuleId",
+        reason: `must be a rule of the linked hub (${notificationHubId}); it belongs to ${ruleOfHub}.`,
       });
     }
   }
@@ -108,11 +123,11 @@ async function armClient(options: LinkProviderOptions, subscriptionId: string) {
   );
 }
 
-function contextOf(inputs: LinkInputs): LinkErrorContext {
+function contextOf(inputs: LinkInputs, connectionString?: string): LinkErrorContext {
   return {
     communicationServiceId: inputs.communicationServiceId,
     notificationHubId: inputs.notificationHubId,
-    secrets: [inputs.connectionString],
+    secrets: connectionString ? [connectionString] : [],
   };
 }
 
@@ -122,12 +137,19 @@ async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<L
   if (!acs || failures.length > 0) {
     throw new Error(failures.map((f) => `${f.property} ${f.reason}`).join(" "));
   }
+  let connectionString: string | undefined;
   try {
+    // Read here, with the deploying identity: the key is in this process only while it links.
+    connectionString = await withDeadline(
+      fetchRuleConnectionString(inputs.authorizationRuleId, keyReaderOptions(options)),
+      options.deadlineMs ?? LINK_DEADLINE_MS,
+      `Reading the keys of ${inputs.authorizationRuleId}`,
+    );
     const client = await armClient(options, acs.subscriptionId);
     // Each request has its timeout; the deadline bounds them all, retries and back-off included.
     const linked = await withDeadline(
       client.communicationServices.linkNotificationHub(acs.resourceGroupName, acs.name, {
-        linkNotificationHubParameters: { resourceId: inputs.notificationHubId, connectionString: inputs.connectionString },
+        linkNotificationHubParameters: { resourceId: inputs.notificationHubId, connectionString },
       }),
       options.deadlineMs ?? LINK_DEADLINE_MS,
       `Linking ${acs.name} to the hub`,
@@ -135,10 +157,10 @@ async function link(options: LinkProviderOptions, inputs: LinkInputs): Promise<L
     return {
       ...inputs,
       linkedNotificationHubId: linked.resourceId ?? inputs.notificationHubId,
-      connectionStringFingerprint: connectionStringFingerprint(inputs.connectionString),
+      connectionStringFingerprint: connectionStringFingerprint(connectionString),
     };
   } catch (error) {
-    throw explainLinkError(error, contextOf(inputs));
+    throw explainLinkError(error, contextOf(inputs, connectionString));
   }
 }
 
@@ -157,12 +179,16 @@ export function createNotificationHubLinkProvider(options: LinkProviderOptions =
     async diff(_id: string, olds: LinkOutputs, news: LinkInputs) {
       const replaces = sameResourceId(olds.communicationServiceId, news.communicationServiceId) ? [] : ["communicationServiceId"];
       const hubChanged = !sameResourceId(olds.notificationHubId, news.notificationHubId);
+      const ruleChanged = !sameResourceId(olds.authorizationRuleId ?? "", news.authorizationRuleId ?? "");
       // A regenerated key changes the connection string: ACS keeps the old one until re-linked.
-      const keyChanged =
-        isKnownString(news.connectionString) &&
-        olds.connectionStringFingerprint !== connectionStringFingerprint(news.connectionString);
-      const unknown = !isKnownString(news.connectionString) || !isKnownString(news.notificationHubId);
-      return { changes: replaces.length > 0 || hubChanged || keyChanged || unknown, replaces };
+      // Seen where the key can be read — the deploying identity's `pulumi up`; the preview
+      // identity holds no key, and sees no change.
+      const current = isKnownString(news.authorizationRuleId)
+        ? await tryFetchRuleConnectionString(news.authorizationRuleId, keyReaderOptions(options))
+        : undefined;
+      const keyChanged = current !== undefined && olds.connectionStringFingerprint !== connectionStringFingerprint(current);
+      const unknown = !isKnownString(news.authorizationRuleId) || !isKnownString(news.notificationHubId);
+      return { changes: replaces.length > 0 || hubChanged || ruleChanged || keyChanged || unknown, replaces };
     },
 
     async create(inputs: LinkInputs) {

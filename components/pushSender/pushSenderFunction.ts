@@ -9,6 +9,7 @@ import { BUILT_IN_ROLES } from "../../azure/roles";
 import { keyVaultName, scmHostOf } from "../../azure/globalNames";
 import { DEFAULT_FUNCTION_NODE_VERSION, FunctionNodeVersion, PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
 import { DeletedVaultPurge } from "../vaultPurge/deletedVaultPurge";
+import { HubKeySecret } from "../hubKeySecret/hubKeySecret";
 import { assignRole } from "../roleAssignment";
 import { COMPONENT_TYPES } from "../resourceTypes";
 import { FunctionCodeDeployment } from "./functionCodeDeployment";
@@ -67,8 +68,10 @@ export interface PushSenderFunctionArgs extends Omit<FunctionDelivery, "mode"> {
   readonly storageAccount: storage.StorageAccount;
   readonly deadLetterContainerUrl: pulumi.Output<string>;
   readonly hubName: pulumi.Input<string>;
-  readonly hubConnectionString: pulumi.Input<string>;
-  readonly hubRegistrationConnectionString?: pulumi.Input<string>;
+  /** ARM id of the hub's Send-only rule (its key is written into the vault by the deploying process). */
+  readonly hubSendRuleId: pulumi.Input<string>;
+  /** ARM id of the hub's Listen-only rule, when devices register through the function. */
+  readonly hubRegistrationRuleId?: pulumi.Input<string>;
   readonly chatPush: "function" | "native";
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -165,28 +168,26 @@ export class PushSenderFunction extends pulumi.ComponentResource {
       // The name is derived from the resource group: a replacement must free it first.
       { ...child, deleteBeforeReplace: true, dependsOn: [vaultNameRelease] },
     );
-    const hubSecret = new keyvault.Secret(
+    // The keys go from the hub's rules into the vault inside the deploying process (HubKeySecret):
+    // the program and its state hold only the secrets' versioned URIs. The names are not those of
+    // the azure-native secrets earlier versions made: those are deleted (by name) after these are
+    // written, on the first `up` with this version, and must not take these with them.
+    const hubSecret = new HubKeySecret(
       `${name}-hub-send`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        vaultName: this.keyVault.name,
-        secretName: "notification-hub-send",
-        properties: { value: pulumi.secret(args.hubConnectionString) },
-      },
-      { ...child, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
+      { authorizationRuleId: args.hubSendRuleId, vaultId: this.keyVault.id, secretName: "hub-send-connection-string" },
+      child,
     );
     const registration = args.registration;
     const registrationSecret =
-      registration && args.hubRegistrationConnectionString
-        ? new keyvault.Secret(
+      registration && args.hubRegistrationRuleId
+        ? new HubKeySecret(
             `${name}-hub-register`,
             {
-              resourceGroupName: args.resourceGroupName,
-              vaultName: this.keyVault.name,
-              secretName: "notification-hub-registration",
-              properties: { value: pulumi.secret(args.hubRegistrationConnectionString) },
+              authorizationRuleId: args.hubRegistrationRuleId,
+              vaultId: this.keyVault.id,
+              secretName: "hub-registration-connection-string",
             },
-            { ...child, additionalSecretOutputs: ["properties"], deleteBeforeReplace: true },
+            child,
           )
         : undefined;
     const plan = new web.AppServicePlan(
@@ -235,6 +236,19 @@ export class PushSenderFunction extends pulumi.ComponentResource {
       child,
     );
     this.app = app;
+    // Basic (user name and password) publishing off, for Kudu and FTP: code goes in with Entra tokens
+    // (OneDeploy), and the publishing credentials that `config/list` reveals — to the drift check's
+    // preview identity among others — open nothing.
+    new web.WebAppScmAllowed(
+      `${name}-func-basic-scm`,
+      { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
+      child,
+    );
+    new web.WebAppFtpAllowed(
+      `${name}-func-basic-ftp`,
+      { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
+      child,
+    );
     this.applicationInsightsId = insights.id;
     this.functionAppName = app.name;
     const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
@@ -257,7 +271,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
           APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
           APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
           // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-          [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.properties.secretUriWithVersion})`,
+          [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.secretUriWithVersion})`,
           [SETTINGS.hubName]: args.hubName,
           [SETTINGS.platforms]: args.platforms.join(","),
           [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
@@ -265,7 +279,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
           [SETTINGS.deadLetterUrl]: args.deadLetterContainerUrl,
           ...(registrationSecret && registration
             ? {
-                [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.properties.secretUriWithVersion})`,
+                [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.secretUriWithVersion})`,
                 [SETTINGS.registrationAllowedClients]: registration.allowedClientApplications.join(","),
               }
             : {}),

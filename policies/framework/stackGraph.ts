@@ -51,8 +51,12 @@ export class StackGraph {
     return index;
   }
 
-  /** The access rules whose keys feed a link's connection string. */
+  /**
+   * The access rules whose key a link uses: the rule it names (`authorizationRuleId`, whose key its
+   * provider reads), or — in state an earlier version wrote — the rule its `connectionString` came from.
+   */
   rulesOfLink(link: StackResourceView): StackResourceView[] {
-    return this.sourcesOf(link, "connectionString").filter((r) => isHubRule(r.type));
+    const property = "authorizationRuleId" in link.props ? "authorizationRuleId" : "connectionString";
+    return this.sourcesOf(link, property).filter((r) => isHubRule(r.type));
   }
 }

@@ -60,10 +60,10 @@ export const linkRuleSendOnly = stackRule(
     enforcementLevel: "mandatory",
     docs: {
       why: "troubleshooting case 5, and least privilege — the key ACS holds should be able to send and nothing else.",
-      checks: "the access rules whose connection string feeds the link grant Send, and neither Listen nor Manage.",
+      checks: "the access rule the link uses (`authorizationRuleId`) grants Send, and neither Listen nor Manage.",
       fix: 'link with a dedicated rule whose rights are exactly `["Send"]` (this project\'s `<prefix>-send`).',
     },
-    remediationSteps: 'Link ACS with the connection string of a dedicated rule whose rights are exactly ["Send"].',
+    remediationSteps: 'Link ACS with a dedicated rule whose rights are exactly ["Send"].',
   },
   (graph) => {
     const findings: StackFinding[] = [];
@@ -154,16 +154,17 @@ function isRuleBacked(graph: StackGraph, link: StackResourceView): boolean {
 export const linkTracksConnectionString = stackRule(
   {
     name: "link-tracks-connection-string",
-    description: "The link's connection string must come from the hub's Send rule, so a regenerated key re-links ACS.",
+    description: "The link must use the hub's Send rule of this stack, so a regenerated key re-links ACS.",
     severity: "medium",
     enforcementLevel: "mandatory",
     docs: {
-      why: "troubleshooting case 7 — after a key is regenerated ACS keeps the old one until re-linked; the link only follows the key if its connection string comes from the rule.",
-      checks: "the link's `connectionString` depends on a hub access rule in the stack.",
-      fix: "pass the Send rule's connection string (`listNotificationHubKeys`), never a literal or a copied value.",
+      why: "troubleshooting case 7 — after a key is regenerated ACS keeps the old one until re-linked; the link only follows the key if it reads it from the rule.",
+      checks:
+        "the link's `authorizationRuleId` is a hub access rule in the stack (in state of earlier versions: its `connectionString` came from one).",
+      fix: "pass the Send rule's id (`sendRule.id`); the link's provider reads its key when it deploys. Never a literal key.",
     },
     remediationSteps:
-      "Pass the Send rule's connection string (listNotificationHubKeys on that rule) to the link instead of a literal or copied value.",
+      "Pass the Send rule's id to the link (authorizationRuleId: sendRule.id); its provider reads the key when it deploys and re-links when the key changes.",
   },
   (graph) => {
     return graph
@@ -171,7 +172,7 @@ export const linkTracksConnectionString = stackRule(
       .filter((link) => !isRuleBacked(graph, link))
       .map((link) => ({
         urn: link.urn,
-        message: `Link '${link.name}' uses a connection string that does not come from a hub access rule in this stack: when the key is regenerated ACS keeps the old one and pushes stop. Take it from the Send rule (listNotificationHubKeys).`,
+        message: `Link '${link.name}' does not use a hub access rule of this stack: when the key is regenerated ACS keeps the old one and pushes stop. Pass the Send rule's id (authorizationRuleId).`,
       }));
   },
 );

@@ -26,10 +26,9 @@ describe("connection strings in the form ARM's listKeys returns them (published 
     });
   });
 
-  it("are accepted for the link when they belong to the hub's namespace", () => {
-    expect(
-      validateLinkInputs({ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING }),
-    ).toEqual([]);
+  it("come from a rule the link accepts: one of the linked hub's own", () => {
+    const authorizationRuleId = `${HUB_ID}/authorizationRules/${p.authorizationRuleName}`;
+    expect(validateLinkInputs({ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, authorizationRuleId })).toEqual([]);
   });
 
   it("are accepted by the push sender's settings", () => {

@@ -129,11 +129,11 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     }
   });
 
-  it("lets a deploy identity delete its vault's secrets, as azure-native does on destroy (a data action), and nothing more there", () => {
-    // The main program holds keyvault.Secret resources; azure-native deletes them with Key Vault's DeleteSecret,
+  it("lets a deploy identity delete its vault's secrets, as the hub key secrets' provider does on destroy (a data action), and nothing more there", () => {
+    // The hub key secrets are deleted through Key Vault's data plane (ARM has no DELETE for a secret),
     // which an RBAC vault authorizes as the data action Microsoft.KeyVault/vaults/secrets/delete.
-    const components = fs.readFileSync(path.join(projectRoot, "components", "pushSender", "pushSenderFunction.ts"), "utf8");
-    expect(components).toMatch(/new keyvault\.Secret\(/);
+    const provider = fs.readFileSync(path.join(projectRoot, "components", "hubKeySecret", "hubKeySecretProvider.ts"), "utf8");
+    expect(provider).toMatch(/method: "DELETE"/);
     const role = byName("azure-native:authorization:RoleDefinition", "vault-secrets-delete-role");
     expect(role.inputs.permissions).toEqual([
       { actions: [], notActions: [], dataActions: ["Microsoft.KeyVault/vaults/secrets/delete"], notDataActions: [] },
@@ -154,7 +154,8 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       roleType: "CustomRole",
       permissions: [{ actions: file.Actions, notActions: [], dataActions: [], notDataActions: [] }],
     });
-    for (const action of file.Actions) expect(action).toMatch(/\/read$|\/listKeys\/action$/);
+    // Reads: `*/read`, and App Service's config read by POST (test/azure/refreshActions.test.ts). No listKeys.
+    for (const action of file.Actions) expect(action).toMatch(/\/read$|^Microsoft\.Web\/sites\/config\/list\/action$/);
     // Assignable only on the environments' groups, not the subscription.
     expect((preview.inputs.assignableScopes as string[]).sort()).toEqual(
       stacks.map((s) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${s}-rg`).sort(),

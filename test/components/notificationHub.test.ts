@@ -25,7 +25,7 @@ const happyArgs: NotificationHubArgs = {
 async function build(args: NotificationHubArgs): Promise<{ recording: ProgramRecording; hub: NotificationHub }> {
   const recording = startMockRuntime({ stack: "test" });
   const hub = new NotificationHub("push", args);
-  await resolveOutput(hub.sendConnectionString);
+  await resolveOutput(hub.sendRuleId);
   await settleRegistrations();
   return { recording, hub };
 }
@@ -109,25 +109,18 @@ describe("NotificationHub", () => {
     expect(rights).toEqual({ "push-send": ["Send"], "push-register": ["Listen"] });
   });
 
-  it("exposes the registration rule's connection string only as a secret", async () => {
-    const { hub } = await build(happyArgs);
-    const connectionString = await resolveOutput(hub.registrationConnectionString);
-    expect(connectionString.secret).toBe(true);
-    expect(connectionString.value).toMatch(/SharedAccessKeyName=push-register[0-9a-f]{7};SharedAccessKey=/);
-  });
-
-  it("reads the Send rule's connection string from listNotificationHubKeys and exposes it only as a secret", async () => {
+  it("reads no key: it hands out the rules' ids, and the providers that need a key read it when they deploy", async () => {
     const { recording, hub } = await build(happyArgs);
-    const connectionString = await resolveOutput(hub.sendConnectionString);
-    expect(connectionString.secret).toBe(true);
-    expect(connectionString.value).toMatch(
-      /^Endpoint=sb:\/\/push-ns[0-9a-f]{7}\.servicebus\.windows\.net\/;SharedAccessKeyName=push-send[0-9a-f]{7};SharedAccessKey=/,
-    );
-    const invoke = recording.invokes.find((i) => i.token === "azure-native:notificationhubs:listNotificationHubKeys");
-    expect(invoke?.inputs).toMatchObject({
-      resourceGroupName: "rg-push",
-      authorizationRuleName: expect.stringMatching(/^push-send/),
+    const sendRuleId = await resolveOutput(hub.sendRuleId);
+    const registrationRuleId = await resolveOutput(hub.registrationRuleId);
+    expect(sendRuleId).toEqual({
+      value: expect.stringMatching(/\/notificationHubs\/push-hub[0-9a-f]{7}\/authorizationRules\/push-send[0-9a-f]{7}$/i),
+      secret: false,
+      known: true,
     });
+    expect(registrationRuleId.value).toMatch(/\/authorizationRules\/push-register[0-9a-f]{7}$/i);
+    // No listKeys (or any other key-reading invoke) in the program: the preview identity needs none.
+    expect(recording.invokes.map((i) => i.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
   });
 
   it("leaves out a platform that is not configured", async () => {

@@ -7,7 +7,10 @@ import { settleRegistrations } from "../support/settle";
 
 const SUB = "00000000-0000-0000-0000-000000000000";
 const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs`;
-const CONNECTION_STRING = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0LWtleQ==";
+const HUB_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/hub";
+const SEND_RULE_ID = `${HUB_ID}/authorizationRules/send`;
+const REGISTER_RULE_ID = `${HUB_ID}/authorizationRules/register`;
 
 const functionArgs: PushDeliveryArgs = {
   resourceGroupName: "rg",
@@ -15,7 +18,7 @@ const functionArgs: PushDeliveryArgs = {
   globalNamePrefix: "acsnotif-dev",
   communicationServiceId: ACS_ID,
   hubName: "hub",
-  hubConnectionString: CONNECTION_STRING,
+  hubSendRuleId: SEND_RULE_ID,
   eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
   tags: { environment: "dev" },
   delivery: {
@@ -45,7 +48,7 @@ const T = {
   app: "azure-native:web:WebApp",
   plan: "azure-native:web:AppServicePlan",
   vault: "azure-native:keyvault:Vault",
-  secret: "azure-native:keyvault:Secret",
+  secret: "pulumi-nodejs:dynamic:HubKeySecret",
   role: "azure-native:authorization:RoleAssignment",
   topic: "azure-native:eventgrid:SystemTopic",
   subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
@@ -110,7 +113,7 @@ describe("PushDelivery with the push-sender Function", () => {
     // Versioned: a rotated key is a new version, so the setting changes and App Service refetches at once
     // instead of serving its cached value for up to 24 hours.
     expect(settings.NOTIFICATION_HUB_CONNECTION_STRING).toMatch(
-      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/notification-hub-send\/[0-9a-f]{32}\)$/,
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\.vault\.azure\.net\/secrets\/hub-send-connection-string\/[0-9a-f]{32}\)$/,
     );
     expect((r.one(T.app).inputs.siteConfig as { appSettings?: unknown }).appSettings).toBeUndefined();
     expect(JSON.stringify(settings)).not.toContain("SharedAccessKey");
@@ -122,9 +125,14 @@ describe("PushDelivery with the push-sender Function", () => {
       AzureWebJobsStorage__accountName: expect.any(String),
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
     });
+    // The secret names the rule, not its key: the deploying process writes the key (HubKeySecret).
     const secret = r.one(T.secret);
-    expect(pulumi.runtime.isRpcSecret(secret.inputs.properties)).toBe(true);
-    expect(plain(secret.inputs.properties)).toEqual({ value: CONNECTION_STRING });
+    expect(plain(secret.inputs)).toMatchObject({
+      authorizationRuleId: SEND_RULE_ID,
+      vaultId: expect.stringMatching(/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/),
+      secretName: "hub-send-connection-string",
+    });
+    expect(JSON.stringify(plain(secret.inputs))).not.toContain("SharedAccessKey");
     expect(r.one(T.vault).inputs.properties).toMatchObject({ enableRbacAuthorization: true });
     expect(r.one(T.insights).inputs).toMatchObject({ disableLocalAuth: true });
   });
@@ -158,7 +166,9 @@ describe("PushDelivery with the push-sender Function", () => {
   });
 
   it("gives globally named resources delete-before-replace, so a replacement never collides with its own name", () => {
-    for (const type of [T.storage, T.vault, T.secret, T.container])
+    // The hub key secrets are replaced only into another vault or under another name (their provider's
+    // diff), never onto their own name, which soft delete would keep taken.
+    for (const type of [T.storage, T.vault, T.container])
       for (const resource of r.byType(type)) expect([resource.name, resource.deleteBeforeReplace]).toEqual([resource.name, true]);
   });
 
@@ -291,13 +301,11 @@ describe("PushDelivery with device registration", () => {
     audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b",
     allowedClientApplications: ["3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b"],
   };
-  const REGISTRATION_CS =
-    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=register;SharedAccessKey=bGlzdGVuLWtleQ==";
 
   it("puts App Service authentication in front of the endpoint, admitting only the back end, and leaves Event Grid's path to its own key", async () => {
     const r = await build({
       ...functionArgs,
-      hubRegistrationConnectionString: REGISTRATION_CS,
+      hubRegistrationRuleId: REGISTER_RULE_ID,
       delivery: { ...functionArgs.delivery, registration } as PushDeliveryArgs["delivery"],
     });
     const auth = r.one("azure-native:web:WebAppAuthSettingsV2").inputs;
@@ -326,16 +334,19 @@ describe("PushDelivery with device registration", () => {
     });
     const settings = appSettingsOf(r);
     expect(settings.NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING).toMatch(
-      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/notification-hub-registration\/[0-9a-f]{32}\)$/,
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/[^/]+\/secrets\/hub-registration-connection-string\/[0-9a-f]{32}\)$/,
     );
     expect(settings.REGISTRATION_ALLOWED_CLIENT_IDS).toBe(registration.allowedClientApplications.join(","));
     const secret = r.byType(T.secret).find((s) => s.name === "push-hub-register")!;
-    expect(plain(secret.inputs.properties)).toEqual({ value: REGISTRATION_CS });
+    expect(plain(secret.inputs)).toMatchObject({
+      authorizationRuleId: REGISTER_RULE_ID,
+      secretName: "hub-registration-connection-string",
+    });
     expect(r.one(T.deployment).dependencies).toContain(r.one("azure-native:web:WebAppAuthSettingsV2").urn);
   });
 
   it("keeps the endpoint closed when registration is not configured: no authentication, no registration key", async () => {
-    const r = await build({ ...functionArgs, hubRegistrationConnectionString: REGISTRATION_CS });
+    const r = await build({ ...functionArgs, hubRegistrationRuleId: REGISTER_RULE_ID });
     expect(r.byType("azure-native:web:WebAppAuthSettingsV2")).toHaveLength(0);
     expect(r.byType(T.secret).map((s) => s.name)).toEqual(["push-hub-send"]);
     expect(appSettingsOf(r).REGISTRATION_ALLOWED_CLIENT_IDS).toBeUndefined();

@@ -10,6 +10,7 @@ import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/pushSender/oneDeployProvider";
 import { createDeletedVaultPurgeProvider } from "../../components/vaultPurge/deletedVaultPurgeProvider";
+import { createHubKeySecretProvider } from "../../components/hubKeySecret/hubKeySecretProvider";
 import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
 import { FakeScm } from "../support/fakeScm";
 import { FakeKeyVaultArm } from "../support/fakeKeyVaultArm";
@@ -64,6 +65,8 @@ const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Comm
 const HUB_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/nh/notificationHubs/hub`;
 const KEY = "c2VjcmV0LWtleS10aGF0LW11c3QtbmV2ZXItbGVhay0xMjM0NTY3ODkwYWJjZA==";
 const CONNECTION_STRING = `Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
+const RULE_ID = `${HUB_ID}/authorizationRules/acs-send`;
+const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`;
 
 describe("dynamic providers as the engine runs them (closure-serialized, loaded in a fresh process)", () => {
   const arm = new FakeArm();
@@ -81,28 +84,50 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
     clientOptions: fastPipeline,
   });
 
-  it("the link succeeds, and its outputs come back", async () => {
+  it("the link reads its rule's key and succeeds, and its outputs come back", async () => {
     arm.addService(ACS_ID);
+    arm.addRuleKey(RULE_ID, CONNECTION_STRING);
     const out = await runInFreshHost(
       linkProvider,
       "create",
-      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING }],
+      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, authorizationRuleId: RULE_ID }],
       {
         [ARM_ENDPOINT_ENV]: arm.endpoint,
       },
     );
     expect(out).toMatchObject({ ok: true });
     expect(out.result).toMatchObject({ id: `${ACS_ID}/notificationHubLink`, outs: { linkedNotificationHubId: HUB_ID } });
+    expect(JSON.stringify(out.result)).not.toContain(KEY);
+  });
+
+  it("the hub key secret is written, with no key in its outputs, and a refused key read keeps its message", async () => {
+    arm.addRuleKey(RULE_ID, CONNECTION_STRING);
+    const provider = createHubKeySecretProvider({ credential: () => credential, pipelineOptions: fastPipeline });
+    const inputs = { authorizationRuleId: RULE_ID, vaultId: VAULT_ID, secretName: "hub-send-connection-string" };
+    const out = await runInFreshHost(provider, "create", [inputs], { [ARM_ENDPOINT_ENV]: arm.endpoint });
+    expect(out).toMatchObject({
+      ok: true,
+      result: { outs: { secretUriWithVersion: expect.stringContaining("/secrets/hub-send-connection-string/") } },
+    });
+    expect(JSON.stringify(out.result)).not.toContain(KEY);
+    arm.refuseListKeys = true;
+    try {
+      const refused = await runInFreshHost(provider, "create", [inputs], { [ARM_ENDPOINT_ENV]: arm.endpoint });
+      expect(refused).toMatchObject({ ok: false, name: "HubRuleKeysError", message: expect.stringMatching(/listKeys\/action/) });
+    } finally {
+      arm.refuseListKeys = false;
+    }
   });
 
   it("a link failure keeps its message, its case and no key (Azure's published WrongSubscription)", async () => {
     arm.addService(ACS_ID);
+    arm.addRuleKey(RULE_ID, CONNECTION_STRING);
     const { code, message } = PUBLISHED_ARM_ERRORS.wrongSubscription;
     arm.failNext(armError(400, code, `${message} (${CONNECTION_STRING})`));
     const out = await runInFreshHost(
       linkProvider,
       "create",
-      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING }],
+      [{ communicationServiceId: ACS_ID, notificationHubId: HUB_ID, authorizationRuleId: RULE_ID }],
       {
         [ARM_ENDPOINT_ENV]: arm.endpoint,
       },

@@ -183,17 +183,15 @@ describe("GitHub workflows", () => {
     expect(new Set(clientIdsOf(up))).toEqual(new Set(["${{ vars.AZURE_CLIENT_ID }}"]));
   });
 
-  it("defines the preview role in the repository: Reader plus listing a hub rule's keys, nothing else", () => {
+  it("defines the preview role in the repository: read, and App Service's POST-only config reads; no key", () => {
     const role = JSON.parse(fs.readFileSync(path.join(projectRoot, "gitops", "preview-role.json"), "utf8")) as Record<
       string,
       unknown
     >;
     expect(role).toMatchObject({ IsCustom: true, NotActions: [], DataActions: [], NotDataActions: [] });
-    expect(role.Actions).toEqual([
-      "*/read",
-      "Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action",
-    ]);
-    // Every invoke the program makes in a preview is covered: the hub keys (listKeys), the rest are reads.
+    // */read, and the one read ARM serves by POST that a refresh of this stack makes (see test/azure/refreshActions.test.ts).
+    expect(role.Actions).toEqual(["*/read", "Microsoft.Web/sites/config/list/action"]);
+    // Every invoke the program makes in a preview is a read: no listKeys, so the preview identity holds no hub key.
     const programFiles = ["components", "azure"].flatMap((dir) =>
       fs
         .readdirSync(path.join(projectRoot, dir), { recursive: true, encoding: "utf8" })
@@ -203,7 +201,7 @@ describe("GitHub workflows", () => {
     const invokes = [path.join(projectRoot, "index.ts"), ...programFiles]
       .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\b(\w+)\.(\w+)Output\(/g)])
       .map((m) => m[2]);
-    expect([...new Set(invokes)].sort()).toEqual(["getClientConfig", "getSystemTopic", "listNotificationHubKeys"]);
+    expect([...new Set(invokes)].sort()).toEqual(["getClientConfig", "getSystemTopic"]);
   });
 
   it("deploys manually from main only", () => {

@@ -54,12 +54,17 @@ export function compliantStack(stack = "dev"): Record<string, FakeResource> {
     stack,
     type: "pulumi-nodejs:dynamic:NotificationHubLink",
     name: "link",
-    props: { communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING },
+    // The Send rule's id; the link's provider reads the key itself, so no key is an input.
+    props: {
+      communicationServiceId: ACS_ID,
+      notificationHubId: HUB_ID,
+      authorizationRuleId: `${HUB_ID}/authorizationRules/send`,
+    },
     dependencies: [urnOf(acs), urnOf(hub), urnOf(rule)],
     propertyDependencies: {
       communicationServiceId: [urnOf(acs)],
       notificationHubId: [urnOf(hub)],
-      connectionString: [urnOf(rule), urnOf(hub)],
+      authorizationRuleId: [urnOf(rule)],
     },
   };
   const topic: FakeResource = {

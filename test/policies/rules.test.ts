@@ -244,7 +244,7 @@ describe("link-rule-send-only and hub-rule-without-manage", () => {
       type: "azure:notificationhub/authorizationRule:AuthorizationRule",
       props: { send: true, listen: false, manage: true },
     };
-    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, connectionString: [urnOf(stack.rule)] };
+    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, authorizationRuleId: [urnOf(stack.rule)] };
     const findings = runStackRule(linkRuleSendOnly, Object.values(stack));
     expect(findings).toEqual([expect.objectContaining({ message: expect.stringMatching(/also grants Manage/) })]);
   });
@@ -254,7 +254,10 @@ describe("link-rule-send-only and hub-rule-without-manage", () => {
     expect(resourceFindings(hubRuleWithoutManage, Object.values(stack))).toEqual([]);
     // Linking ACS with the registration key instead is caught: it cannot send.
     stack.link.dependencies = [urnOf(stack.acs), urnOf(stack.hub), urnOf(stack.registrationRule)];
-    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, connectionString: [urnOf(stack.registrationRule)] };
+    stack.link.propertyDependencies = {
+      ...stack.link.propertyDependencies,
+      authorizationRuleId: [urnOf(stack.registrationRule)],
+    };
     expect(runStackRule(linkRuleSendOnly, Object.values(stack))).toEqual([
       {
         urn: urnOf(stack.registrationRule),
@@ -292,12 +295,21 @@ describe("link-same-subscription", () => {
 });
 
 describe("link-tracks-connection-string", () => {
-  it("rejects a link whose connection string does not come from a rule", () => {
+  it("rejects a link that does not use a rule of the stack", () => {
     const stack = compliantStack();
-    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, connectionString: [] };
+    stack.link.propertyDependencies = { ...stack.link.propertyDependencies, authorizationRuleId: [] };
     expect(runStackRule(linkTracksConnectionString, Object.values(stack))).toEqual([
-      { urn: urnOf(stack.link), message: expect.stringMatching(/does not come from a hub access rule/) },
+      { urn: urnOf(stack.link), message: expect.stringMatching(/does not use a hub access rule of this stack/) },
     ]);
+  });
+  it("reads state an earlier version wrote: the link's connectionString from the rule passes, a literal one does not", () => {
+    const stack = compliantStack();
+    delete stack.link.props.authorizationRuleId;
+    stack.link.props.connectionString = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=x";
+    stack.link.propertyDependencies = { connectionString: [urnOf(stack.rule)] };
+    expect(runStackRule(linkTracksConnectionString, Object.values(stack))).toEqual([]);
+    stack.link.propertyDependencies = { connectionString: [] };
+    expect(runStackRule(linkTracksConnectionString, Object.values(stack))).toHaveLength(1);
   });
 });
 

@@ -47,6 +47,11 @@ export function armExample(relative: string): ArmExample {
   return copy(readJson<ArmExample>(path.join("arm", relative)));
 }
 
+/** A Key Vault data-plane example (azure-rest-api-specs, keyvault/data-plane), in the same form as an ARM one. */
+export function keyVaultExample(relative: string): ArmExample {
+  return copy(readJson<ArmExample>(path.join("keyvault", relative)));
+}
+
 /** A Notification Hubs NotificationOutcome body, as the Azure SDK for JS's serializer tests hold it. */
 export function publishedNotificationOutcome(name: "notification-outcome" | "notification-outcome-empty"): string {
   return fs.readFileSync(path.join(ROOT, "notificationhubs", `${name}.xml`), "utf8");

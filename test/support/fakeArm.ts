@@ -1,4 +1,4 @@
-import { armExample } from "./azureFixtures";
+import { armExample, keyVaultExample } from "./azureFixtures";
 import { TlsFakeServer } from "./tlsFake";
 
 /** A recorded request to the fake ARM endpoint. */
@@ -27,6 +27,16 @@ const ACS =
 // Microsoft.Communication/stable/2025-09-01): every answer below is derived from them.
 const PUBLISHED_GET = armExample("communication/get.json");
 const PUBLISHED_LINK = armExample("communication/linkNotificationHub.json");
+// Microsoft.NotificationHubs 2023-10-01-preview and Microsoft.KeyVault 2023-07-01 / data plane 7.5.
+const PUBLISHED_LIST_KEYS = armExample("notificationhubs/AuthorizationRuleListKeys.json");
+const PUBLISHED_CREATE_SECRET = armExample("keyvault/createSecret.json");
+const PUBLISHED_DELETE_SECRET = keyVaultExample("DeleteSecret-example.json");
+
+const LIST_KEYS =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.NotificationHubs\/namespaces\/[^/]+\/notificationHubs\/[^/]+\/authorizationRules\/[^/]+)\/listKeys$/i;
+const ARM_SECRET =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/secrets\/([^/]+)$/i;
+const DATA_PLANE_SECRET = /^\/secrets\/([^/]+)$/;
 
 /** Azure's published ARM error bodies, for tests that queue them. */
 export const PUBLISHED_ARM_ERRORS = {
@@ -43,6 +53,12 @@ export class FakeArm {
   readonly requests: ArmRequest[] = [];
   /** notificationHubId per ACS resource path (lower case); absent = ACS resource does not exist. */
   readonly services = new Map<string, string>();
+  /** The primary connection string per hub rule id (lower case): what listKeys answers. */
+  readonly ruleKeys = new Map<string, string>();
+  /** Secret values per name (the vault's data plane is this same host), with their version count. */
+  readonly secrets = new Map<string, { value: string; versions: number }>();
+  /** Answer listKeys with 403, as ARM answers an identity without the action (the preview identity). */
+  refuseListKeys = false;
   private readonly queued: ArmReply[] = [];
   private server?: TlsFakeServer;
 
@@ -51,9 +67,17 @@ export class FakeArm {
     this.services.set(acsId.toLowerCase(), notificationHubId);
   }
 
-  /** The next requests get these replies instead of the modelled behaviour. */
+  /**
+   * The next requests get these replies instead of the modelled behaviour — except reading a
+   * rule's keys, which the providers do first and tests fail on purpose with {@link refuseListKeys}.
+   */
   failNext(...replies: ArmReply[]): void {
     this.queued.push(...replies);
+  }
+
+  /** The Send rule whose keys listKeys answers with this connection string. */
+  addRuleKey(ruleId: string, connectionString: string): void {
+    this.ruleKeys.set(ruleId.toLowerCase(), connectionString);
   }
 
   get endpoint(): string {
@@ -74,7 +98,7 @@ export class FakeArm {
           body: raw ? JSON.parse(raw) : undefined,
         };
         this.requests.push(request);
-        const reply = this.queued.shift() ?? this.model(request);
+        const reply = (!LIST_KEYS.test(request.path) && this.queued.shift()) || this.model(request);
         res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
         res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
       });
@@ -88,6 +112,49 @@ export class FakeArm {
 
   private model(request: ArmRequest): ArmReply {
     if (!request.authorization?.startsWith("Bearer ")) return armError(401, "AuthenticationFailed", "Authentication failed.");
+    const listKeys = LIST_KEYS.exec(request.path);
+    if (listKeys && request.method === "POST") {
+      if (this.refuseListKeys)
+        return armError(
+          403,
+          "AuthorizationFailed",
+          "The client does not have authorization to perform action 'listKeys/action'.",
+        );
+      const connectionString = this.ruleKeys.get(listKeys[1].toLowerCase());
+      if (connectionString === undefined) return armError(404, "ResourceNotFound", "The authorization rule was not found.");
+      const published = PUBLISHED_LIST_KEYS.responses["200"].body as Record<string, unknown>;
+      return { status: 200, body: { ...published, primaryConnectionString: connectionString } };
+    }
+    const armSecret = ARM_SECRET.exec(request.path);
+    if (armSecret && request.method === "PUT") {
+      const [, , name] = armSecret;
+      const earlier = this.secrets.get(name);
+      const value = (request.body as { properties: { value: string } }).properties.value;
+      this.secrets.set(name, { value, versions: (earlier?.versions ?? 0) + 1 });
+      const status = earlier ? "200" : "201";
+      const published = PUBLISHED_CREATE_SECRET.responses[status].body as { properties: Record<string, unknown> };
+      const secretUri = `${this.endpoint}/secrets/${name}`;
+      const version = `${String((earlier?.versions ?? 0) + 1).padStart(32, "0")}`;
+      return {
+        status: Number(status),
+        body: {
+          ...published,
+          id: request.path,
+          name,
+          properties: { ...published.properties, secretUri, secretUriWithVersion: `${secretUri}/${version}` },
+        },
+      };
+    }
+    const dataPlaneSecret = DATA_PLANE_SECRET.exec(request.path);
+    if (dataPlaneSecret && request.method === "DELETE") {
+      const name = dataPlaneSecret[1];
+      if (!this.secrets.delete(name))
+        return { status: 404, body: { error: { code: "SecretNotFound", message: "Secret not found" } } };
+      return {
+        status: 200,
+        body: { ...(PUBLISHED_DELETE_SECRET.responses["200"].body as object), id: `${this.endpoint}/secrets/${name}` },
+      };
+    }
     const link = LINK.exec(request.path);
     if (link && request.method === "POST") {
       const acsPath = request.path.slice(0, -"/linkNotificationHub".length).toLowerCase();

@@ -19,7 +19,8 @@ export interface DoctorClientOptions {
 }
 
 // The SDK's default API version predates FCM v1; this one returns fcmV1Credential in PNS credentials.
-export const NOTIFICATION_HUBS_API_VERSION = "2023-10-01-preview";
+export { NOTIFICATION_HUBS_API_VERSION } from "../../azure/hubRuleKeys";
+import { NOTIFICATION_HUBS_API_VERSION } from "../../azure/hubRuleKeys";
 
 export async function createDoctorClients(subscriptionId: string, options: DoctorClientOptions = {}) {
   const [{ CommunicationServiceManagementClient }, { NotificationHubsManagementClient }, { MonitorClient }] = await Promise.all([

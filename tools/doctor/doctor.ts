@@ -7,6 +7,8 @@
 import { execFileSync } from "node:child_process";
 import { parseCommunicationServiceId, parseNotificationHubId } from "../../azure/armResourceId";
 import { withDeadline } from "../../azure/requestLimits";
+import { INTERACTIVE_RETRIES } from "../../azure/authenticatedPipeline";
+import { fetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { parseCli, reportError, stackNameProblem, userPath } from "../shared/cli";
 import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
@@ -213,18 +215,25 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   try {
     const outputs = readOutputs(args);
     if (args.command === "test-send") {
-      const connectionString =
-        process.env[CONNECTION_STRING_ENV] ??
-        (args.stack ? pulumiOutputs(args.stack, "hubSendConnectionString", "--show-secrets").trim() : undefined);
+      // The Send key is no stack output: it is read from the hub's Send rule with the operator's
+      // own Entra identity (listKeys on that rule), or given in the environment.
       const hubName = str(outputs.hubName);
-      if (!connectionString || !hubName) {
+      const sendRuleId = str(outputs.hubSendRuleId);
+      if (!hubName || (!process.env[CONNECTION_STRING_ENV] && !sendRuleId)) {
         reportError(
-          `test-send needs the hub name (outputs) and the Send connection string: --stack NAME, or ${CONNECTION_STRING_ENV} with --outputs FILE`,
+          `test-send needs the hub name and the Send rule's id (the outputs hubName and hubSendRuleId: --stack NAME or --outputs FILE), or the Send connection string in ${CONNECTION_STRING_ENV}`,
           args.json,
           io,
         );
         return 2;
       }
+      const connectionString =
+        process.env[CONNECTION_STRING_ENV] ??
+        (await withDeadline(
+          fetchRuleConnectionString(sendRuleId!, { retryOptions: INTERACTIVE_RETRIES }),
+          DOCTOR_DEADLINE_MS,
+          "Reading the Send rule's key",
+        ));
       const platforms = args.platform === "all" ? (["apple", "fcmv1"] as const) : ([args.platform] as const);
       const summary = await withDeadline(
         testSend(connectionString, hubName, args.tag ?? tagForUser(args.user!), [...platforms]),

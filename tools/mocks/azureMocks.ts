@@ -149,6 +149,14 @@ const MODELS: Record<string, Model> = {
     id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/appsettings`,
     outputs: { name: "appsettings" },
   }),
+  "azure-native:web:WebAppScmAllowed": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/basicPublishingCredentialsPolicies/scm`,
+    outputs: { name: "scm" },
+  }),
+  "azure-native:web:WebAppFtpAllowed": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/basicPublishingCredentialsPolicies/ftp`,
+    outputs: { name: "ftp" },
+  }),
   "azure-native:authorization:RoleAssignment": (name, inputs) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
     outputs: { name: fakeGuid(name) },
@@ -215,14 +223,34 @@ const MODELS: Record<string, Model> = {
     id: `${str(inputs, "communicationServiceId")}/notificationHubLink`,
     outputs: {
       linkedNotificationHubId: str(inputs, "notificationHubId"),
-      connectionStringFingerprint: connectionStringFingerprint(str(inputs, "connectionString")),
+      connectionStringFingerprint: connectionStringFingerprint(fakeRuleConnectionString(str(inputs, "authorizationRuleId"))),
     },
   }),
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.hubKeySecret)]: (_name, inputs) => {
+    const vaultName = str(inputs, "vaultId").split("/").pop();
+    const secretUri = `https://${vaultName}.vault.azure.net/secrets/${str(inputs, "secretName")}`;
+    return {
+      id: `${str(inputs, "vaultId")}/secrets/${str(inputs, "secretName")}`,
+      outputs: {
+        secretUri,
+        secretUriWithVersion: `${secretUri}/${fakeGuid(str(inputs, "authorizationRuleId")).replace(/-/g, "")}`,
+        keyFingerprint: connectionStringFingerprint(fakeRuleConnectionString(str(inputs, "authorizationRuleId"))),
+      },
+    };
+  },
 };
 
 /** The fake key the plan's hub hands out: deterministic, obviously not real. */
 export function fakeSharedAccessKey(seed: string): string {
   return createHash("sha256").update(`fake-key:${seed}`).digest("base64");
+}
+
+/** The connection string a rule's listKeys would answer, for the providers that read it (never the program). */
+export function fakeRuleConnectionString(ruleId: string): string {
+  const parts = ruleId.split("/");
+  const ns = parts[parts.indexOf("namespaces") + 1] ?? "";
+  const rule = parts[parts.length - 1] ?? "";
+  return `Endpoint=sb://${ns}.servicebus.windows.net/;SharedAccessKeyName=${rule};SharedAccessKey=${fakeSharedAccessKey(ruleId)}`;
 }
 
 const INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
@@ -232,19 +260,6 @@ const INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
     clientId: fakeGuid("client"),
     objectId: fakeGuid("object"),
   }),
-  "azure-native:notificationhubs:listNotificationHubKeys": (inputs) => {
-    const ns = str(inputs, "namespaceName");
-    const rule = str(inputs, "authorizationRuleName");
-    const key = fakeSharedAccessKey(`${ns}/${str(inputs, "notificationHubName")}/${rule}`);
-    const cs = (k: string) => `Endpoint=sb://${ns}.servicebus.windows.net/;SharedAccessKeyName=${rule};SharedAccessKey=${k}`;
-    return {
-      keyName: rule,
-      primaryKey: key,
-      secondaryKey: `${key}2`,
-      primaryConnectionString: cs(key),
-      secondaryConnectionString: cs(`${key}2`),
-    };
-  },
 };
 
 export interface AzureMocksOptions {

@@ -10,6 +10,8 @@ export type PlanOutput = ProgramOutput;
 export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
   [dynamicTypeToken(DYNAMIC_TYPE_NAMES.notificationHubLink)]:
     "ARM has no unlink: destroying or replacing this leaves ACS linked to the hub until it is linked elsewhere or the hub or its rule is deleted",
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.hubKeySecret)]:
+    "the deploying identity reads the rule's key and writes it into the vault during the deploy; the plan and the state hold only the secret's URI",
   [dynamicTypeToken(DYNAMIC_TYPE_NAMES.deletedVaultPurge)]:
     "purges a soft-deleted vault of the same name first, only if it was this stack's own and has no purge protection",
 };

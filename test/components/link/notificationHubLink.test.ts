@@ -6,15 +6,15 @@ import { settleRegistrations } from "../../support/settle";
 const SUB = "00000000-0000-0000-0000-000000000000";
 const ACS_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs`;
 const HUB_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/hub`;
-const CONNECTION_STRING = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc";
+const RULE_ID = `${HUB_ID}/authorizationRules/send`;
 
 describe("NotificationHubLink", () => {
-  it("registers the link action as a dynamic resource with a secret connection string and a non-secret fingerprint", async () => {
+  it("registers the link action as a dynamic resource naming the Send rule (no key) and a non-secret fingerprint", async () => {
     const recording = startMockRuntime({ stack: "test" });
     const link = new NotificationHubLink("chat", {
       communicationServiceId: ACS_ID,
       notificationHubId: HUB_ID,
-      connectionString: CONNECTION_STRING,
+      authorizationRuleId: RULE_ID,
     });
     const fingerprint = await resolveOutput(link.connectionStringFingerprint);
     await settleRegistrations();
@@ -26,8 +26,10 @@ describe("NotificationHubLink", () => {
     expect(action.inputs.notificationHubId).toBe(HUB_ID);
     // The provider travels with the resource, serialized, so `pulumi up` can run it.
     expect(action.inputs.__provider).toEqual(expect.stringContaining("linkNotificationHub"));
-    expect(pulumi.runtime.isRpcSecret(action.inputs.connectionString)).toBe(true);
-    expect(action.additionalSecretOutputs).toContain("connectionString");
+    // The rule, not its key: the provider reads the key while it links, so none is in the inputs or state.
+    expect(action.inputs.authorizationRuleId).toBe(RULE_ID);
+    expect(Object.keys(action.inputs).filter((k) => /connectionString$|key$/i.test(k))).toEqual([]);
+    expect(pulumi.runtime.isRpcSecret(action.inputs.authorizationRuleId)).toBe(false);
     expect(fingerprint).toEqual({ value: expect.stringMatching(/^sha256:[0-9a-f]{16}$/), secret: false, known: true });
   });
 });

@@ -19,7 +19,10 @@ const KEY = "c2VjcmV0LWtleS10aGF0LW11c3QtbmV2ZXItbGVhay0xMjM0NTY3ODkwYWJjZA==";
 const CONNECTION_STRING = `Endpoint=sb://nh-dev.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
 const ROTATED = CONNECTION_STRING.replace(KEY, "cm90YXRlZC1rZXktdGhhdC1tdXN0LW5ldmVyLWxlYWstOTg3NjU0MzIxMA==");
 
-const inputs: LinkInputs = { communicationServiceId: ACS_ID, notificationHubId: HUB_ID, connectionString: CONNECTION_STRING };
+const RULE_ID = `${HUB_ID}/authorizationRules/acs-send`;
+const inputs: LinkInputs = { communicationServiceId: ACS_ID, notificationHubId: HUB_ID, authorizationRuleId: RULE_ID };
+/** The requests of the link itself, after the provider read the rule's keys. */
+const linkRequests = <R extends { path: string }>(requests: R[]) => requests.filter((r) => !r.path.endsWith("/listKeys"));
 
 const staticCredential: TokenCredential = {
   getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
@@ -47,6 +50,9 @@ describe("NotificationHubLink provider against a local ARM", () => {
     arm.requests.length = 0;
     arm.services.clear();
     arm.addService(ACS_ID);
+    arm.ruleKeys.clear();
+    arm.addRuleKey(RULE_ID, CONNECTION_STRING);
+    arm.refuseListKeys = false;
   });
 
   async function expectLinkError(promise: Promise<unknown>): Promise<LinkError> {
@@ -61,14 +67,17 @@ describe("NotificationHubLink provider against a local ARM", () => {
     return error as LinkError;
   }
 
-  it("create POSTs linkNotificationHub with the hub id and connection string, authenticated", async () => {
+  it("create reads the Send rule's key itself, then POSTs linkNotificationHub with it, authenticated", async () => {
     const result = await provider.create!(inputs);
     expect(result.id).toBe(`${ACS_ID}/notificationHubLink`);
     expect(result.outs).toMatchObject({
       linkedNotificationHubId: HUB_ID,
       connectionStringFingerprint: connectionStringFingerprint(CONNECTION_STRING),
     });
-    const [request] = arm.requests;
+    // The key never was an input: the provider read it from the rule (listKeys), and state keeps no key.
+    expect(arm.requests[0]).toMatchObject({ method: "POST", path: `${RULE_ID}/listKeys`, authorization: "Bearer test-token" });
+    expect(JSON.stringify(result.outs)).not.toContain(KEY);
+    const [request] = linkRequests(arm.requests);
     expect(request.method).toBe("POST");
     expect(request.path).toBe(`${ACS_ID}/linkNotificationHub`);
     expect(request.apiVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
@@ -98,8 +107,18 @@ describe("NotificationHubLink provider against a local ARM", () => {
     it("reports no change when nothing changed", async () => {
       expect(await provider.diff!("id", olds, inputs)).toEqual({ changes: false, replaces: [] });
     });
-    it("updates when the connection string was regenerated", async () => {
-      expect(await provider.diff!("id", olds, { ...inputs, connectionString: ROTATED })).toEqual({ changes: true, replaces: [] });
+    it("updates when the rule's key was regenerated, seen by an identity that may read it", async () => {
+      arm.addRuleKey(RULE_ID, ROTATED);
+      expect(await provider.diff!("id", olds, inputs)).toEqual({ changes: true, replaces: [] });
+    });
+    it("sees no change where the key cannot be read (the preview identity holds no key)", async () => {
+      arm.addRuleKey(RULE_ID, ROTATED);
+      arm.refuseListKeys = true;
+      expect(await provider.diff!("id", olds, inputs)).toEqual({ changes: false, replaces: [] });
+    });
+    it("updates when the link is to use another rule", async () => {
+      const other = `${HUB_ID}/authorizationRules/other`;
+      expect(await provider.diff!("id", olds, { ...inputs, authorizationRuleId: other })).toMatchObject({ changes: true });
     });
     it("updates when the hub changes", async () => {
       expect(await provider.diff!("id", olds, { ...inputs, notificationHubId: HUB_ID.replace("hub-dev", "hub-2") })).toEqual({
@@ -119,14 +138,15 @@ describe("NotificationHubLink provider against a local ARM", () => {
     });
   });
 
-  it("update re-links with the new connection string", async () => {
+  it("update re-links with the rule's current key", async () => {
+    arm.addRuleKey(RULE_ID, ROTATED);
     const { outs } = await provider.update!(
       "id",
       { ...inputs, linkedNotificationHubId: HUB_ID, connectionStringFingerprint: "sha256:old" },
-      { ...inputs, connectionString: ROTATED },
+      inputs,
     );
-    expect(arm.requests).toHaveLength(1);
-    expect((arm.requests[0].body as { connectionString: string }).connectionString).toBe(ROTATED);
+    expect(linkRequests(arm.requests)).toHaveLength(1);
+    expect(linkRequests(arm.requests)[0].body).toMatchObject({ connectionString: ROTATED });
     expect(outs.connectionStringFingerprint).toBe(connectionStringFingerprint(ROTATED));
   });
 
@@ -161,20 +181,28 @@ describe("NotificationHubLink provider against a local ARM", () => {
     arm.failNext(armError(503, "ServiceUnavailable", "Try again."));
     const { outs } = await provider.create!(inputs);
     expect(outs.linkedNotificationHubId).toBe(HUB_ID);
-    expect(arm.requests.filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(linkRequests(arm.requests).filter((r) => r.method === "POST")).toHaveLength(2);
   });
 
   it("retries a 429 honouring Retry-After and succeeds", async () => {
     arm.failNext(armError(429, "TooManyRequests", "Slow down.", { "retry-after": "0" }));
     await provider.create!(inputs);
-    expect(arm.requests).toHaveLength(2);
+    expect(linkRequests(arm.requests)).toHaveLength(2);
   });
 
   it("gives up after the retries and says Azure stayed unavailable", async () => {
     arm.failNext(...Array.from({ length: 4 }, () => armError(500, "InternalServerError", "Boom.")));
     const error = await expectLinkError(provider.create!(inputs));
     expect(error.failureCase).toBe("azure-unavailable");
-    expect(arm.requests).toHaveLength(4);
+    expect(linkRequests(arm.requests)).toHaveLength(4);
+  });
+
+  it("says which rule's keys it could not read, and what the deploying identity lacks", async () => {
+    arm.refuseListKeys = true;
+    await expect(provider.create!(inputs)).rejects.toThrow(
+      new RegExp(`Reading the keys of ${RULE_ID} was refused \\(HTTP 403\\).*listKeys/action`),
+    );
+    expect(linkRequests(arm.requests)).toHaveLength(0);
   });
 
   const mapped: [string, ReturnType<typeof armError>, LinkError["failureCase"], RegExp][] = [
@@ -249,26 +277,27 @@ describe("NotificationHubLink provider against a local ARM", () => {
 });
 
 describe("validateLinkInputs", () => {
-  it("accepts matching ids and connection string", () => {
+  it("accepts matching ids and a rule of the hub", () => {
     expect(validateLinkInputs(inputs)).toEqual([]);
   });
-  it("names each invalid property and never shows the connection string", () => {
+  it("names each invalid property", () => {
     const failures = validateLinkInputs({
       communicationServiceId: "acs-dev",
       notificationHubId: "/subscriptions/x/hub",
-      connectionString: `Endpoint=https://x;Key=${KEY}`,
+      authorizationRuleId: "acs-send",
     });
-    expect(failures.map((f) => f.property)).toEqual(["communicationServiceId", "notificationHubId", "connectionString"]);
-    expect(JSON.stringify(failures)).not.toContain(KEY);
+    expect(failures.map((f) => f.property)).toEqual(["communicationServiceId", "notificationHubId", "authorizationRuleId"]);
   });
-  it("rejects a connection string from another namespace (the link would point at the wrong hub)", () => {
-    const failures = validateLinkInputs({ ...inputs, connectionString: CONNECTION_STRING.replace("nh-dev", "nh-prod") });
-    expect(failures).toEqual([{ property: "connectionString", reason: expect.stringMatching(/namespace 'nh-dev'/) }]);
+  it("rejects a rule of another hub (the link would carry another hub's key)", () => {
+    const failures = validateLinkInputs({ ...inputs, authorizationRuleId: RULE_ID.replace("nh-dev", "nh-prod") });
+    expect(failures).toEqual([
+      { property: "authorizationRuleId", reason: expect.stringMatching(/must be a rule of the linked hub/) },
+    ]);
   });
   it("skips values not known yet during a preview", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    expect(validateLinkInputs({ communicationServiceId: ACS_ID, notificationHubId: unknown, connectionString: unknown })).toEqual(
-      [],
-    );
+    expect(
+      validateLinkInputs({ communicationServiceId: ACS_ID, notificationHubId: unknown, authorizationRuleId: unknown }),
+    ).toEqual([]);
   });
 });

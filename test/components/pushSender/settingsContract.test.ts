@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput, ProgramRecording } from "../../../tools/mocks/mockRuntime";
+import { fakeRuleConnectionString } from "../../../tools/mocks/azureMocks";
 import { PushDelivery, PushDeliveryArgs } from "../../../components/pushDelivery";
 import { readRegistrationSettings, readSettings } from "../../../function/src/settings";
 import { settleRegistrations } from "../../support/settle";
@@ -13,8 +13,13 @@ import { settleRegistrations } from "../../support/settle";
 
 const ACS_ID =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs";
-const SEND_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0LWtleQ==";
-const REGISTER_CS = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=register;SharedAccessKey=bGlzdGVuLWtleQ==";
+const HUB_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/chat-hub";
+const SEND_RULE_ID = `${HUB_ID}/authorizationRules/send`;
+const REGISTER_RULE_ID = `${HUB_ID}/authorizationRules/register`;
+// What each rule's listKeys answers, hence what the deploying process writes into the vault.
+const SEND_CS = fakeRuleConnectionString(SEND_RULE_ID);
+const REGISTER_CS = fakeRuleConnectionString(REGISTER_RULE_ID);
 const CLIENT_ID = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
 
 const args = (
@@ -27,8 +32,8 @@ const args = (
   globalNamePrefix: "acsnotif-dev",
   communicationServiceId: ACS_ID,
   hubName: "chat-hub",
-  hubConnectionString: SEND_CS,
-  hubRegistrationConnectionString: REGISTER_CS,
+  hubSendRuleId: SEND_RULE_ID,
+  hubRegistrationRuleId: REGISTER_RULE_ID,
   eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
   delivery: {
     mode: "function",
@@ -46,15 +51,13 @@ async function build(deliveryArgs: PushDeliveryArgs): Promise<ProgramRecording> 
   return recording;
 }
 
-const plain = (v: unknown) => (pulumi.runtime.isRpcSecret(v) ? pulumi.runtime.unwrapRpcSecret(v) : v);
-
 /** The function app's environment as App Service gives it: every setting a string, Key Vault references resolved. */
 function environmentOf(r: ProgramRecording): NodeJS.ProcessEnv {
   const settings = r.one("azure-native:web:WebAppApplicationSettings").inputs.properties as Record<string, unknown>;
   const secrets = new Map(
     r
-      .byType("azure-native:keyvault:Secret")
-      .map((s) => [s.inputs.secretName as string, (plain(s.inputs.properties) as { value: string }).value]),
+      .byType("pulumi-nodejs:dynamic:HubKeySecret")
+      .map((s) => [s.inputs.secretName as string, fakeRuleConnectionString(s.inputs.authorizationRuleId as string)]),
   );
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(settings)) {

@@ -17,7 +17,9 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/rights: \["Send"\]/);
     expect(stdout).toMatch(/apnsCredential: \[secret\]/);
     expect(stdout).toMatch(/depends on: .*acsnotif-dev-send \(NotificationHubAuthorizationRule\)/);
-    expect(stdout).toMatch(/hubSendConnectionString: \[secret\]/);
+    // No key is an output: the doctor reads it from the rule with the operator's identity.
+    expect(stdout).toMatch(/hubSendRuleId: \(known after deploy\)/);
+    expect(stdout).not.toMatch(/ConnectionString: \[secret\]/);
     expect(stdout).not.toMatch(/SharedAccessKey=/);
     // What the link resource cannot say at delete time, the plan says up front.
     expect(stdout).toMatch(/acsnotif-dev-link\n(?:.*\n)*?\s+note: ARM has no unlink/);
@@ -35,9 +37,13 @@ describe("npm run plan", () => {
       resourceId: "(known after deploy)", // the function's ARM id exists once the app does
     });
     expect(subscription.inputs.filter).toMatchObject({ includedEventTypes: expect.any(Array) });
-    // The settings hold the Key Vault reference of a secret version Azure assigns: secret, and not known yet.
+    // The settings hold the Key Vault reference of a secret version the deploy writes: not known yet, and
+    // no secret (no key passes through the program), so a reviewer reads every other setting.
     const settings = resources.find((r) => r.type === "azure-native:web:WebAppApplicationSettings")!;
-    expect(settings.inputs.properties).toBe("[secret]");
+    expect(settings.inputs.properties).toMatchObject({
+      NOTIFICATION_HUB_CONNECTION_STRING: "(known after deploy)",
+      PUSH_PLATFORMS: "apple,fcmv1",
+    });
     // The app's generated name is not known before it exists; the bootstrap's resource group is.
     expect(settings.inputs.name).toBe("(known after deploy)");
     expect(settings.inputs.resourceGroupName).toBe("acsnotif-staging-rg");
@@ -65,9 +71,11 @@ describe("npm run plan", () => {
     const parsed = JSON.parse(stdout);
     expect(parsed.stack).toBe("dev");
     const link = parsed.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:NotificationHubLink");
-    expect(link.inputs.connectionString).toBe("[secret]");
+    expect(link.inputs.authorizationRuleId).toBe("(known after deploy)");
+    expect(link.inputs.connectionString).toBeUndefined();
     expect(link.inputs.__provider).toBeUndefined();
-    expect(parsed.outputs.hubSendConnectionString).toBe("[secret]");
+    expect(parsed.outputs.hubSendConnectionString).toBeUndefined();
+    expect(parsed.outputs.hubSendRuleId).toBe("(known after deploy)");
   });
 
   it("fails with every config problem, naming each key, and never prints a secret", async () => {

@@ -19,7 +19,7 @@ function writeJson(name: string, value: unknown): string {
 
 /** The compliant stack's export with extra raw entries and values, as real `pulumi stack export` files hold them. */
 function realWorldExport(): { deployment: { resources: unknown[] } } {
-  const exported = stackExport(Object.values(compliantStack("dev")), ["connectionString"]) as {
+  const exported = stackExport(Object.values(compliantStack("dev")), ["fcmV1Credential"]) as {
     deployment: { resources: Record<string, unknown>[] };
   };
   const [, acs, hub] = exported.deployment.resources as { urn: string; inputs: Record<string, unknown> }[];
@@ -48,7 +48,7 @@ describe("pulumi stack export files as they come", () => {
     expect(acs.properties.hostName).toBe("acs-dev.communication.azure.com");
     expect(acs.properties.pending).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
     expect(acs.properties.archive).toBe("[archive ab12cd34ef56ab12]");
-    expect(read.encryptedProperties).toEqual(["link.connectionString"]);
+    expect(read.encryptedProperties).toEqual(["hub.fcmV1Credential"]);
     expect(read.notes).toEqual([
       "2 entries of deployment.resources skipped: null or without a urn and type.",
       "1 resource reference checked as the referenced resource's id.",
@@ -90,7 +90,7 @@ describe("pulumi stack export files as they come", () => {
       checked: true,
       resources: 8,
       config: expect.stringMatching(/^policies\/config\/dev\.json$/),
-      encryptedProperties: ["link.connectionString"],
+      encryptedProperties: ["hub.fcmV1Credential"],
     });
     expect(report.notes).toContain("2 entries of deployment.resources skipped: null or without a urn and type.");
     expect(code).toBe(report.summary.mandatory > 0 ? 1 : 0);
@@ -142,13 +142,10 @@ describe("a report never says passed when nothing was checked", () => {
   });
 
   it("names the encrypted properties it could not check", async () => {
-    const state = writeJson(
-      "enc.json",
-      stackExport(Object.values(compliantStack("dev")), ["connectionString", "apnsCredential"]),
-    );
+    const state = writeJson("enc.json", stackExport(Object.values(compliantStack("dev")), ["fcmV1Credential", "apnsCredential"]));
     const { stdout } = await runTool("policy", "--state", state);
     expect(stdout).toMatch(
-      /Encrypted, so not checked \(2\): hub\.apnsCredential, link\.connectionString; export with --show-secrets/,
+      /Encrypted, so not checked \(2\): hub\.apnsCredential, hub\.fcmV1Credential; export with --show-secrets/,
     );
   });
 });

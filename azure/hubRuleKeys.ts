@@ -1,0 +1,67 @@
+import { ArmRestOptions, createArmRestClient } from "./armRestClient";
+import { parseHubConnectionString } from "./hubConnectionString";
+
+/**
+ * Reading a notification hub rule's connection string where it is needed — in the deploying
+ * process's own providers (the ACS link, the Key Vault secret), with the deploying identity —
+ * so that no hub key passes through the Pulumi program, its plan or its state, and the
+ * read-only preview identity never needs (or holds) `listKeys`.
+ */
+export const NOTIFICATION_HUBS_API_VERSION = "2023-10-01-preview";
+
+const RULE_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.NotificationHubs\/namespaces\/([^/]+)\/notificationHubs\/[^/]+\/authorizationRules\/[^/]+$/i;
+
+/** The namespace of a hub authorization rule's ARM id; undefined when the id is not one. */
+export function ruleNamespace(ruleId: string): string | undefined {
+  return RULE_ID.exec(ruleId)?.[1];
+}
+
+/** Errors survive the engine's closure serialization only as plain Errors (see oneDeployProvider). */
+function keysError(message: string): Error {
+  return Object.assign(new Error(message), { name: "HubRuleKeysError" });
+}
+
+/**
+ * The rule's primary connection string, from ARM's `listKeys` (a POST, authorized as
+ * `Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action`).
+ * Errors name the rule and the status, never the answer's body (it holds keys).
+ */
+export async function fetchRuleConnectionString(ruleId: string, options: ArmRestOptions = {}): Promise<string> {
+  const namespace = ruleNamespace(ruleId);
+  if (!namespace) throw keysError(`${ruleId} is not the ARM id of a notification hub authorization rule.`);
+  const arm = await createArmRestClient(options);
+  const res = await arm.send({ method: "POST", path: `${ruleId}/listKeys?api-version=${NOTIFICATION_HUBS_API_VERSION}` });
+  if (res.status === 403 || res.status === 401) {
+    throw keysError(
+      `Reading the keys of ${ruleId} was refused (HTTP ${res.status}): the deploying identity needs ` +
+        "Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action there (Contributor has it).",
+    );
+  }
+  if (res.status !== 200) throw keysError(`Reading the keys of ${ruleId} failed (HTTP ${res.status}).`);
+  let connectionString: unknown;
+  try {
+    connectionString = (JSON.parse(res.bodyAsText ?? "") as { primaryConnectionString?: unknown }).primaryConnectionString;
+  } catch {
+    // Said below, without the body.
+  }
+  const parsed = typeof connectionString === "string" ? parseHubConnectionString(connectionString) : undefined;
+  if (!parsed) throw keysError(`The keys of ${ruleId} came back without a readable primaryConnectionString (not shown).`);
+  if (parsed.namespaceName.toLowerCase() !== namespace.toLowerCase()) {
+    throw keysError(`The keys of ${ruleId} name the namespace '${parsed.namespaceName}', not '${namespace}'.`);
+  }
+  return connectionString as string;
+}
+
+/**
+ * The connection string when this identity may read it, else undefined — for a diff, which
+ * also runs under the preview identity: that one cannot see a rotated key (by design, it holds
+ * no key), and the deploying identity's `pulumi up` does.
+ */
+export async function tryFetchRuleConnectionString(ruleId: string, options: ArmRestOptions = {}): Promise<string | undefined> {
+  try {
+    return await fetchRuleConnectionString(ruleId, options);
+  } catch {
+    return undefined;
+  }
+}
