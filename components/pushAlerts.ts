@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { APP_INSIGHTS_METRICS, HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
+import { HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
 import { COMPONENT_TYPES } from "./resourceTypes";
+import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../function/src/contract";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
@@ -33,6 +34,36 @@ export const SILENT_PIPELINE_QUERY = [
   "| where attempts > 0 and accepted == 0",
 ].join("\n");
 
+/**
+ * The push sender's failed invocations, and nothing else: the Functions host records one `requests`
+ * row per invocation, named after the function. `requests/failed` (the metric) counts every request
+ * of the app that answered ≥ 400 — a burst of refused registrations would page as "sender failing".
+ */
+export const SENDER_FAILURES_QUERY = ["requests", `| where operation_Name == "${PUSH_FUNCTION_NAME}" and success == false`].join(
+  "\n",
+);
+
+/**
+ * The registration route's own signal: its server errors (5xx). Refusals (400, 401, 403, 404) are
+ * answers to a back end's mistakes, which the back end sees; a 5xx is the endpoint failing.
+ */
+export const REGISTRATION_FAILURES_QUERY = [
+  "requests",
+  `| where operation_Name == "${REGISTRATION_FUNCTION_NAME}" and toint(resultCode) >= 500`,
+].join("\n");
+
+/** A log alert on Application Insights: rows of `query` counted over the window. */
+interface LogAlertSpec {
+  readonly key: string;
+  readonly description: string;
+  readonly query: string;
+  /** Fires when more rows than this are found. */
+  readonly threshold: number;
+  readonly severity: number;
+  readonly windowSize: string;
+  readonly evaluationFrequency: string;
+}
+
 interface AlertSpec {
   readonly key: string;
   readonly description: string;
@@ -44,15 +75,18 @@ interface AlertSpec {
 }
 
 /**
- * Metric alerts for the ways pushes fail quietly, sent to one action group: APNs or FCM v1
+ * Alerts for the ways pushes fail quietly, sent to one action group. Metric alerts: APNs or FCM v1
  * rejecting the hub's credentials, platform errors and rejected send requests, Event Grid dead-lettering or
- * failing deliveries, and the push sender failing. Each fires on a 15-minute window, checked every 5.
+ * failing deliveries (each on a 15-minute window, checked every 5). Log alerts on the Function's own
+ * telemetry: the push sender failing, the registration endpoint failing, and a silent pipeline.
  */
 export class PushAlerts extends pulumi.ComponentResource {
   public readonly actionGroup: monitor.ActionGroup;
   public readonly alerts: monitor.MetricAlert[];
   /** Events the sender tried to push while the hub accepted none: the guide's "incoming messages" check. */
   public readonly silentPipeline?: monitor.ScheduledQueryRule;
+  /** Log alerts on the Function's own telemetry: sender failures, registration failures, the silent pipeline. */
+  public readonly logAlerts: monitor.ScheduledQueryRule[] = [];
 
   constructor(name: string, args: PushAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPES.pushAlerts, name, {}, opts);
@@ -143,16 +177,6 @@ export class PushAlerts extends pulumi.ComponentResource {
         },
       );
     }
-    if (args.applicationInsightsId) {
-      specs.push({
-        key: "sender-failures",
-        description: "The push sender failed invocations (Event Grid retries them).",
-        scope: args.applicationInsightsId,
-        metric: APP_INSIGHTS_METRICS.failedRequests,
-        threshold: 5,
-        severity: 3,
-      });
-    }
 
     this.alerts = specs.map(
       (spec) =>
@@ -190,39 +214,71 @@ export class PushAlerts extends pulumi.ComponentResource {
         ),
     );
     if (args.applicationInsightsId) {
+      const insightsId = args.applicationInsightsId;
+      const logAlert = (spec: LogAlertSpec) =>
+        new monitor.ScheduledQueryRule(
+          `${name}-${spec.key}`,
+          {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location ?? "westeurope",
+            description: spec.description,
+            severity: spec.severity,
+            enabled: true,
+            scopes: [insightsId],
+            evaluationFrequency: spec.evaluationFrequency,
+            windowSize: spec.windowSize,
+            autoMitigate: true,
+            criteria: {
+              allOf: [
+                {
+                  query: spec.query,
+                  timeAggregation: monitor.TimeAggregation.Count,
+                  // Log alerts spell operators out ("GreaterThan"); azure-native's ConditionOperator enum
+                  // is the classic alerts' one ("gt"), which this API rejects.
+                  operator: "GreaterThan",
+                  threshold: spec.threshold,
+                  failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+                },
+              ],
+            },
+            actions: { actionGroups: [this.actionGroup.id] },
+            tags: args.tags,
+          },
+          { parent: this },
+        );
       // Metric alerts watch one resource, and the hub's metrics cannot say that events arrived
       // upstream. The sender's own telemetry can: it logs "pushing …" before each send and
       // "… accepted" for each notification the hub took. Attempts with no acceptance in the window
       // means the pipeline is silent, whatever the reason (credentials, hub, network).
-      this.silentPipeline = new monitor.ScheduledQueryRule(
-        `${name}-silent-pipeline`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location ?? "westeurope",
-          description: "The push sender tried to push events but the hub accepted none: users get no pushes.",
-          severity: 1,
-          enabled: true,
-          scopes: [args.applicationInsightsId],
-          evaluationFrequency: "PT15M",
-          windowSize: "PT30M",
-          autoMitigate: true,
-          criteria: {
-            allOf: [
-              {
-                query: SILENT_PIPELINE_QUERY,
-                timeAggregation: monitor.TimeAggregation.Count,
-                // Log alerts spell operators out ("GreaterThan"); azure-native's ConditionOperator enum
-                // is the classic alerts' one ("gt"), which this API rejects.
-                operator: "GreaterThan",
-                threshold: 0,
-                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-              },
-            ],
-          },
-          actions: { actionGroups: [this.actionGroup.id] },
-          tags: args.tags,
-        },
-        { parent: this },
+      this.silentPipeline = logAlert({
+        key: "silent-pipeline",
+        description: "The push sender tried to push events but the hub accepted none: users get no pushes.",
+        query: SILENT_PIPELINE_QUERY,
+        threshold: 0,
+        severity: 1,
+        windowSize: "PT30M",
+        evaluationFrequency: "PT15M",
+      });
+      this.logAlerts.push(
+        this.silentPipeline,
+        logAlert({
+          key: "sender-failures",
+          description: `The push sender (${PUSH_FUNCTION_NAME}) failed invocations; Event Grid retries them.`,
+          query: SENDER_FAILURES_QUERY,
+          threshold: 5,
+          severity: 3,
+          windowSize: "PT15M",
+          evaluationFrequency: "PT5M",
+        }),
+        logAlert({
+          key: "registration-failures",
+          description: `The registration endpoint (${REGISTRATION_FUNCTION_NAME}) failed requests with server errors: devices cannot register.`,
+          query: REGISTRATION_FAILURES_QUERY,
+          threshold: 5,
+          severity: 3,
+          windowSize: "PT15M",
+          evaluationFrequency: "PT5M",
+        }),
       );
     }
     this.registerOutputs({ actionGroupId: this.actionGroup.id });

@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { startMockRuntime, resolveOutput } from "../../tools/mocks/mockRuntime";
-import { PushAlerts, PushAlertsArgs, SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
+import {
+  PushAlerts,
+  PushAlertsArgs,
+  REGISTRATION_FAILURES_QUERY,
+  SENDER_FAILURES_QUERY,
+  SILENT_PIPELINE_QUERY,
+} from "../../components/pushAlerts";
+import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../../function/src/contract";
 import { settleRegistrations } from "../support/settle";
 import { armExample } from "../support/azureFixtures";
 
@@ -50,7 +57,6 @@ describe("PushAlerts", () => {
       ["push-hub-rejected-sends", HUB_ID, "incoming.all.failedrequests", "GreaterThan", 0, 2],
       ["push-events-dead-lettered", TOPIC_ID, "DeadLetteredCount", "GreaterThan", 0, 2],
       ["push-events-failing", TOPIC_ID, "DeliveryAttemptFailCount", "GreaterThan", 10, 3],
-      ["push-sender-failures", AI_ID, "requests/failed", "GreaterThan", 5, 3],
     ]);
     for (const alert of alerts) {
       expect(alert.inputs).toMatchObject({ evaluationFrequency: "PT5M", windowSize: "PT15M", enabled: true, autoMitigate: true });
@@ -67,7 +73,7 @@ describe("PushAlerts", () => {
       applicationInsightsId: AI_ID,
       emails: ["oncall@contoso.com"],
     });
-    const rule = r.one("azure-native:monitor:ScheduledQueryRule");
+    const rule = r.byType("azure-native:monitor:ScheduledQueryRule").find((x) => x.name === "push-silent-pipeline")!;
     expect(rule.inputs).toMatchObject({
       location: "westeurope",
       scopes: [AI_ID],
@@ -89,6 +95,39 @@ describe("PushAlerts", () => {
     expect((rule.inputs.actions as { actionGroups: string[] }).actionGroups[0]).toMatch(/actionGroups\/push-action-group/);
     const without = await build({ resourceGroupName: "rg", hubId: HUB_ID, emails: ["oncall@contoso.com"] });
     expect(without.byType("azure-native:monitor:ScheduledQueryRule")).toHaveLength(0);
+  });
+
+  it("pages on the push sender's own failures, and gives registration its own signal", async () => {
+    const r = await build({
+      resourceGroupName: "rg",
+      hubId: HUB_ID,
+      applicationInsightsId: AI_ID,
+      emails: ["oncall@contoso.com"],
+    });
+    const rules = Object.fromEntries(r.byType("azure-native:monitor:ScheduledQueryRule").map((x) => [x.name, x.inputs]));
+    expect(Object.keys(rules).sort()).toEqual(["push-registration-failures", "push-sender-failures", "push-silent-pipeline"]);
+    const criterion = (name: string) => (rules[name].criteria as { allOf: Record<string, unknown>[] }).allOf[0];
+    expect(rules["push-sender-failures"]).toMatchObject({
+      scopes: [AI_ID],
+      severity: 3,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    });
+    expect(criterion("push-sender-failures")).toMatchObject({
+      query: SENDER_FAILURES_QUERY,
+      operator: "GreaterThan",
+      threshold: 5,
+    });
+    // Only the sendPush function's failed invocations: a burst of 400/403 from the registration route is not "sender failing".
+    expect(SENDER_FAILURES_QUERY).toContain(`operation_Name == "${PUSH_FUNCTION_NAME}"`);
+    expect(SENDER_FAILURES_QUERY).toContain("success == false");
+    expect(SENDER_FAILURES_QUERY).not.toContain(REGISTRATION_FUNCTION_NAME);
+    expect(criterion("push-registration-failures")).toMatchObject({ query: REGISTRATION_FAILURES_QUERY, threshold: 5 });
+    expect(REGISTRATION_FAILURES_QUERY).toContain(`operation_Name == "${REGISTRATION_FUNCTION_NAME}"`);
+    expect(REGISTRATION_FAILURES_QUERY).toMatch(/toint\(resultCode\) >= 500/);
+    // No metric alert on requests/failed, which counts every request of the app.
+    const metrics = r.byType("azure-native:monitor:MetricAlert").map((a) => (a.inputs.criteria as Criteria).allOf[0].metricName);
+    expect(metrics).not.toContain("requests/failed");
   });
 
   it("without the Event Grid path, watches the hub only", async () => {
