@@ -1,6 +1,6 @@
 /**
  * The Azure Resource Manager endpoint the project's own Azure calls use: the hub link, the
- * OneDeploy code deployment (its SCM token audience), the deleted-vault purge and the doctor.
+ * OneDeploy code deployment (its SCM token audience), the hub key secrets and the doctor.
  * Override it with ACS_NOTIFICATIONS_ARM_ENDPOINT for sovereign clouds
  * (e.g. https://management.chinacloudapi.cn) or a local test double.
  */

@@ -4,7 +4,7 @@
  * repository) replaces the README's manual steps. Per environment: its resource group, a deploy
  * identity trusted only for that GitHub environment, the GitHub environment (reviewers, deploy
  * branch) and its AZURE_CLIENT_ID; once: the read-only preview identity and its custom role, the
- * vault purge role, and the repository variables.
+ * vault secrets delete role, and the repository variables. Nothing is granted on the subscription.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,15 +14,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as github from "@pulumi/github";
 import { NAMESPACE, validateBootstrapConfig } from "./config";
 import { GitHubEnvironment, repositoryVariables } from "./githubEnvironments";
-import {
-  DEPLOY_BRANCH,
-  escSubject,
-  githubSubjects,
-  PREVIEW_ROLE,
-  VAULT_PURGE_ROLE,
-  VAULT_SECRETS_DELETE_ROLE,
-  CustomRoleFile,
-} from "./roles";
+import { DEPLOY_BRANCH, escSubject, githubSubjects, PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE, CustomRoleFile } from "./roles";
 import { DeployIdentity, EscSecretsReader, PreviewIdentity } from "./workflowIdentities";
 
 /** The main program's stacks: the committed `Pulumi.<stack>.yaml` next to its Pulumi.yaml. */
@@ -104,8 +96,6 @@ function bootstrapProgram() {
     PREVIEW_ROLE,
     Object.values(environmentGroups).map((g) => g.id),
   );
-  // A deleted vault is a subscription-level resource: the purge role can only be assigned there.
-  const vaultPurgeRole = customRole("vault-purge-role", VAULT_PURGE_ROLE, [subscriptionScope]);
   // The one data action a deployment performs on its vault (deleting a secret): assignable on the environments' groups.
   const vaultSecretsDeleteRole = customRole(
     "vault-secrets-delete-role",
@@ -133,7 +123,6 @@ function bootstrapProgram() {
       subscriptionId,
       subject: githubSubjects.environment(config.owner, config.repository, env.name),
       environmentScope: environmentGroups[env.name].id,
-      vaultPurgeRoleId: vaultPurgeRole.id,
       vaultSecretsDeleteRoleId: vaultSecretsDeleteRole.id,
     });
     deployClientIds[env.name] = deploy.clientId;

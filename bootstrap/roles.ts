@@ -5,7 +5,6 @@
  */
 import { BUILT_IN_ROLES } from "../azure/roles";
 import previewRoleFile from "../gitops/preview-role.json";
-import vaultPurgeRoleFile from "../gitops/vault-purge-role.json";
 import vaultSecretsDeleteRoleFile from "../gitops/vault-secrets-delete-role.json";
 
 /** Built-in role definition ids (the same in every tenant). */
@@ -28,7 +27,6 @@ export interface CustomRoleFile {
 }
 
 export const PREVIEW_ROLE: CustomRoleFile = previewRoleFile;
-export const VAULT_PURGE_ROLE: CustomRoleFile = vaultPurgeRoleFile;
 export const VAULT_SECRETS_DELETE_ROLE: CustomRoleFile = vaultSecretsDeleteRoleFile;
 
 /** The roles the main program assigns (to the push sender and the topic): all a deploy identity may grant. */

@@ -81,17 +81,16 @@ export interface DeployIdentityArgs extends IdentityArgs {
   readonly subject: string;
   /** ARM id of the environment's resource group. */
   readonly environmentScope: pulumi.Input<string>;
-  /** The custom role that purges this stack's soft-deleted Key Vault (subscription scope). */
-  readonly vaultPurgeRoleId: pulumi.Input<string>;
-  /** The custom role with Key Vault's secrets/delete data action (azure-native deletes keyvault.Secret on the data plane). */
+  /** The custom role with Key Vault's secrets/delete data action (the hub key secrets are deleted on the vault's data plane). */
   readonly vaultSecretsDeleteRoleId: pulumi.Input<string>;
 }
 
 /**
  * An environment's deploy identity: Contributor on its resource group, Role Based Access Control
- * Administrator there limited to the roles the stack assigns, deleting the vault's secrets there
- * (a data action Contributor lacks), and the vault purge role on the subscription (a deleted vault
- * is a subscription-level resource).
+ * Administrator there limited to the roles the stack assigns, and deleting the vault's secrets
+ * there (a data action Contributor lacks). Nothing on the subscription: the stack never purges a
+ * vault (every vault it creates has a name no earlier one had), so no identity can purge another
+ * environment's vault, or another team's.
  */
 export class DeployIdentity extends pulumi.ComponentResource {
   readonly clientId: pulumi.Output<string>;
@@ -118,11 +117,6 @@ export class DeployIdentity extends pulumi.ComponentResource {
       description: "Only the roles acs-notifications assigns to its push sender and Event Grid topic.",
     });
     assign("vault-secrets-delete", args.vaultSecretsDeleteRoleId, args.environmentScope);
-    assign(
-      "vault-purge",
-      args.vaultPurgeRoleId,
-      pulumi.output(args.subscriptionId).apply((sub) => `/subscriptions/${sub}`),
-    );
     this.clientId = identity.clientId;
     this.registerOutputs({ clientId: this.clientId });
   }
@@ -131,7 +125,7 @@ export class DeployIdentity extends pulumi.ComponentResource {
 export interface PreviewIdentityArgs extends IdentityArgs {
   /** Token subjects: pull-request previews and the scheduled drift check on the deploy branch. */
   readonly subjects: Record<string, string>;
-  /** The custom preview role (read + list a hub rule's keys). */
+  /** The custom preview role (reads only; no hub key). */
   readonly previewRoleId: pulumi.Input<string>;
   /** Every environment's resource group: previews run for all stacks. */
   readonly scopes: Record<string, pulumi.Input<string>>;

@@ -16,7 +16,7 @@ export const COMPONENT_TYPES = {
 export const DYNAMIC_TYPE_NAMES = {
   notificationHubLink: "NotificationHubLink",
   functionCodeDeployment: "FunctionCodeDeployment",
-  deletedVaultPurge: "DeletedVaultPurge",
+  vaultNameSuffix: "VaultNameSuffix",
   hubKeySecret: "HubKeySecret",
 } as const;
 

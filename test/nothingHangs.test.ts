@@ -7,7 +7,6 @@ import { ARM_ENDPOINT_ENV } from "../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../components/link/notificationHubLinkProvider";
 import { createHubKeySecretProvider } from "../components/hubKeySecret/hubKeySecretProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../components/pushSender/oneDeployProvider";
-import { createDeletedVaultPurgeProvider } from "../components/vaultPurge/deletedVaultPurgeProvider";
 import { withDeadline } from "../azure/requestLimits";
 import { createDoctorClients } from "../tools/doctor/azureClients";
 import { runDoctor } from "../tools/doctor/checks";
@@ -141,20 +140,6 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
     );
     expect(ms).toBeLessThan(5_000);
     expect(error?.message).toMatch(/Deploying the push sender to .* failed: 127\.0\.0\.1:\d+ did not answer within 0\.3 s/);
-  });
-
-  it("the deleted-vault purge fails with a message naming ARM's host", async () => {
-    process.env[ARM_ENDPOINT_ENV] = silent.endpoint;
-    const provider = createDeletedVaultPurgeProvider({
-      credential: () => credential,
-      requestTimeoutMs: TIMEOUT_MS,
-      pipelineOptions: { retryOptions: { maxRetries: 0 } },
-    });
-    const { error, ms } = await bounded(
-      provider.create!({ subscriptionId: SUB, location: "westeurope", vaultName: "kv", resourceGroupId: RG }),
-    );
-    expect(ms).toBeLessThan(5_000);
-    expect(error?.message).toContain(`${silent.host} did not answer`);
   });
 
   it("a test send fails with a message naming the hub's host", async () => {

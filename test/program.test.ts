@@ -50,11 +50,11 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "azure-native:web:WebAppAuthSettingsV2 acsnotif-dev-func-auth",
       "azure-native:web:WebAppFtpAllowed acsnotif-dev-func-basic-ftp",
       "azure-native:web:WebAppScmAllowed acsnotif-dev-func-basic-scm",
-      "pulumi-nodejs:dynamic:DeletedVaultPurge acsnotif-dev-kv-name",
       "pulumi-nodejs:dynamic:FunctionCodeDeployment acsnotif-dev-code",
       "pulumi-nodejs:dynamic:HubKeySecret acsnotif-dev-hub-register",
       "pulumi-nodejs:dynamic:HubKeySecret acsnotif-dev-hub-send",
       "pulumi-nodejs:dynamic:NotificationHubLink acsnotif-dev-link",
+      "pulumi-nodejs:dynamic:VaultNameSuffix acsnotif-dev-kv-name",
     ]);
   });
 

@@ -8,7 +8,7 @@ import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES } from "../../azure/roles";
 import { keyVaultName, scmHostOf } from "../../azure/globalNames";
 import { DEFAULT_FUNCTION_NODE_VERSION, FunctionNodeVersion, PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
-import { DeletedVaultPurge } from "../vaultPurge/deletedVaultPurge";
+import { VaultNameSuffix } from "../vaultNameSuffix/vaultNameSuffix";
 import { HubKeySecret } from "../hubKeySecret/hubKeySecret";
 import { assignRole } from "../roleAssignment";
 import { COMPONENT_TYPES } from "../resourceTypes";
@@ -144,14 +144,17 @@ export class PushSenderFunction extends pulumi.ComponentResource {
       },
       child,
     );
-    const vaultName = args.resourceGroupId.apply((id) => keyVaultName(args.globalNamePrefix, id));
-    // Soft delete keeps a deleted vault's name taken; this stack's own deleted vault is purged
-    // first, so `pulumi destroy` then `pulumi up` works.
-    const vaultNameRelease = new DeletedVaultPurge(
+    // Soft delete keeps a deleted vault's name taken for its retention period: every vault this
+    // stack creates gets a name no earlier one had (a random suffix drawn at creation), so
+    // `pulumi destroy` then `pulumi up` works without purging anything.
+    const vaultNameSuffix = new VaultNameSuffix(
       `${name}-kv-name`,
-      { subscriptionId: args.client.subscriptionId, location: args.location, vaultName, resourceGroupId: args.resourceGroupId },
+      { resourceGroupId: args.resourceGroupId, location: args.location },
       child,
     );
+    const vaultName = pulumi
+      .all([args.resourceGroupId, vaultNameSuffix.suffix])
+      .apply(([id, suffix]) => keyVaultName(args.globalNamePrefix, `${id}|${suffix}`));
     this.keyVault = new keyvault.Vault(
       `${name}-kv`,
       {
@@ -162,11 +165,13 @@ export class PushSenderFunction extends pulumi.ComponentResource {
           tenantId: args.client.tenantId,
           sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
           enableRbacAuthorization: true,
+          // The least Azure allows: a destroyed stack's vault is gone for good a week later.
+          softDeleteRetentionInDays: 7,
         },
         tags: args.tags,
       },
-      // The name is derived from the resource group: a replacement must free it first.
-      { ...child, deleteBeforeReplace: true, dependsOn: [vaultNameRelease] },
+      // A replacement has a new suffix, hence a new name: created before the old one is deleted.
+      child,
     );
     // The keys go from the hub's rules into the vault inside the deploying process (HubKeySecret):
     // the program and its state hold only the secrets' versioned URIs. The names are not those of

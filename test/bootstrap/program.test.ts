@@ -100,9 +100,8 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     for (const stack of stacks) {
       const group = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${stack}-rg`;
       const assignments = assignmentsOf(`acsnotif-${stack}-deploy`);
-      const purgeRole = byName("azure-native:authorization:RoleDefinition", "vault-purge-role");
       const secretsDeleteRole = byName("azure-native:authorization:RoleDefinition", "vault-secrets-delete-role");
-      const custom = [purgeRole.urn, secretsDeleteRole.urn];
+      const custom = [secretsDeleteRole.urn];
       const builtIn = assignments.filter((a) => !custom.some((urn) => a.propertyDependencies.roleDefinitionId?.includes(urn)));
       expect(builtIn.map((a) => [roleGuid(a), a.inputs.scope]).sort()).toEqual(
         [
@@ -110,13 +109,12 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
           [RBAC_ADMINISTRATOR, group],
         ].sort(),
       );
-      // The third: the purge role, on the subscription (where deleted vaults are).
-      const purge = assignments.filter((a) => a.propertyDependencies.roleDefinitionId?.includes(purgeRole.urn));
-      expect(purge.map((a) => a.inputs.scope)).toEqual(["/subscriptions/00000000-0000-0000-0000-000000000000"]);
-      // The fourth: deleting the vault's secrets (a data action), on its own group only.
+      // The third: deleting the vault's secrets (a data action), on its own group only.
       const secretsDelete = assignments.filter((a) => a.propertyDependencies.roleDefinitionId?.includes(secretsDeleteRole.urn));
       expect(secretsDelete.map((a) => a.inputs.scope)).toEqual([group]);
-      expect(assignments).toHaveLength(4);
+      // Nothing on the subscription: no purge role, so no deploy identity can purge another environment's vault.
+      expect(assignments.filter((a) => !String(a.inputs.scope).includes("/resourceGroups/"))).toEqual([]);
+      expect(assignments).toHaveLength(3);
       const rbac = assignments.find((a) => roleGuid(a) === RBAC_ADMINISTRATOR)!;
       expect(rbac.inputs.conditionVersion).toBe("2.0");
       const condition = String(rbac.inputs.condition);
@@ -143,7 +141,7 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     );
   });
 
-  it("defines the preview and vault purge roles from gitops/*.json, read-only and purge-only", () => {
+  it("defines the preview role from gitops/preview-role.json, read-only, and no purge role at all", () => {
     const preview = byName("azure-native:authorization:RoleDefinition", "preview-role");
     const file = JSON.parse(fs.readFileSync(path.join(projectRoot, "gitops/preview-role.json"), "utf8")) as {
       Name: string;
@@ -160,19 +158,9 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     expect((preview.inputs.assignableScopes as string[]).sort()).toEqual(
       stacks.map((s) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-${s}-rg`).sort(),
     );
-    const purge = byName("azure-native:authorization:RoleDefinition", "vault-purge-role");
-    expect(purge.inputs.permissions).toEqual([
-      {
-        actions: [
-          "Microsoft.KeyVault/locations/deletedVaults/read",
-          "Microsoft.KeyVault/locations/deletedVaults/purge/action",
-          "Microsoft.KeyVault/locations/operationResults/read",
-        ],
-        notActions: [],
-        dataActions: [],
-        notDataActions: [],
-      },
-    ]);
+    // No role anywhere holds the purge action: the stack never needs to purge (its vault names never repeat).
+    const roles = custom().filter((r) => r.type === "azure-native:authorization:RoleDefinition");
+    expect(JSON.stringify(roles.map((r) => r.inputs.permissions))).not.toMatch(/purge/i);
   });
 
   it("gives the preview identity the preview role on every environment's group, and nothing else", () => {
@@ -271,11 +259,11 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     for (const r of custom()) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
       "azure-native:resources:ResourceGroup": 1 + stacks.length,
-      "azure-native:authorization:RoleDefinition": 3,
+      "azure-native:authorization:RoleDefinition": 2,
       "azure-native:managedidentity:UserAssignedIdentity": stacks.length * 2 + 1,
       "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + stacks.length,
-      // deploy: contributor, role assignments, secrets delete, vault purge; preview: one per environment; ESC readers: one each.
-      "azure-native:authorization:RoleAssignment": stacks.length * 4 + stacks.length + stacks.length,
+      // deploy: contributor, role assignments, secrets delete; preview: one per environment; ESC readers: one each.
+      "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + stacks.length,
       "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length,
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length,
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": stacks.length,

@@ -167,9 +167,15 @@ describe("PushDelivery with the push-sender Function", () => {
 
   it("gives globally named resources delete-before-replace, so a replacement never collides with its own name", () => {
     // The hub key secrets are replaced only into another vault or under another name (their provider's
-    // diff), never onto their own name, which soft delete would keep taken.
-    for (const type of [T.storage, T.vault, T.container])
+    // diff), never onto their own name, which soft delete would keep taken; the vault's name has a
+    // suffix drawn anew with every replacement, so it is created first like any other.
+    for (const type of [T.storage, T.container])
       for (const resource of r.byType(type)) expect([resource.name, resource.deleteBeforeReplace]).toEqual([resource.name, true]);
+    const vault = r.one(T.vault);
+    expect(vault.deleteBeforeReplace).toBe(false);
+    const suffix = r.one("pulumi-nodejs:dynamic:VaultNameSuffix");
+    expect(vault.propertyDependencies.vaultName).toContain(suffix.urn);
+    expect(vault.inputs.properties).toMatchObject({ softDeleteRetentionInDays: 7 });
   });
 
   it("deploys the package by hash, after the app's roles and settings exist", () => {

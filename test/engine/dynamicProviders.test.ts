@@ -9,11 +9,10 @@ import type { TokenCredential } from "@azure/identity";
 import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/pushSender/oneDeployProvider";
-import { createDeletedVaultPurgeProvider } from "../../components/vaultPurge/deletedVaultPurgeProvider";
+import { createVaultNameSuffixProvider } from "../../components/vaultNameSuffix/vaultNameSuffixProvider";
 import { createHubKeySecretProvider } from "../../components/hubKeySecret/hubKeySecretProvider";
 import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
 import { FakeScm } from "../support/fakeScm";
-import { FakeKeyVaultArm } from "../support/fakeKeyVaultArm";
 import { LOCALHOST_CA } from "../support/tlsFake";
 
 /**
@@ -71,12 +70,11 @@ const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Ke
 describe("dynamic providers as the engine runs them (closure-serialized, loaded in a fresh process)", () => {
   const arm = new FakeArm();
   const scm = new FakeScm();
-  const keyVault = new FakeKeyVaultArm();
   beforeAll(async () => {
-    await Promise.all([arm.start(), scm.start(), keyVault.start()]);
+    await Promise.all([arm.start(), scm.start()]);
   });
   afterAll(async () => {
-    await Promise.all([arm.stop(), scm.stop(), keyVault.stop()]);
+    await Promise.all([arm.stop(), scm.stop()]);
   });
 
   const linkProvider = createNotificationHubLinkProvider({
@@ -181,24 +179,16 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
     expect(out.message).not.toContain("engine-test-token");
   });
 
-  it("a refused vault purge keeps its message", async () => {
-    keyVault.reset();
-    keyVault.deleted = { vaultId: `/subscriptions/${SUB}/resourceGroups/other/providers/Microsoft.KeyVault/vaults/kv-name` };
-    const provider = createDeletedVaultPurgeProvider({ credential: () => credential, pipelineOptions: fastPipeline });
-    const out = await runInFreshHost(
-      provider,
-      "create",
-      [
-        {
-          subscriptionId: SUB,
-          location: "westeurope",
-          vaultName: "kv-name",
-          resourceGroupId: `/subscriptions/${SUB}/resourceGroups/mine`,
-        },
-      ],
-      { [ARM_ENDPOINT_ENV]: keyVault.endpoint },
+  it("the vault name suffix is drawn in the provider's own process: 8 hex, different each time", async () => {
+    const provider = createVaultNameSuffixProvider();
+    const inputs = { resourceGroupId: `/subscriptions/${SUB}/resourceGroups/mine`, location: "westeurope" };
+    const [a, b] = await Promise.all([
+      runInFreshHost(provider, "create", [inputs], {}),
+      runInFreshHost(provider, "create", [inputs], {}),
+    ]);
+    expect(a).toMatchObject({ ok: true, result: { outs: { suffix: expect.stringMatching(/^[0-9a-f]{8}$/) } } });
+    expect((a.result as { outs: { suffix: string } }).outs.suffix).not.toBe(
+      (b.result as { outs: { suffix: string } }).outs.suffix,
     );
-    expect(out).toMatchObject({ ok: false, name: "DeletedVaultPurgeError" });
-    expect(out.message).toMatch(/belongs to .*\/resourceGroups\/other\/.*it is not purged/);
   });
 });

@@ -211,10 +211,10 @@ const MODELS: Record<string, Model> = {
     const ruleName = str(inputs, "ruleName") || autoName(name);
     return { id: `${rgId(inputs)}/providers/Microsoft.Insights/scheduledQueryRules/${ruleName}`, outputs: { name: ruleName } };
   },
-  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.deletedVaultPurge)]: (_name, inputs) => ({
-    id: `${str(inputs, "resourceGroupId")}/deletedVaultPurge/${str(inputs, "vaultName")}`,
-    outputs: { purged: false },
-  }),
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.vaultNameSuffix)]: (name, inputs) => {
+    const suffix = fakeGuid(`${name}/suffix`).replace(/-/g, "").slice(0, 8);
+    return { id: `${str(inputs, "resourceGroupId")}/vaultNameSuffix/${suffix}`, outputs: { suffix } };
+  },
   [dynamicTypeToken(DYNAMIC_TYPE_NAMES.functionCodeDeployment)]: (_name, inputs) => ({
     id: `${str(inputs, "functionAppId")}/deployments/onedeploy`,
     outputs: { deployedAt: "2026-01-01T00:00:00.000Z" },

@@ -12,8 +12,8 @@ export const RESOURCE_NOTES: Readonly<Record<string, string>> = {
     "ARM has no unlink: destroying or replacing this leaves ACS linked to the hub until it is linked elsewhere or the hub or its rule is deleted",
   [dynamicTypeToken(DYNAMIC_TYPE_NAMES.hubKeySecret)]:
     "the deploying identity reads the rule's key and writes it into the vault during the deploy; the plan and the state hold only the secret's URI",
-  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.deletedVaultPurge)]:
-    "purges a soft-deleted vault of the same name first, only if it was this stack's own and has no purge protection",
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.vaultNameSuffix)]:
+    "a random suffix drawn when the vault is created: a new vault never takes a soft-deleted one's name, so nothing is purged",
 };
 
 // Inputs the engine adds or that only make noise in a plan.
@@ -85,7 +85,7 @@ export function renderPlanText(stack: string, plan: Plan): string {
     for (const s of plan.opaqueSecrets) lines.push(`  ${s.key}: ${s.source}`);
     lines.push("");
   }
-  // The project's own providers (the link, the code deployment, the vault purge) are resources of
+  // The project's own providers (the link, the code deployment, the name suffix) are resources of
   // the plan, but not Azure resources: counted apart.
   const dynamic = resources.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic:")).length;
   const azure = resources.filter((r) => r.custom).length - dynamic;
