@@ -63,6 +63,47 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
   }
 }
 
+export interface ReadOnlyEnvironmentArgs {
+  readonly repository: string;
+  /** Reviewers who must approve before a job starts there; none for the drift check. */
+  readonly reviewers?: Reviewers;
+  /** Only this branch may run jobs there (the drift check's); default: any branch (pull requests). */
+  readonly branch?: string;
+}
+
+/**
+ * A GitHub environment of read-only jobs (a reviewed preview, the drift check): it holds the
+ * token that may read a stack (an environment secret, set by hand: see docs/gitops.md), so a job
+ * gets it only after the environment's rules pass.
+ */
+export class ReadOnlyEnvironment extends pulumi.ComponentResource {
+  constructor(name: string, args: ReadOnlyEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs-notifications-bootstrap:gitops:ReadOnlyEnvironment", name, {}, opts);
+    const reviewers = args.reviewers ?? { users: [], teams: [] };
+    const hasReviewers = reviewers.users.length + reviewers.teams.length > 0;
+    const environment = new github.RepositoryEnvironment(
+      name,
+      {
+        repository: args.repository,
+        environment: name,
+        reviewers: hasReviewers ? [reviewerIds(reviewers, { parent: this })] : [],
+        // The pull request's author must not approve a preview of their own code.
+        preventSelfReview: hasReviewers,
+        canAdminsBypass: false,
+        deploymentBranchPolicy: args.branch ? { protectedBranches: false, customBranchPolicies: true } : undefined,
+      },
+      { parent: this },
+    );
+    if (args.branch)
+      new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-branch`,
+        { repository: args.repository, environment: environment.environment, branchPattern: args.branch },
+        { parent: this },
+      );
+    this.registerOutputs({});
+  }
+}
+
 /** The repository variables the workflows read (`vars.*`); none is a secret. */
 export function repositoryVariables(
   repository: string,

@@ -13,8 +13,16 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as github from "@pulumi/github";
 import { NAMESPACE, validateBootstrapConfig } from "./config";
-import { GitHubEnvironment, repositoryVariables } from "./githubEnvironments";
-import { DEPLOY_BRANCH, escSubject, githubSubjects, PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE, CustomRoleFile } from "./roles";
+import { GitHubEnvironment, ReadOnlyEnvironment, repositoryVariables } from "./githubEnvironments";
+import {
+  DEPLOY_BRANCH,
+  escSubject,
+  githubSubjects,
+  PREVIEW_ROLE,
+  READ_ONLY_ENVIRONMENTS,
+  VAULT_SECRETS_DELETE_ROLE,
+  CustomRoleFile,
+} from "./roles";
 import { DeployIdentity, EscSecretsReader, PreviewIdentity } from "./workflowIdentities";
 
 /** The main program's stacks: the committed `Pulumi.<stack>.yaml` next to its Pulumi.yaml. */
@@ -104,11 +112,21 @@ function bootstrapProgram() {
   );
 
   const identityArgs = { resourceGroupName: identityGroup.name, location: config.location, tags };
+  // Stacks whose deployments need a review: their pull-request previews need the same review first.
+  const reviewedStacks = config.environments.filter((env) => env.reviewers.users.length + env.reviewers.teams.length > 0);
   const preview = new PreviewIdentity("acsnotif-preview", {
     ...identityArgs,
+    // Pull-request previews of unreviewed stacks, the reviewed previews (each in its environment)
+    // and the drift check (in its environment): created one after another (see FederatedIdentity).
     subjects: {
       "pull-request": githubSubjects.pullRequest(config.owner, config.repository),
-      "drift-check": githubSubjects.branch(config.owner, config.repository, DEPLOY_BRANCH),
+      ...Object.fromEntries(
+        reviewedStacks.map((env) => [
+          READ_ONLY_ENVIRONMENTS.reviewedPreview(env.name),
+          githubSubjects.environment(config.owner, config.repository, READ_ONLY_ENVIRONMENTS.reviewedPreview(env.name)),
+        ]),
+      ),
+      "drift-check": githubSubjects.environment(config.owner, config.repository, READ_ONLY_ENVIRONMENTS.drift),
     },
     previewRoleId: previewRole.id,
     scopes: Object.fromEntries(Object.entries(environmentGroups).map(([env, g]) => [env, g.id])),
@@ -141,6 +159,18 @@ function bootstrapProgram() {
       escReaderClientIds[env.name] = reader.clientId;
     }
   }
+
+  for (const env of reviewedStacks)
+    new ReadOnlyEnvironment(
+      READ_ONLY_ENVIRONMENTS.reviewedPreview(env.name),
+      { repository: config.repository, reviewers: env.reviewers },
+      { providers: [githubProvider] },
+    );
+  new ReadOnlyEnvironment(
+    READ_ONLY_ENVIRONMENTS.drift,
+    { repository: config.repository, branch: DEPLOY_BRANCH },
+    { providers: [githubProvider] },
+  );
 
   repositoryVariables(
     config.repository,

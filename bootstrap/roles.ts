@@ -62,14 +62,24 @@ export const PULUMI_ISSUER = "https://api.pulumi.com/oidc";
 /** The branch deployments and the drift check run from (deploy.yml, drift.yml). */
 export const DEPLOY_BRANCH = "main";
 
+/**
+ * The GitHub environments of the read-only jobs. Code from a pull request reaches no production
+ * secret and no credential that can change state or Azure: previews of a stack whose deployments
+ * need a review run in `preview-<stack>`, which needs the same review (of the pull request's
+ * code) before its job starts and alone holds the token that may read that stack; the daily
+ * drift check runs in `drift`, deployable from the deploy branch only.
+ */
+export const READ_ONLY_ENVIRONMENTS = {
+  drift: "drift",
+  reviewedPreview: (stack: string) => `preview-${stack}`,
+} as const;
+
 /** The subjects GitHub puts in a job's token (its default subject claim), per the kind of job. */
 export const githubSubjects = {
-  /** A job that runs in a GitHub environment (`environment: <name>`): the deployments. */
+  /** A job that runs in a GitHub environment (`environment: <name>`): deployments, reviewed previews, the drift check. */
   environment: (owner: string, repo: string, env: string) => `repo:${owner}/${repo}:environment:${env}`,
   /** Any job of a pull_request run: the previews. */
   pullRequest: (owner: string, repo: string) => `repo:${owner}/${repo}:pull_request`,
-  /** A job without an environment on a branch: the scheduled drift check on main. */
-  branch: (owner: string, repo: string, branch: string) => `repo:${owner}/${repo}:ref:refs/heads/${branch}`,
 };
 
 /**

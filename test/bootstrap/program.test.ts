@@ -88,12 +88,16 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
     }
   });
 
-  it("trusts the preview identity for pull requests and the drift check on main, nothing else", () => {
+  it("trusts the preview identity for pull requests, prod's reviewed preview and the drift check, nothing else", () => {
     expect(
       credentialsOf("acsnotif-preview")
         .map((c) => c.inputs.subject)
         .sort(),
-    ).toEqual([`repo:${OWNER_REPO}:pull_request`, `repo:${OWNER_REPO}:ref:refs/heads/main`]);
+    ).toEqual([
+      `repo:${OWNER_REPO}:environment:drift`,
+      `repo:${OWNER_REPO}:environment:preview-prod`,
+      `repo:${OWNER_REPO}:pull_request`,
+    ]);
   });
 
   it("grants a deploy identity its own environment's group only, and role assignments only of the roles the stack assigns", () => {
@@ -202,7 +206,9 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
   );
 
   it("makes one GitHub environment per stack, deployable from main only, admins unable to bypass", () => {
-    const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
+    const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment").filter((e) =>
+      stacks.includes(String(e.inputs.environment)),
+    );
     expect(environments.map((e) => e.inputs.environment).sort()).toEqual(stacks);
     for (const e of environments) {
       expect(e.inputs).toMatchObject({
@@ -212,9 +218,31 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       });
     }
     const policies = ofType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy");
-    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(stacks.map((s) => [s, "main"]));
+    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(
+      [...stacks.map((s) => [s, "main"]), ["drift", "main"]].sort(),
+    );
     const provider = plan.recording.resources.find((r) => r.type === "pulumi:providers:github")!;
     expect(provider.inputs.owner).toBe("contoso");
+  });
+
+  it("makes the read-only environments: prod's previews reviewed like its deployments, the drift check from main only", () => {
+    const previewProd = byName("github:index/repositoryEnvironment:RepositoryEnvironment", "preview-prod");
+    const prod = byName("github:index/repositoryEnvironment:RepositoryEnvironment", "prod");
+    expect(previewProd.inputs).toMatchObject({ environment: "preview-prod", canAdminsBypass: false, preventSelfReview: true });
+    expect(previewProd.inputs.reviewers).toEqual(prod.inputs.reviewers);
+    // Any branch: the pull requests' own; the review is the gate.
+    expect(previewProd.inputs.deploymentBranchPolicy).toBeUndefined();
+    const drift = byName("github:index/repositoryEnvironment:RepositoryEnvironment", "drift");
+    expect(drift.inputs).toMatchObject({
+      reviewers: [],
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    // Neither holds a deploy identity's client id.
+    const variables = ofType("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").map(
+      (v) => v.inputs.environment,
+    );
+    expect(variables).not.toContain("preview-prod");
+    expect(variables).not.toContain("drift");
   });
 
   it("requires prod's reviewers (looked up by slug), and that someone else approves", () => {
@@ -261,11 +289,12 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       "azure-native:resources:ResourceGroup": 1 + stacks.length,
       "azure-native:authorization:RoleDefinition": 2,
       "azure-native:managedidentity:UserAssignedIdentity": stacks.length * 2 + 1,
-      "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 2 + stacks.length,
+      "azure-native:managedidentity:FederatedIdentityCredential": stacks.length + 3 + stacks.length,
       // deploy: contributor, role assignments, secrets delete; preview: one per environment; ESC readers: one each.
       "azure-native:authorization:RoleAssignment": stacks.length * 3 + stacks.length + stacks.length,
-      "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length,
-      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length,
+      // one per stack, prod's reviewed preview, the drift check
+      "github:index/repositoryEnvironment:RepositoryEnvironment": stacks.length + 2,
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": stacks.length + 1,
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": stacks.length,
       "github:index/actionsVariable:ActionsVariable": 4,
     });

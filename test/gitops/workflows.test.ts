@@ -9,6 +9,19 @@ import { projectRoot, runTool } from "../support/runTool";
 const workflowsDir = path.join(projectRoot, ".github", "workflows");
 const workflowFiles = fs.readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"));
 const stacks = committedStacks(projectRoot);
+// The bootstrap's committed config: which stacks' deployments need a review (prod's).
+const bootstrapStack = (() => {
+  const environments = (
+    parse(fs.readFileSync(path.join(projectRoot, "bootstrap", "Pulumi.gitops.yaml"), "utf8")) as {
+      config: Record<string, Record<string, { reviewers?: { users?: string[]; teams?: string[] } }>>;
+    }
+  ).config["acs-notifications-bootstrap:environments"];
+  return {
+    environmentsWithReviewers: Object.entries(environments)
+      .filter(([, e]) => (e.reviewers?.users?.length ?? 0) + (e.reviewers?.teams?.length ?? 0) > 0)
+      .map(([name]) => name),
+  };
+})();
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; id?: string };
 type Job = {
@@ -71,7 +84,14 @@ describe("GitHub workflows", () => {
       Object.values(load(f).jobs).flatMap((j) => (j.strategy?.matrix?.stack ? [j.strategy.matrix.stack] : [])),
     );
     expect(matrices.length).toBeGreaterThanOrEqual(3);
-    for (const matrix of matrices) expect([...matrix].sort()).toEqual(stacks);
+    // A pull request previews the unreviewed stacks in a matrix and each reviewed one in a job of its own.
+    const pr = load("pull-request.yml").jobs;
+    const reviewedPreviews = Object.keys(pr)
+      .map((name) => /^preview-(.+)$/.exec(name)?.[1])
+      .filter((s): s is string => s !== undefined);
+    const previewMatrix = JSON.stringify(pr.preview.strategy?.matrix?.stack);
+    for (const matrix of matrices)
+      expect([...matrix, ...(JSON.stringify(matrix) === previewMatrix ? reviewedPreviews : [])].sort()).toEqual(stacks);
   });
 
   it("deploys every committed stack, in order dev → staging → prod", () => {
@@ -172,15 +192,41 @@ describe("GitHub workflows", () => {
       ...(job.steps ?? []).filter((s) => s.uses?.startsWith("azure/login@")).map((s) => s.with?.["client-id"]),
     ];
     const preview = load("pull-request.yml").jobs.preview as Job & { env?: Record<string, string> };
+    const previewProd = load("pull-request.yml").jobs["preview-prod"] as Job & { env?: Record<string, string> };
     const drift = load("drift.yml").jobs.detect as Job & { env?: Record<string, string> };
-    for (const job of [preview, drift]) {
+    for (const job of [preview, previewProd, drift])
       expect(new Set(clientIdsOf(job))).toEqual(new Set(["${{ vars.AZURE_PREVIEW_CLIENT_ID }}"]));
-      // Not in a GitHub environment: an environment's AZURE_CLIENT_ID (its deploy identity) is out of reach.
-      expect(job.environment).toBeUndefined();
-    }
+    // In no deploy environment: a deploy environment's AZURE_CLIENT_ID (its deploy identity) is out of reach.
+    expect([preview.environment, previewProd.environment, drift.environment]).toEqual([undefined, "preview-prod", "drift"]);
     const up = load("deploy-stack.yml").jobs.up as Job & { env?: Record<string, string> };
     expect(up.environment).toBe("${{ inputs.stack }}");
     expect(new Set(clientIdsOf(up))).toEqual(new Set(["${{ vars.AZURE_CLIENT_ID }}"]));
+  });
+
+  it("gives code from a pull request no production secret and no credential that can change state or Azure", () => {
+    const secretsOf = (job: Job) => [...JSON.stringify(job).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
+    const reviewed = bootstrapStack.environmentsWithReviewers;
+    for (const [name, job] of Object.entries(load("pull-request.yml").jobs)) {
+      const secrets = secretsOf(job);
+      // The deploy token is nowhere a pull request's workflow could reach it.
+      expect({ name, secrets: secrets.filter((s) => s === "PULUMI_ACCESS_TOKEN") }).toEqual({ name, secrets: [] });
+      if (secrets.includes("PULUMI_READ_TOKEN")) {
+        // The token that may read prod (its state and ESC environment) only after prod's reviewers approve this code.
+        expect({ name, environment: job.environment }).toEqual({ name, environment: expect.stringMatching(/^preview-/) });
+        expect(reviewed).toContain(String(job.environment).slice("preview-".length));
+      } else if (secrets.includes("PULUMI_PREVIEW_TOKEN")) {
+        // Unreviewed stacks only: a matrix without any stack whose deployments need a review.
+        for (const stack of job.strategy?.matrix?.stack ?? [])
+          expect({ name, stack, reviewed: reviewed.includes(stack) }).toEqual({ name, stack, reviewed: false });
+      }
+    }
+    // The deploy token is an environment secret: deploy.yml passes none, and it is read only in the stack's environment.
+    for (const job of Object.values(load("deploy.yml").jobs)) expect((job as { secrets?: unknown }).secrets).toBeUndefined();
+    const up = load("deploy-stack.yml").jobs.up;
+    expect(up.environment).toBe("${{ inputs.stack }}");
+    // The drift check reads with the read token, in the drift environment (main only; see the bootstrap).
+    const drift = load("drift.yml").jobs.detect;
+    expect([drift.environment, secretsOf(drift)]).toEqual(["drift", ["PULUMI_READ_TOKEN"]]);
   });
 
   it("defines the preview role in the repository: read, and App Service's POST-only config reads; no key", () => {
