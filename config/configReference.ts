@@ -155,8 +155,8 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
   {
     key: "registration",
     required: "no (endpoint closed)",
-    form: "`{ audience, allowedClientApplications: [...] }`",
+    form: "`{ audience, allowedClientApplications: [...], accessTokenVersion?: 1 \\| 2 }`",
     notes:
-      "device registration by the app's back end: the Entra ID application its tokens are for, and the back ends' client ids (GUIDs); only with `delivery: function` — see [Apps](registering-devices.md)",
+      "device registration by the app's back end: the Entra ID application its tokens are for, and the back ends' client ids (GUIDs); `accessTokenVersion`: what that application's manifest issues (`requestedAccessTokenVersion`; default 1, as a new registration does), which sets the issuer App Service accepts; only with `delivery: function` — see [Apps](registering-devices.md)",
   },
 ];

@@ -126,7 +126,13 @@ function readRegistration(
     );
     return undefined;
   }
-  reportUnknownFields(problems, name, obj, ["audience", "allowedClientApplications"]);
+  reportUnknownFields(problems, name, obj, ["audience", "allowedClientApplications", "accessTokenVersion"]);
+  const version = obj.accessTokenVersion;
+  if (version !== undefined && version !== 1 && version !== 2)
+    problems.add(
+      `${name}.accessTokenVersion`,
+      "must be 1 or 2: the access token version the audience's app registration issues (its manifest's requestedAccessTokenVersion; null, the default, means 1).",
+    );
   const audience = readString(
     problems,
     `${name}.audience`,
@@ -147,7 +153,8 @@ function readRegistration(
     );
     return undefined;
   }
-  return audience ? { audience, allowedClientApplications: clients as string[] } : undefined;
+  if (!audience) return undefined;
+  return { audience, allowedClientApplications: clients as string[], ...(version === 2 ? { accessTokenVersion: 2 as const } : {}) };
 }
 
 // Event Grid system topic names: 3-128 letters, digits and hyphens.

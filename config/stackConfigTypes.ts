@@ -87,7 +87,12 @@ export interface FunctionDeliveryConfig extends DeliveryChoices {
   readonly maxInstances: number;
   readonly instanceMemoryMb: 512 | 2048 | 4096;
   /** Device registration by the app's back end (Entra ID); undefined keeps the endpoint closed. */
-  readonly registration?: { readonly audience: string; readonly allowedClientApplications: readonly string[] };
+  readonly registration?: {
+    readonly audience: string;
+    readonly allowedClientApplications: readonly string[];
+    /** The access token version the audience's app registration issues; absent: 1 (a new registration's default). */
+    readonly accessTokenVersion?: 2;
+  };
 }
 
 /** The team's own endpoint, which Event Grid posts to. */

@@ -52,8 +52,22 @@ export interface RegistrationAccess {
   readonly audience: string;
   /** Client ids of the back ends allowed to register devices. */
   readonly allowedClientApplications: readonly string[];
-  /** Token issuer. Default: https://login.microsoftonline.com/<deploying tenant>/v2.0. */
+  /**
+   * The access token version the audience's app registration issues (its manifest's
+   * `api.requestedAccessTokenVersion`, `accessTokenAcceptedVersion` in the older manifest). A new
+   * registration keeps the default, null, and Entra ID then issues **v1** access tokens for it — also
+   * to a back end's client-credentials request — whose issuer is `https://sts.windows.net/<tenant>/`;
+   * version 2 tokens carry `https://login.microsoftonline.com/<tenant>/v2.0`. App Service
+   * authentication validates the issuer it is configured with, so the two must agree. Default: 1.
+   */
+  readonly accessTokenVersion?: 1 | 2;
+  /** Token issuer, overriding the one derived from the tenant and accessTokenVersion (another cloud). */
   readonly issuer?: pulumi.Input<string>;
+}
+
+/** The issuer of the access tokens Entra ID issues for an API with this token version. */
+export function registrationIssuer(tenantId: string, accessTokenVersion: 1 | 2 = 1): string {
+  return accessTokenVersion === 2 ? `https://login.microsoftonline.com/${tenantId}/v2.0` : `https://sts.windows.net/${tenantId}/`;
 }
 
 export interface PushSenderFunctionArgs extends Omit<FunctionDelivery, "mode"> {
@@ -314,7 +328,8 @@ export class PushSenderFunction extends pulumi.ComponentResource {
               registration: {
                 clientId: registration.audience,
                 openIdIssuer:
-                  registration.issuer ?? pulumi.interpolate`https://login.microsoftonline.com/${args.client.tenantId}/v2.0`,
+                  registration.issuer ??
+                  args.client.tenantId.apply((tenant) => registrationIssuer(tenant, registration.accessTokenVersion)),
               },
               validation: {
                 allowedAudiences: [registration.audience, `api://${registration.audience}`],

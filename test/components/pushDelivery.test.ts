@@ -329,7 +329,8 @@ describe("PushDelivery with device registration", () => {
           enabled: true,
           registration: {
             clientId: registration.audience,
-            openIdIssuer: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/),
+            // A new app registration issues v1 access tokens (also for client credentials): their issuer.
+            openIdIssuer: expect.stringMatching(/^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/),
           },
           validation: {
             allowedAudiences: [registration.audience, `api://${registration.audience}`],
@@ -349,6 +350,23 @@ describe("PushDelivery with device registration", () => {
       secretName: "hub-registration-connection-string",
     });
     expect(r.one(T.deployment).dependencies).toContain(r.one("azure-native:web:WebAppAuthSettingsV2").urn);
+  });
+
+  it("expects the v2 issuer when the audience's app registration issues v2 access tokens", async () => {
+    const r = await build({
+      ...functionArgs,
+      hubRegistrationRuleId: REGISTER_RULE_ID,
+      delivery: {
+        ...functionArgs.delivery,
+        registration: { ...registration, accessTokenVersion: 2 },
+      } as PushDeliveryArgs["delivery"],
+    });
+    const auth = r.one("azure-native:web:WebAppAuthSettingsV2").inputs as {
+      identityProviders: { azureActiveDirectory: { registration: { openIdIssuer: string } } };
+    };
+    expect(auth.identityProviders.azureActiveDirectory.registration.openIdIssuer).toMatch(
+      /^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/,
+    );
   });
 
   it("keeps the endpoint closed when registration is not configured: no authentication, no registration key", async () => {

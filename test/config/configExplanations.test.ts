@@ -289,6 +289,24 @@ describe("registration", () => {
   });
 });
 
+describe("registration's access token version", () => {
+  const withVersion = (accessTokenVersion: unknown) => ({
+    registration: { audience: GUID(1), allowedClientApplications: [GUID(2)], accessTokenVersion },
+  });
+  it("takes 1 (a new app registration's default) or 2, and names anything else with where to look", () => {
+    expect(configProblems(inputWith(withVersion(1)))).toEqual({});
+    expect(configProblems(inputWith(withVersion(2)))).toEqual({});
+    expect(configProblems(inputWith(withVersion("v2")))["registration.accessTokenVersion"]).toEqual([
+      "must be 1 or 2: the access token version the audience's app registration issues (its manifest's requestedAccessTokenVersion; null, the default, means 1).",
+    ]);
+  });
+  it("is kept only when it changes the issuer", () => {
+    const delivery = (v: unknown) => validateStackConfig(inputWith(withVersion(v))).delivery as { registration?: object };
+    expect(delivery(2).registration).toMatchObject({ accessTokenVersion: 2 });
+    expect(delivery(1).registration).not.toHaveProperty("accessTokenVersion");
+  });
+});
+
 describe("an existing Event Grid system topic", () => {
   it("checks its resource group name when one is given, and leaves it to the stack's otherwise", () => {
     const topic = (resourceGroupName?: string) => ({ existingEventGridSystemTopic: { name: "acs-events", resourceGroupName } });
