@@ -154,7 +154,11 @@ function readRegistration(
     return undefined;
   }
   if (!audience) return undefined;
-  return { audience, allowedClientApplications: clients as string[], ...(version === 2 ? { accessTokenVersion: 2 as const } : {}) };
+  return {
+    audience,
+    allowedClientApplications: clients as string[],
+    ...(version === 2 ? { accessTokenVersion: 2 as const } : {}),
+  };
 }
 
 // Event Grid system topic names: 3-128 letters, digits and hyphens.
