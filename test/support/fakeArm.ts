@@ -1,3 +1,4 @@
+import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { armExample, keyVaultExample } from "./azureFixtures";
 import { TlsFakeServer } from "./tlsFake";
 
@@ -73,6 +74,15 @@ export class FakeArm {
    */
   failNext(...replies: ArmReply[]): void {
     this.queued.push(...replies);
+  }
+
+  /** Forgets every request, resource, key and secret, and answers listKeys again. */
+  reset(): void {
+    this.requests.length = 0;
+    this.services.clear();
+    this.ruleKeys.clear();
+    this.secrets.clear();
+    this.refuseListKeys = false;
   }
 
   /** The Send rule whose keys listKeys answers with this connection string. */
@@ -187,4 +197,18 @@ export class FakeArm {
 
 export function armError(status: number, code: string, message: string, headers?: Record<string, string>): ArmReply {
   return { status, body: { error: { code, message } }, headers };
+}
+
+/** A fake ARM for the test file: started before its tests, made the ARM endpoint, stopped after. */
+export function useFakeArm(): FakeArm {
+  const arm = new FakeArm();
+  beforeAll(async () => {
+    await arm.start();
+    process.env[ARM_ENDPOINT_ENV] = arm.endpoint;
+  });
+  afterAll(async () => {
+    delete process.env[ARM_ENDPOINT_ENV];
+    await arm.stop();
+  });
+  return arm;
 }

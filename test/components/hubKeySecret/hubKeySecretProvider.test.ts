@@ -1,5 +1,4 @@
 import type { TokenCredential } from "@azure/identity";
-import { ARM_ENDPOINT_ENV } from "../../../azure/armEndpoint";
 import { connectionStringFingerprint } from "../../../azure/hubConnectionString";
 import {
   createHubKeySecretProvider,
@@ -8,7 +7,7 @@ import {
   validateHubKeySecretInputs,
 } from "../../../components/hubKeySecret/hubKeySecretProvider";
 import { armExample } from "../../support/azureFixtures";
-import { FakeArm } from "../../support/fakeArm";
+import { useFakeArm } from "../../support/fakeArm";
 import { LOCALHOST_CA } from "../../support/tlsFake";
 
 // The hub's keys go from its rule into Key Vault inside the deploying process: listKeys (ARM),
@@ -28,26 +27,15 @@ const staticCredential: TokenCredential = {
 };
 
 describe("HubKeySecret provider against a local ARM and vault", () => {
-  const arm = new FakeArm();
+  const arm = useFakeArm();
   const provider = createHubKeySecretProvider({
     credential: () => staticCredential,
     pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA } },
     retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });
 
-  beforeAll(async () => {
-    await arm.start();
-    process.env[ARM_ENDPOINT_ENV] = arm.endpoint;
-  });
-  afterAll(async () => {
-    delete process.env[ARM_ENDPOINT_ENV];
-    await arm.stop();
-  });
   beforeEach(() => {
-    arm.requests.length = 0;
-    arm.ruleKeys.clear();
-    arm.secrets.clear();
-    arm.refuseListKeys = false;
+    arm.reset();
     arm.addRuleKey(RULE_ID, CONNECTION_STRING);
   });
 

@@ -1,5 +1,4 @@
 import type { TokenCredential } from "@azure/identity";
-import { ARM_ENDPOINT_ENV } from "../../../azure/armEndpoint";
 import { connectionStringFingerprint } from "../../../azure/hubConnectionString";
 import {
   createNotificationHubLinkProvider,
@@ -8,7 +7,7 @@ import {
   validateLinkInputs,
 } from "../../../components/link/notificationHubLinkProvider";
 import { isLinkError, LinkError } from "../../../components/link/linkErrors";
-import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "../../support/fakeArm";
+import { armError, PUBLISHED_ARM_ERRORS, useFakeArm } from "../../support/fakeArm";
 import { armExample } from "../../support/azureFixtures";
 import { LOCALHOST_CA } from "../../support/tlsFake";
 
@@ -29,7 +28,7 @@ const staticCredential: TokenCredential = {
 };
 
 describe("NotificationHubLink provider against a local ARM", () => {
-  const arm = new FakeArm();
+  const arm = useFakeArm();
   const provider = createNotificationHubLinkProvider({
     credential: () => staticCredential,
     clientOptions: {
@@ -38,21 +37,10 @@ describe("NotificationHubLink provider against a local ARM", () => {
     },
   });
 
-  beforeAll(async () => {
-    await arm.start();
-    process.env[ARM_ENDPOINT_ENV] = arm.endpoint;
-  });
-  afterAll(async () => {
-    delete process.env[ARM_ENDPOINT_ENV];
-    await arm.stop();
-  });
   beforeEach(() => {
-    arm.requests.length = 0;
-    arm.services.clear();
+    arm.reset();
     arm.addService(ACS_ID);
-    arm.ruleKeys.clear();
     arm.addRuleKey(RULE_ID, CONNECTION_STRING);
-    arm.refuseListKeys = false;
   });
 
   async function expectLinkError(promise: Promise<unknown>): Promise<LinkError> {
