@@ -78,7 +78,7 @@ export async function runToolProcess(npmScript: string, ...args: string[]): Prom
 }
 
 /** Like runToolProcess, with extra environment variables. */
-export async function runToolWithEnv(env: NodeJS.ProcessEnv, npmScript: string, ...args: string[]): Promise<ToolRun> {
+async function runToolWithEnv(env: NodeJS.ProcessEnv, npmScript: string, ...args: string[]): Promise<ToolRun> {
   try {
     const { stdout, stderr } = await exec(
       process.execPath,

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { userPath, stackNameProblem } from "../../tools/shared/cli";
 import { FileReadError, readJsonFile, readYamlFile } from "../../tools/shared/readFiles";
-import { projectRoot, runTool, runToolProcess, runToolWithEnv } from "../support/runTool";
+import { projectRoot, runTool, runToolInEnv, runToolProcess } from "../support/runTool";
 
 // What every command line here promises: --help exits 0, bad usage exits 2 and names the option,
 // a broken file is named by line and column without its content, and nothing prints a stack trace.
@@ -116,7 +116,8 @@ describe("paths and reports", () => {
   it("a report that cannot be written is one line naming the file, and the run fails", async () => {
     const blocker = path.join(tmp, "not-a-dir");
     fs.writeFileSync(blocker, "");
-    const { code, stdout, stderr } = await runToolWithEnv(
+    // In this process, with npm's INIT_CWD set: the subject is the report's path, not the process boundary.
+    const { code, stdout, stderr } = await runToolInEnv(
       { INIT_CWD: tmp },
       "plan",
       "--stack",
@@ -131,7 +132,7 @@ describe("paths and reports", () => {
   });
 
   it("a report path relative to the user's directory lands there", async () => {
-    const { code } = await runToolWithEnv({ INIT_CWD: tmp }, "plan", "--stack", "dev", "--report", "sarif=out/plan.sarif");
+    const { code } = await runToolInEnv({ INIT_CWD: tmp }, "plan", "--stack", "dev", "--report", "sarif=out/plan.sarif");
     expect(code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, "out", "plan.sarif"), "utf8")).version).toBe("2.1.0");
   });

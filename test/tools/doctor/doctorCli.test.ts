@@ -1,6 +1,6 @@
 import { parseDoctorArgs, targetFrom } from "../../../tools/doctor/doctor";
 import * as path from "node:path";
-import { runToolWithEnv } from "../../support/runTool";
+import { runToolInEnv } from "../../support/runTool";
 
 describe("doctor command line", () => {
   it.each([
@@ -67,7 +67,7 @@ describe("doctor command line", () => {
 
   it("without the pulumi CLI, says how to run with --outputs instead", async () => {
     // A PATH with node alone, so the result does not depend on whether this machine has the CLI.
-    const { code, stderr } = await runToolWithEnv({ PATH: path.dirname(process.execPath) }, "doctor", "--stack", "dev");
+    const { code, stderr } = await runToolInEnv({ PATH: path.dirname(process.execPath) }, "doctor", "--stack", "dev");
     expect(code).toBe(1);
     expect(stderr).toMatch(/pulumi CLI is not installed here.*--outputs FILE/);
   });
