@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole offline suite. Jest runs with a worker per core while the static checks
-// (type-check and lint in one pass, and the format check) run beside it at a lower priority, so
+// (type-check and lint in one pass, then the format check) run beside it in one more process, so
 // neither waits for the other on a 2-core machine. The static checks' output is printed after
 // jest's; the run ends with the plain line "N passed, N failed" that CI reads, where a failed
 // static check counts as a failed test. Arguments are passed to jest (a file pattern, -t NAME).
@@ -40,15 +40,14 @@ function runQuietly(command, args) {
   });
 }
 
-// Side by side, not one after the other: whichever is still running when jest ends then has a core
-// of its own (run in sequence, the format check ran alone on one core after everything else).
-const staticChecks = Promise.all([
-  runQuietly(process.execPath, [path.join(__dirname, "static-checks.js")]),
-  runQuietly(bin("prettier"), ["--check", ".", "--log-level", "warn"]),
-]).then(([typesAndLint, format]) => [
-  { name: "type-check and lint", ...typesAndLint },
-  { name: "format (prettier --check; `npm run format` fixes it)", ...format },
-]);
+const staticChecks = (async () => {
+  const typesAndLint = await runQuietly(process.execPath, [path.join(__dirname, "static-checks.js")]);
+  const format = await runQuietly(bin("prettier"), ["--check", ".", "--log-level", "warn"]);
+  return [
+    { name: "type-check and lint", ...typesAndLint },
+    { name: "format (prettier --check; `npm run format` fixes it)", ...format },
+  ];
+})();
 
 const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acs-test-")), "summary.json");
 const jest = spawn(process.execPath, [bin("jest"), ...process.argv.slice(2)], {
