@@ -40,21 +40,28 @@ function runQuietly(command, args) {
   });
 }
 
-const staticChecks = (async () => {
-  const typesAndLint = await runQuietly(process.execPath, [path.join(__dirname, "static-checks.js")]);
-  const format = await runQuietly(bin("prettier"), ["--check", ".", "--log-level", "warn"]);
-  return [
-    { name: "type-check and lint", ...typesAndLint },
-    { name: "format (prettier --check; `npm run format` fixes it)", ...format },
-  ];
-})();
-
 const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acs-test-")), "summary.json");
 const jest = spawn(process.execPath, [bin("jest"), ...process.argv.slice(2)], {
   cwd: projectRoot,
   stdio: "inherit",
   env: { ...process.env, ACS_TEST_SUMMARY_FILE: summaryFile },
 });
+const jestEnded = new Promise((resolve) => jest.on("close", resolve));
+
+// The format check starts when a core frees up: after the type-check and lint, or as soon as jest
+// ends if they are still running — then each has a core. Started with them, three processes
+// competed with jest's workers and the whole run was slower; started after them, it ran alone at
+// the end with the other core idle.
+const staticChecks = (async () => {
+  const typesAndLintRun = runQuietly(process.execPath, [path.join(__dirname, "static-checks.js")]);
+  await Promise.race([typesAndLintRun, jestEnded]);
+  const formatRun = runQuietly(bin("prettier"), ["--check", ".", "--log-level", "warn"]);
+  const [typesAndLint, format] = await Promise.all([typesAndLintRun, formatRun]);
+  return [
+    { name: "type-check and lint", ...typesAndLint },
+    { name: "format (prettier --check; `npm run format` fixes it)", ...format },
+  ];
+})();
 
 jest.on("close", async (jestCode) => {
   const checks = await staticChecks;
