@@ -110,250 +110,319 @@ export class PushSenderFunction extends pulumi.ComponentResource {
   constructor(name: string, args: PushSenderFunctionArgs, opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource }) {
     super(COMPONENT_TYPES.pushSenderFunction, name, {}, opts);
     // Children were PushDelivery's before this component existed: the alias keeps their URNs.
-    const child = { parent: this, aliases: [{ parent: opts.parent }] };
-    const role = (
-      childName: string,
-      scope: pulumi.Input<string>,
-      principalId: pulumi.Input<string>,
-      roleName: keyof typeof BUILT_IN_ROLES,
-    ) =>
-      assignRole(
-        `${name}-${childName}`,
-        { scope, principalId, role: roleName, subscriptionId: args.client.subscriptionId },
-        child,
-      );
-    const deploymentContainer = new storage.BlobContainer(
-      `${name}-deployments`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        accountName: args.storageAccount.name,
-        containerName: DEPLOYMENT_CONTAINER,
-        publicAccess: storage.PublicAccess.None,
-      },
-      // A fixed name inside the account: the old container must go before the new one is made.
-      { ...child, deleteBeforeReplace: true },
-    );
-    const workspace = new operationalinsights.Workspace(
-      `${name}-logs`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
-        retentionInDays: 30,
-        tags: args.tags,
-      },
-      child,
-    );
-    const insights = new applicationinsights.Component(
-      `${name}-insights`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "web",
-        applicationType: applicationinsights.ApplicationType.Web,
-        workspaceResourceId: workspace.id,
-        // Telemetry is accepted only with Entra ID, from the app's identity.
-        disableLocalAuth: true,
-        tags: args.tags,
-      },
-      child,
-    );
-    // Soft delete keeps a deleted vault's name taken for its retention period: every vault this
-    // stack creates gets a name no earlier one had (a random suffix drawn at creation), so
-    // `pulumi destroy` then `pulumi up` works without purging anything.
-    const vaultNameSuffix = new VaultNameSuffix(
-      `${name}-kv-name`,
-      { resourceGroupId: args.resourceGroupId, location: args.location },
-      child,
-    );
-    const vaultName = pulumi
-      .all([args.resourceGroupId, vaultNameSuffix.suffix])
-      .apply(([id, suffix]) => keyVaultName(args.globalNamePrefix, `${id}|${suffix}`));
-    this.keyVault = new keyvault.Vault(
-      `${name}-kv`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        vaultName,
-        properties: {
-          tenantId: args.client.tenantId,
-          sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
-          enableRbacAuthorization: true,
-          // The least Azure allows: a destroyed stack's vault is gone for good a week later.
-          softDeleteRetentionInDays: 7,
-        },
-        tags: args.tags,
-      },
-      // A replacement has a new suffix, hence a new name: created before the old one is deleted.
-      child,
-    );
-    // The keys go from the hub's rules into the vault inside the deploying process (HubKeySecret):
-    // the program and its state hold only the secrets' versioned URIs. The names are not those of
-    // the azure-native secrets earlier versions made: those are deleted (by name) after these are
-    // written, on the first `up` with this version, and must not take these with them.
-    const hubSecret = new HubKeySecret(
-      `${name}-hub-send`,
-      { authorizationRuleId: args.hubSendRuleId, vaultId: this.keyVault.id, secretName: "hub-send-connection-string" },
-      child,
-    );
-    const registration = args.registration;
-    const registrationSecret =
-      registration && args.hubRegistrationRuleId
-        ? new HubKeySecret(
-            `${name}-hub-register`,
-            {
-              authorizationRuleId: args.hubRegistrationRuleId,
-              vaultId: this.keyVault.id,
-              secretName: "hub-registration-connection-string",
-            },
-            child,
-          )
-        : undefined;
-    const plan = new web.AppServicePlan(
-      `${name}-plan`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "functionapp",
-        reserved: true,
-        sku: { name: "FC1", tier: "FlexConsumption" },
-        tags: args.tags,
-      },
-      child,
-    );
-    const blobEndpoint = args.storageAccount.primaryEndpoints.blob;
-    const app = new web.WebApp(
-      `${name}-func`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "functionapp,linux",
-        serverFarmId: plan.id,
-        httpsOnly: true,
-        identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
-        siteConfig: {
-          minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
-          ftpsState: web.FtpsState.Disabled,
-          http20Enabled: true,
-        },
-        functionAppConfig: {
-          deployment: {
-            storage: {
-              type: web.FunctionsDeploymentStorageType.BlobContainer,
-              value: pulumi.interpolate`${blobEndpoint}${deploymentContainer.name}`,
-              authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
-            },
-          },
-          runtime: { name: web.RuntimeName.Node, version: args.nodeVersion ?? DEFAULT_FUNCTION_NODE_VERSION },
-          scaleAndConcurrency: {
-            maximumInstanceCount: args.maxInstances ?? 40,
-            instanceMemoryMB: args.instanceMemoryMb ?? 2048,
-          },
-        },
-        tags: args.tags,
-      },
-      child,
-    );
-    this.app = app;
-    // Basic (user name and password) publishing off, for Kudu and FTP: code goes in with Entra tokens
-    // (OneDeploy), and the publishing credentials that `config/list` reveals — to the drift check's
-    // preview identity among others — open nothing.
-    new web.WebAppScmAllowed(
-      `${name}-func-basic-scm`,
-      { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
-      child,
-    );
-    new web.WebAppFtpAllowed(
-      `${name}-func-basic-ftp`,
-      { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
-      child,
-    );
+    const scope: SenderScope = { name, args, child: { parent: this, aliases: [{ parent: opts.parent }] } };
+    const deploymentContainer = deploymentPackageContainer(scope);
+    const insights = telemetry(scope);
+    this.keyVault = keyVault(scope);
+    const secrets = hubKeySecrets(scope, this.keyVault);
+    this.app = functionApp(scope, deploymentContainer);
+    const appRoles = appRoleAssignments(scope, this.app, this.keyVault, insights);
+    this.appSettings = appSettings(scope, this.app, insights, secrets, appRoles);
+    this.authSettings = args.registration
+      ? registrationAuthentication(scope, this.app, args.registration, this.appSettings)
+      : undefined;
+    this.codeDeployment = codeDeployment(scope, this.app, [
+      ...appRoles,
+      this.appSettings,
+      ...(this.authSettings ? [this.authSettings] : []),
+    ]);
     this.applicationInsightsId = insights.id;
-    this.functionAppName = app.name;
-    const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
-    const appRoles = [
-      role("func-storage", args.storageAccount.id, appPrincipal, "storageBlobDataOwner"),
-      role("func-secrets", this.keyVault.id, appPrincipal, "keyVaultSecretsUser"),
-      role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
-    ];
-    // Settings are applied after the app's roles exist: App Service resolves a Key Vault reference
-    // when settings change and caches the result (for up to 24 h), so a reference set before the
-    // role is granted stays unresolved. The reference names the secret's *version*: a rotated key
-    // is a new version, which changes the setting and makes the app fetch it at once.
-    this.appSettings = new web.WebAppApplicationSettings(
-      `${name}-func-settings`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        name: app.name,
-        properties: {
-          AzureWebJobsStorage__accountName: args.storageAccount.name,
-          APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
-          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
-          // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-          [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${hubSecret.secretUriWithVersion})`,
-          [SETTINGS.hubName]: args.hubName,
-          [SETTINGS.platforms]: args.platforms.join(","),
-          [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
-          [SETTINGS.chatMessages]: String(args.chatPush === "function"),
-          [SETTINGS.deadLetterUrl]: args.deadLetterContainerUrl,
-          ...(registrationSecret && registration
-            ? {
-                [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${registrationSecret.secretUriWithVersion})`,
-                [SETTINGS.registrationAllowedClients]: registration.allowedClientApplications.join(","),
-              }
-            : {}),
-        },
-      },
-      { ...child, dependsOn: appRoles },
-    );
-    if (registration) {
-      // App Service authentication in front of the registration route: only Entra ID tokens for the
-      // registration audience, issued to an allowed back end, get through; everything else is 401.
-      // Event Grid's delivery path keeps its own system-key check and is excluded.
-      this.authSettings = new web.WebAppAuthSettingsV2(
-        `${name}-func-auth`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          name: app.name,
-          platform: { enabled: true },
-          globalValidation: {
-            requireAuthentication: true,
-            unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
-            excludedPaths: EVENT_GRID_WEBHOOK_PATHS,
-          },
-          httpSettings: { requireHttps: true },
-          identityProviders: {
-            azureActiveDirectory: {
-              enabled: true,
-              registration: {
-                clientId: registration.audience,
-                openIdIssuer:
-                  registration.issuer ??
-                  args.client.tenantId.apply((tenant) => registrationIssuer(tenant, registration.accessTokenVersion)),
-              },
-              validation: {
-                allowedAudiences: [registration.audience, `api://${registration.audience}`],
-                defaultAuthorizationPolicy: { allowedApplications: [...registration.allowedClientApplications] },
-              },
-            },
-          },
-          login: { tokenStore: { enabled: false } },
-        },
-        { ...child, dependsOn: [this.appSettings] },
-      );
-    }
-    // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
-    this.codeDeployment = new FunctionCodeDeployment(
-      `${name}-code`,
-      {
-        functionAppId: app.id,
-        scmHost: app.defaultHostName.apply(scmHostOf),
-        packagePath: args.functionPackage.path,
-        packageSha256: args.functionPackage.sha256,
-      },
-      { ...child, dependsOn: [...appRoles, this.appSettings, ...(this.authSettings ? [this.authSettings] : [])] },
-    );
-    this.eventGridDestination = pulumi.interpolate`${app.id}/functions/${PUSH_FUNCTION_NAME}`;
+    this.functionAppName = this.app.name;
+    this.eventGridDestination = pulumi.interpolate`${this.app.id}/functions/${PUSH_FUNCTION_NAME}`;
     this.registerOutputs({ functionAppName: this.functionAppName, applicationInsightsId: this.applicationInsightsId });
   }
+}
+
+/** What every group of the push sender's resources is made with: its name, the arguments, the child options. */
+interface SenderScope {
+  readonly name: string;
+  readonly args: PushSenderFunctionArgs;
+  readonly child: pulumi.CustomResourceOptions;
+}
+
+/** The blob container the Flex Consumption app reads its deployment package from. */
+function deploymentPackageContainer({ name, args, child }: SenderScope): storage.BlobContainer {
+  return new storage.BlobContainer(
+    `${name}-deployments`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      accountName: args.storageAccount.name,
+      containerName: DEPLOYMENT_CONTAINER,
+      publicAccess: storage.PublicAccess.None,
+    },
+    // A fixed name inside the account: the old container must go before the new one is made.
+    { ...child, deleteBeforeReplace: true },
+  );
+}
+
+/** Log Analytics and Application Insights, which accepts telemetry only from the app's Entra identity. */
+function telemetry({ name, args, child }: SenderScope): applicationinsights.Component {
+  const workspace = new operationalinsights.Workspace(
+    `${name}-logs`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
+      retentionInDays: 30,
+      tags: args.tags,
+    },
+    child,
+  );
+  return new applicationinsights.Component(
+    `${name}-insights`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      kind: "web",
+      applicationType: applicationinsights.ApplicationType.Web,
+      workspaceResourceId: workspace.id,
+      // Telemetry is accepted only with Entra ID, from the app's identity.
+      disableLocalAuth: true,
+      tags: args.tags,
+    },
+    child,
+  );
+}
+
+/** The vault of the hub keys, named so that no soft-deleted vault ever holds its name. */
+function keyVault({ name, args, child }: SenderScope): keyvault.Vault {
+  // Soft delete keeps a deleted vault's name taken for its retention period: every vault this
+  // stack creates gets a name no earlier one had (a random suffix drawn at creation), so
+  // `pulumi destroy` then `pulumi up` works without purging anything.
+  const vaultNameSuffix = new VaultNameSuffix(
+    `${name}-kv-name`,
+    { resourceGroupId: args.resourceGroupId, location: args.location },
+    child,
+  );
+  const vaultName = pulumi
+    .all([args.resourceGroupId, vaultNameSuffix.suffix])
+    .apply(([id, suffix]) => keyVaultName(args.globalNamePrefix, `${id}|${suffix}`));
+  return new keyvault.Vault(
+    `${name}-kv`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      vaultName,
+      properties: {
+        tenantId: args.client.tenantId,
+        sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
+        enableRbacAuthorization: true,
+        // The least Azure allows: a destroyed stack's vault is gone for good a week later.
+        softDeleteRetentionInDays: 7,
+      },
+      tags: args.tags,
+    },
+    // A replacement has a new suffix, hence a new name: created before the old one is deleted.
+    child,
+  );
+}
+
+interface HubKeySecrets {
+  readonly send: HubKeySecret;
+  readonly registration?: HubKeySecret;
+}
+
+function hubKeySecrets({ name, args, child }: SenderScope, vault: keyvault.Vault): HubKeySecrets {
+  // The keys go from the hub's rules into the vault inside the deploying process (HubKeySecret):
+  // the program and its state hold only the secrets' versioned URIs. The names are not those of
+  // the azure-native secrets earlier versions made: those are deleted (by name) after these are
+  // written, on the first `up` with this version, and must not take these with them.
+  const send = new HubKeySecret(
+    `${name}-hub-send`,
+    { authorizationRuleId: args.hubSendRuleId, vaultId: vault.id, secretName: "hub-send-connection-string" },
+    child,
+  );
+  const registration =
+    args.registration && args.hubRegistrationRuleId
+      ? new HubKeySecret(
+          `${name}-hub-register`,
+          {
+            authorizationRuleId: args.hubRegistrationRuleId,
+            vaultId: vault.id,
+            secretName: "hub-registration-connection-string",
+          },
+          child,
+        )
+      : undefined;
+  return { send, registration };
+}
+
+/** The Flex Consumption plan and app (HTTPS only, TLS 1.2, FTPS off, system identity), basic publishing off. */
+function functionApp({ name, args, child }: SenderScope, deploymentContainer: storage.BlobContainer): web.WebApp {
+  const plan = new web.AppServicePlan(
+    `${name}-plan`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      kind: "functionapp",
+      reserved: true,
+      sku: { name: "FC1", tier: "FlexConsumption" },
+      tags: args.tags,
+    },
+    child,
+  );
+  const blobEndpoint = args.storageAccount.primaryEndpoints.blob;
+  const app = new web.WebApp(
+    `${name}-func`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      kind: "functionapp,linux",
+      serverFarmId: plan.id,
+      httpsOnly: true,
+      identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+      siteConfig: {
+        minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+        ftpsState: web.FtpsState.Disabled,
+        http20Enabled: true,
+      },
+      functionAppConfig: {
+        deployment: {
+          storage: {
+            type: web.FunctionsDeploymentStorageType.BlobContainer,
+            value: pulumi.interpolate`${blobEndpoint}${deploymentContainer.name}`,
+            authentication: { type: web.AuthenticationType.SystemAssignedIdentity },
+          },
+        },
+        runtime: { name: web.RuntimeName.Node, version: args.nodeVersion ?? DEFAULT_FUNCTION_NODE_VERSION },
+        scaleAndConcurrency: {
+          maximumInstanceCount: args.maxInstances ?? 40,
+          instanceMemoryMB: args.instanceMemoryMb ?? 2048,
+        },
+      },
+      tags: args.tags,
+    },
+    child,
+  );
+  // Basic (user name and password) publishing off, for Kudu and FTP: code goes in with Entra tokens
+  // (OneDeploy), and the publishing credentials that `config/list` reveals — to the drift check's
+  // preview identity among others — open nothing.
+  new web.WebAppScmAllowed(
+    `${name}-func-basic-scm`,
+    { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
+    child,
+  );
+  new web.WebAppFtpAllowed(
+    `${name}-func-basic-ftp`,
+    { resourceGroupName: args.resourceGroupName, name: app.name, allow: false },
+    child,
+  );
+  return app;
+}
+
+/** The app's identity on the storage account, the vault and Application Insights. */
+function appRoleAssignments(
+  { name, args, child }: SenderScope,
+  app: web.WebApp,
+  vault: keyvault.Vault,
+  insights: applicationinsights.Component,
+): pulumi.Resource[] {
+  const role = (
+    childName: string,
+    scope: pulumi.Input<string>,
+    principalId: pulumi.Input<string>,
+    roleName: keyof typeof BUILT_IN_ROLES,
+  ) =>
+    assignRole(`${name}-${childName}`, { scope, principalId, role: roleName, subscriptionId: args.client.subscriptionId }, child);
+  const appPrincipal = app.identity.apply((i) => i?.principalId ?? "");
+  return [
+    role("func-storage", args.storageAccount.id, appPrincipal, "storageBlobDataOwner"),
+    role("func-secrets", vault.id, appPrincipal, "keyVaultSecretsUser"),
+    role("func-telemetry", insights.id, appPrincipal, "monitoringMetricsPublisher"),
+  ];
+}
+
+function appSettings(
+  { name, args, child }: SenderScope,
+  app: web.WebApp,
+  insights: applicationinsights.Component,
+  secrets: HubKeySecrets,
+  appRoles: pulumi.Resource[],
+): web.WebAppApplicationSettings {
+  // Settings are applied after the app's roles exist: App Service resolves a Key Vault reference
+  // when settings change and caches the result (for up to 24 h), so a reference set before the
+  // role is granted stays unresolved. The reference names the secret's *version*: a rotated key
+  // is a new version, which changes the setting and makes the app fetch it at once.
+  return new web.WebAppApplicationSettings(
+    `${name}-func-settings`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      name: app.name,
+      properties: {
+        AzureWebJobsStorage__accountName: args.storageAccount.name,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+        // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
+        [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secrets.send.secretUriWithVersion})`,
+        [SETTINGS.hubName]: args.hubName,
+        [SETTINGS.platforms]: args.platforms.join(","),
+        [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
+        [SETTINGS.chatMessages]: String(args.chatPush === "function"),
+        [SETTINGS.deadLetterUrl]: args.deadLetterContainerUrl,
+        ...(secrets.registration && args.registration
+          ? {
+              [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secrets.registration.secretUriWithVersion})`,
+              [SETTINGS.registrationAllowedClients]: args.registration.allowedClientApplications.join(","),
+            }
+          : {}),
+      },
+    },
+    { ...child, dependsOn: appRoles },
+  );
+}
+
+function registrationAuthentication(
+  { name, args, child }: SenderScope,
+  app: web.WebApp,
+  registration: RegistrationAccess,
+  settings: web.WebAppApplicationSettings,
+): web.WebAppAuthSettingsV2 {
+  // App Service authentication in front of the registration route: only Entra ID tokens for the
+  // registration audience, issued to an allowed back end, get through; everything else is 401.
+  // Event Grid's delivery path keeps its own system-key check and is excluded.
+  return new web.WebAppAuthSettingsV2(
+    `${name}-func-auth`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      name: app.name,
+      platform: { enabled: true },
+      globalValidation: {
+        requireAuthentication: true,
+        unauthenticatedClientAction: web.UnauthenticatedClientActionV2.Return401,
+        excludedPaths: EVENT_GRID_WEBHOOK_PATHS,
+      },
+      httpSettings: { requireHttps: true },
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true,
+          registration: {
+            clientId: registration.audience,
+            openIdIssuer:
+              registration.issuer ??
+              args.client.tenantId.apply((tenant) => registrationIssuer(tenant, registration.accessTokenVersion)),
+          },
+          validation: {
+            allowedAudiences: [registration.audience, `api://${registration.audience}`],
+            defaultAuthorizationPolicy: { allowedApplications: [...registration.allowedClientApplications] },
+          },
+        },
+      },
+      login: { tokenStore: { enabled: false } },
+    },
+    { ...child, dependsOn: [settings] },
+  );
+}
+
+function codeDeployment({ name, args, child }: SenderScope, app: web.WebApp, after: pulumi.Resource[]): FunctionCodeDeployment {
+  // Deploying restarts the app, which then reads its package and Key Vault reference with the roles and settings in place.
+  return new FunctionCodeDeployment(
+    `${name}-code`,
+    {
+      functionAppId: app.id,
+      scmHost: app.defaultHostName.apply(scmHostOf),
+      packagePath: args.functionPackage.path,
+      packageSha256: args.functionPackage.sha256,
+    },
+    { ...child, dependsOn: after },
+  );
 }
