@@ -4,6 +4,7 @@
  * from here, and `npm run docs` writes the README's table from it (a test fails when the README
  * is stale), so a new setting is added in one place.
  */
+import { DEFAULT_FUNCTION_NODE_VERSION, FUNCTION_NODE_VERSIONS } from "../function/src/contract";
 export interface ConfigKeyReference {
   readonly key: string;
   /** "yes", "no (default)", or the condition that makes it required. */
@@ -117,9 +118,9 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
   },
   {
     key: "functionNodeVersion",
-    required: "no (`22`)",
-    form: "`20` \\| `22`",
-    notes: "Function App runtime",
+    required: `no (\`${DEFAULT_FUNCTION_NODE_VERSION}\`)`,
+    form: FUNCTION_NODE_VERSIONS.map((v) => `\`${v}\``).join(" \\| "),
+    notes: "Function App runtime: the Node.js major the project ships on and tests with (`.node-version`)",
   },
   {
     key: "functionMaxInstances",

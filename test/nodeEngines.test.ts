@@ -44,6 +44,8 @@ describe("the one Node.js the project ships on (.node-version)", () => {
 
   it("is the Function App's default runtime and what the project declares", () => {
     expect(DEFAULT_FUNCTION_NODE_VERSION).toBe(major);
+    // No runtime a stack may choose that the suite does not run on.
+    expect(FUNCTION_NODE_VERSIONS).toEqual([major]);
     expect(minimumOf(engines(path.join(root, "package.json"))!)).toBe(Number(major));
   });
 

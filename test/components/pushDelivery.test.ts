@@ -228,7 +228,6 @@ describe("PushDelivery with the push-sender Function", () => {
       delivery: {
         ...functionArgs.delivery,
         messagePreview: true,
-        nodeVersion: "20",
       } as PushDeliveryArgs["delivery"],
     });
     const settings = appSettingsOf(native);

@@ -345,7 +345,12 @@ describe("push delivery settings", () => {
       /only used when delivery is webhook/,
     ],
     ["a non-boolean preview flag", raw({ messagePreview: "yes" }), "messagePreview", /true or false/],
-    ["an unsupported Node version", raw({ functionNodeVersion: "18" }), "functionNodeVersion", /20 \| 22/],
+    [
+      "an unsupported Node version (20 left support on 2026-04-30)",
+      raw({ functionNodeVersion: "20" }),
+      "functionNodeVersion",
+      /must be one of 22/,
+    ],
     ["too many instances", raw({ functionMaxInstances: 5000 }), "functionMaxInstances", /1 to 1000/],
     ["one instance over Flex Consumption's limit", raw({ functionMaxInstances: 1001 }), "functionMaxInstances", /1 to 1000/],
     ["no instances at all", raw({ functionMaxInstances: 0 }), "functionMaxInstances", /1 to 1000/],
