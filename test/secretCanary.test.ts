@@ -76,7 +76,7 @@ describe("no tool prints a secret", () => {
     }
   });
 
-  it("doctor: an outputs file holding the Send connection string, read and rejected", async () => {
+  it("doctor: an outputs file holding the Send connection string (as earlier versions exported it), read and rejected", async () => {
     const outputs = path.join(tmp, "outputs.json");
     fs.writeFileSync(outputs, JSON.stringify({ hubSendConnectionString: `SharedAccessKey=${CANARY}` }));
     const { code, stdout, stderr } = await runTool("doctor", "--outputs", outputs);

@@ -37,7 +37,7 @@ describe("doctor command line", () => {
       hubId: "/h",
       hubSendRuleName: "send",
       linkedConnectionStringFingerprint: "sha256:abc",
-      hubSendConnectionString: "[secret]",
+      hubSendRuleId: "/h/authorizationRules/send",
       apnsEnvironment: "production",
     });
     expect(target).toMatchObject({
