@@ -1,4 +1,6 @@
 import { parseDoctorArgs, targetFrom } from "../../../tools/doctor/doctor";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { runToolInEnv } from "../../support/runTool";
 
@@ -62,6 +64,17 @@ describe("doctor command line", () => {
     expect(targetFrom(parsed(["--stack", "dev"]), { acsId: "/a", hubId: "/h" }).apnsEnvironment).toBeUndefined();
     expect(parseDoctorArgs(["--stack", "dev", "--apns-environment", "develop"])).toMatch(
       /--apns-environment must be production or sandbox; got 'develop'/,
+    );
+  });
+
+  it("test-send names where it reads the Send key (no key is an output): the Send rule's id, or the environment", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-doctor-"));
+    const outputs = path.join(dir, "outputs.json");
+    fs.writeFileSync(outputs, JSON.stringify({ hubName: "hub" }));
+    const { code, stderr } = await runToolInEnv({}, "doctor", "test-send", "--outputs", outputs, "--user", "8:acs:abc_def");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /the outputs hubName and hubSendRuleId.*or the Send connection string in ACS_NOTIFICATIONS_HUB_CONNECTION_STRING/,
     );
   });
 
