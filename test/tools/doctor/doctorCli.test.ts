@@ -8,6 +8,8 @@ describe("doctor command line", () => {
   it.each([
     [[], /say which environment/],
     [["--stack", "prod", "--since", "yesterday"], /--since takes hours or days/],
+    [["--stack", "prod", "--since", "0h"], /--since takes hours or days from 1h to 93d .*got '0h'/],
+    [["--stack", "prod", "--since", "99999999999d"], /from 1h to 93d .*got '99999999999d'/],
     [["--acs-id", "not-an-id"], /--acs-id is not the ARM id of a Communication Services resource/],
     [
       [
@@ -29,6 +31,13 @@ describe("doctor command line", () => {
     [["--stack"], /--stack needs a value/],
   ])("rejects %j with usage", (argv, message) => {
     expect(parseDoctorArgs(argv as string[])).toMatch(message);
+  });
+
+  it("takes a stack as workflows and self-managed backends name it: org/stack and org/project/stack", () => {
+    for (const stack of ["myorg/prod", "organization/acs-notifications/prod"]) {
+      const args = parseDoctorArgs(["--stack", stack]);
+      expect(typeof args === "object" && !("help" in args) ? args.stack : args).toBe(stack);
+    }
   });
 
   it("takes ids and the APNs environment from stack outputs, and the window from --since", () => {
