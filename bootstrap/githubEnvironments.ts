@@ -24,30 +24,62 @@ function reviewerIds(reviewers: Reviewers, opts: pulumi.InvokeOptions): pulumi.O
   return pulumi.all([pulumi.all(users), pulumi.all(teams)]).apply(([u, t]) => ({ users: u, teams: t }));
 }
 
+/** What gates jobs in an environment: reviewers who approve first, and the one branch allowed to run there. */
+interface EnvironmentRules {
+  readonly reviewers: Reviewers;
+  readonly waitTimerMinutes?: number;
+  /** Whether the one who started a run may not approve it (only where there are reviewers). */
+  readonly preventSelfReview: boolean;
+  /** Only this branch may run jobs there; default: any branch. */
+  readonly branch?: string;
+}
+
+/** A GitHub environment with its rules; no administrator may bypass them. */
+function protectedEnvironment(
+  name: string,
+  repository: string,
+  rules: EnvironmentRules,
+  parent: pulumi.Resource,
+): github.RepositoryEnvironment {
+  const hasReviewers = rules.reviewers.users.length + rules.reviewers.teams.length > 0;
+  const environment = new github.RepositoryEnvironment(
+    name,
+    {
+      repository,
+      environment: name,
+      reviewers: hasReviewers ? [reviewerIds(rules.reviewers, { parent })] : [],
+      waitTimer: rules.waitTimerMinutes,
+      preventSelfReview: hasReviewers && rules.preventSelfReview,
+      // An administrator bypassing the approval or the branch rule would defeat them.
+      canAdminsBypass: false,
+      // Custom branch policies rather than "protected branches": the rule below names the branch.
+      deploymentBranchPolicy: rules.branch ? { protectedBranches: false, customBranchPolicies: true } : undefined,
+    },
+    { parent },
+  );
+  if (rules.branch)
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-branch`,
+      { repository, environment: environment.environment, branchPattern: rules.branch },
+      { parent },
+    );
+  return environment;
+}
+
 export class GitHubEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: GitHubEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs-notifications-bootstrap:gitops:GitHubEnvironment", name, {}, opts);
     const { settings } = args;
-    const hasReviewers = settings.reviewers.users.length + settings.reviewers.teams.length > 0;
-    const environment = new github.RepositoryEnvironment(
-      name,
+    const environment = protectedEnvironment(
+      settings.name,
+      args.repository,
       {
-        repository: args.repository,
-        environment: settings.name,
-        reviewers: hasReviewers ? [reviewerIds(settings.reviewers, { parent: this })] : [],
-        waitTimer: settings.waitTimerMinutes,
-        preventSelfReview: hasReviewers && settings.preventSelfReview,
-        // An administrator bypassing the approval or the branch rule would defeat them.
-        canAdminsBypass: false,
-        // Custom branch policies rather than "protected branches": the rule below names the branch.
-        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+        reviewers: settings.reviewers,
+        waitTimerMinutes: settings.waitTimerMinutes,
+        preventSelfReview: settings.preventSelfReview,
+        branch: DEPLOY_BRANCH,
       },
-      { parent: this },
-    );
-    new github.RepositoryEnvironmentDeploymentPolicy(
-      `${name}-branch`,
-      { repository: args.repository, environment: environment.environment, branchPattern: DEPLOY_BRANCH },
-      { parent: this },
+      this,
     );
     new github.ActionsEnvironmentVariable(
       `${name}-client-id`,
@@ -79,27 +111,13 @@ export interface ReadOnlyEnvironmentArgs {
 export class ReadOnlyEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: ReadOnlyEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs-notifications-bootstrap:gitops:ReadOnlyEnvironment", name, {}, opts);
-    const reviewers = args.reviewers ?? { users: [], teams: [] };
-    const hasReviewers = reviewers.users.length + reviewers.teams.length > 0;
-    const environment = new github.RepositoryEnvironment(
+    protectedEnvironment(
       name,
-      {
-        repository: args.repository,
-        environment: name,
-        reviewers: hasReviewers ? [reviewerIds(reviewers, { parent: this })] : [],
-        // The pull request's author must not approve a preview of their own code.
-        preventSelfReview: hasReviewers,
-        canAdminsBypass: false,
-        deploymentBranchPolicy: args.branch ? { protectedBranches: false, customBranchPolicies: true } : undefined,
-      },
-      { parent: this },
+      args.repository,
+      // The pull request's author must not approve a preview of their own code.
+      { reviewers: args.reviewers ?? { users: [], teams: [] }, preventSelfReview: true, branch: args.branch },
+      this,
     );
-    if (args.branch)
-      new github.RepositoryEnvironmentDeploymentPolicy(
-        `${name}-branch`,
-        { repository: args.repository, environment: environment.environment, branchPattern: args.branch },
-        { parent: this },
-      );
     this.registerOutputs({});
   }
 }

@@ -4,6 +4,7 @@ import { createAuthenticatedPipeline, resolveCredential } from "../../azure/auth
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 import { fetchRuleConnectionString, ruleNamespace, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "../../azure/requestLimits";
+import { isKnownString } from "../providerInputs";
 
 /**
  * A notification hub rule's connection string, written into Key Vault by the deploying process
@@ -36,8 +37,8 @@ export const KEYVAULT_DATA_API_VERSION = "7.5";
 
 export type HubKeySecretOptions = ArmRestOptions;
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const isKnownString = (v: unknown): v is string => typeof v === "string" && v !== "" && v !== UNKNOWN;
+/** Known (not the preview's placeholder) and not empty. */
+const isGiven = (v: unknown): v is string => isKnownString(v) && v !== "";
 
 const VAULT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i;
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -52,12 +53,12 @@ export function validateHubKeySecretInputs(
   inputs: Partial<Record<keyof HubKeySecretInputs, unknown>>,
 ): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  if (isKnownString(inputs.authorizationRuleId) && !ruleNamespace(inputs.authorizationRuleId))
+  if (isGiven(inputs.authorizationRuleId) && !ruleNamespace(inputs.authorizationRuleId))
     failures.push({
       property: "authorizationRuleId",
       reason: "must be the ARM id of a notification hub authorization rule (…/notificationHubs/HUB/authorizationRules/RULE).",
     });
-  if (isKnownString(inputs.vaultId) && !VAULT_ID.test(inputs.vaultId))
+  if (isGiven(inputs.vaultId) && !VAULT_ID.test(inputs.vaultId))
     failures.push({
       property: "vaultId",
       reason: "must be the ARM id of a Key Vault (…/providers/Microsoft.KeyVault/vaults/NAME).",
@@ -101,7 +102,7 @@ function vaultScope(secretUri: string): string {
 }
 
 async function remove(options: HubKeySecretOptions, outs: HubKeySecretOutputs): Promise<void> {
-  if (!isKnownString(outs.secretUri)) return;
+  if (!isGiven(outs.secretUri)) return;
   const http = await createAuthenticatedPipeline({
     credential: await resolveCredential(options.credential),
     scope: vaultScope(outs.secretUri),
@@ -134,7 +135,7 @@ export function createHubKeySecretProvider(options: HubKeySecretOptions = {}): p
         String(olds.authorizationRuleId ?? "").toLowerCase() !== String(news.authorizationRuleId ?? "").toLowerCase();
       // A regenerated key: seen where the key can be read (the deploying identity's `up`); the
       // preview identity cannot read it, and sees no change.
-      const current = isKnownString(news.authorizationRuleId)
+      const current = isGiven(news.authorizationRuleId)
         ? await tryFetchRuleConnectionString(news.authorizationRuleId, options)
         : undefined;
       const keyChanged = current !== undefined && connectionStringFingerprint(current) !== olds.keyFingerprint;

@@ -6,6 +6,7 @@ import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } f
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 import { fetchRuleConnectionString, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
+import { isKnownString } from "../providerInputs";
 import { REQUEST_TIMEOUT_MS, withDeadline, withRequestLimits } from "../../azure/requestLimits";
 import { DEPLOYMENT_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
 
@@ -53,11 +54,6 @@ function keyReaderOptions(options: LinkProviderOptions) {
     pipelineOptions: options.clientOptions,
   };
 }
-
-// The value the engine substitutes for inputs that are not known yet during a preview.
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-const isKnownString = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN;
 
 /** Pure input validation, shared by `check` and the tests. Each failure names the property. */
 export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unknown>>): pulumi.dynamic.CheckFailure[] {

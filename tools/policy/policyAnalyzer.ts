@@ -6,7 +6,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { PROJECT_ROOT } from "../shared/projectRoot";
-import { structBytes } from "./structWire";
+import { structBytes, varint } from "./structWire";
 
 /**
  * Drives the policy pack the way the Pulumi engine does: starts `policies/index.ts` as its own
@@ -152,16 +152,6 @@ function analyzeStackRequestBytes(resources: readonly Uint8Array[][]): Buffer {
   const parts: Uint8Array[] = [];
   for (const resource of resources) parts.push(Uint8Array.of(0x0a), varint(byteLength(resource)), ...resource);
   return Buffer.concat(parts);
-}
-
-function varint(n: number): Uint8Array {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return Uint8Array.from(out);
 }
 
 export class PolicyAnalyzer {

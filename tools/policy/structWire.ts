@@ -30,6 +30,17 @@ function varintSize(n: number): number {
   return size;
 }
 
+/** A length or tag as protobuf writes it (base-128 varint), for framing messages around these bytes. */
+export function varint(n: number): Uint8Array {
+  const out = new Uint8Array(varintSize(n));
+  for (let i = 0; n > 0x7f; i++) {
+    out[i] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  out[out.length - 1] = n;
+  return out;
+}
+
 /** The value JSON would write, or undefined where JSON writes nothing. */
 function jsonValue(value: unknown): unknown {
   if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function")
