@@ -71,13 +71,11 @@ function secureProblem(v: unknown): string | undefined {
 
 const isSecure = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v) && "secure" in v;
 
-/** Every `secure` problem inside a config value, by path. */
-function secureProblems(v: unknown, where: string): string[] {
-  const own = secureProblem(v);
-  if (own) return [`${where} ${own}`];
-  if (isSecure(v)) return [];
-  if (Array.isArray(v)) return v.flatMap((item, i) => secureProblems(item, `${where}[${i}]`));
-  if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, item]) => secureProblems(item, `${where}.${k}`));
+/** Every `secure` mapping inside a config value, by path, with what is wrong with it, if anything. */
+function secureValues(v: unknown, where: string): { where: string; problem?: string }[] {
+  if (isSecure(v)) return [{ where, problem: secureProblem(v) }];
+  if (Array.isArray(v)) return v.flatMap((item, i) => secureValues(item, `${where}[${i}]`));
+  if (typeof v === "object" && v !== null) return Object.entries(v).flatMap(([k, item]) => secureValues(item, `${where}.${k}`));
   return [];
 }
 
@@ -95,7 +93,8 @@ function stackFileProblems(file: string, doc: Record<string, unknown>, fullKey: 
   if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
     problems.push("config must be a mapping of settings (key: value), not a single value or a list");
   } else if (config) {
-    for (const [k, v] of Object.entries(config)) problems.push(...secureProblems(v, fullKey(k)));
+    for (const [k, v] of Object.entries(config))
+      for (const { where, problem } of secureValues(v, fullKey(k))) if (problem) problems.push(`${where} ${problem}`);
   }
   const env = doc.environment;
   if (
@@ -106,13 +105,6 @@ function stackFileProblems(file: string, doc: Record<string, unknown>, fullKey: 
   )
     problems.push("environment must be a list of ESC environment names");
   return problems.map((p) => `${shownPath(file)}: ${p}.`);
-}
-
-function containsSecure(v: unknown): boolean {
-  if (isSecure(v)) return true;
-  if (Array.isArray(v)) return v.some(containsSecure);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(containsSecure);
-  return false;
 }
 
 function asConfigString(v: unknown): string {
@@ -154,7 +146,7 @@ export function readStackFiles(root: string, stack: string): StackFiles {
   }
   for (const [k, v] of Object.entries((stackDoc.config ?? {}) as Record<string, unknown>)) {
     const key = fullKey(k);
-    if (containsSecure(v)) {
+    if (secureValues(v, key).length > 0) {
       // Encrypted with a key only the stack's secrets provider holds: present, unreadable.
       secretKeys.push(key);
       opaqueKeys.push(key);
