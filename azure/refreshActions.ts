@@ -25,16 +25,19 @@ export function refreshAction(type: string): string {
   return READ_BY_POST[type] ?? "*/read";
 }
 
+/** Whether a role's pattern (ARM's `*` wildcard, any case, as role definitions use it) covers an action. */
+export function patternCovers(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
+  return regex.test(action);
+}
+
 /** Whether a role's Actions (with ARM's `*` wildcards) include this action. */
 export function roleAllows(actions: readonly string[], action: string): boolean {
-  return actions.some((granted) => {
-    const pattern = new RegExp(
-      `^${granted
-        .split("*")
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*")}$`,
-      "i",
-    );
-    return pattern.test(action);
-  });
+  return actions.some((granted) => patternCovers(granted, action));
 }

@@ -173,6 +173,19 @@ const RULE_PATH = () => apiPath("azure-native:notificationhubs:NotificationHubAu
 const ACS_PATH = () => apiPath("azure-native:communication:CommunicationService");
 const VAULT_PATH = () => apiPath("azure-native:keyvault:Vault");
 
+/** A diff's look for a rotated key: attempted by the link and the secret providers, refused to the preview identity by design. */
+function keyCheckInDiff(stage: Stage, type: string): Need {
+  return need(
+    stage,
+    "action",
+    "POST",
+    `${RULE_PATH()}/listKeys`,
+    type,
+    "diff looks for a rotated key; refused to the preview identity by design",
+    true,
+  );
+}
+
 /**
  * The requests the dynamic providers' code sends (components/link, components/hubKeySecret,
  * components/pushSender/oneDeployProvider), per provider method. test/tools/permissions holds
@@ -183,15 +196,7 @@ function dynamicProviderNeeds(type: string): Need[] {
   switch (type) {
     case dynamicTypeToken(DYNAMIC_TYPE_NAMES.notificationHubLink):
       return [
-        need(
-          "pull-request preview",
-          "action",
-          "POST",
-          `${RULE_PATH()}/listKeys`,
-          t,
-          "diff looks for a rotated key; refused to the preview identity by design",
-          true,
-        ),
+        keyCheckInDiff("pull-request preview", t),
         need(
           "deploy (up)",
           "action",
@@ -203,38 +208,14 @@ function dynamicProviderNeeds(type: string): Need[] {
         need("deploy (up)", "action", "POST", `${ACS_PATH()}/linkNotificationHub`, t, "links the hub to the ACS resource"),
         need("deploy (up)", "action", "GET", ACS_PATH(), t, "reads which hub ACS reports as linked"),
         need("drift (preview --refresh)", "action", "GET", ACS_PATH(), t, "reads which hub ACS reports as linked"),
-        need(
-          "drift (preview --refresh)",
-          "action",
-          "POST",
-          `${RULE_PATH()}/listKeys`,
-          t,
-          "diff looks for a rotated key; refused to the preview identity by design",
-          true,
-        ),
+        keyCheckInDiff("drift (preview --refresh)", t),
       ];
     case dynamicTypeToken(DYNAMIC_TYPE_NAMES.hubKeySecret):
       return [
-        need(
-          "pull-request preview",
-          "action",
-          "POST",
-          `${RULE_PATH()}/listKeys`,
-          t,
-          "diff looks for a rotated key; refused to the preview identity by design",
-          true,
-        ),
+        keyCheckInDiff("pull-request preview", t),
         need("deploy (up)", "action", "POST", `${RULE_PATH()}/listKeys`, t, "reads the rule's connection string to store"),
         need("deploy (up)", "action", "PUT", `${VAULT_PATH()}/secrets/{secretName}`, t, "writes the secret through ARM"),
-        need(
-          "drift (preview --refresh)",
-          "action",
-          "POST",
-          `${RULE_PATH()}/listKeys`,
-          t,
-          "diff looks for a rotated key; refused to the preview identity by design",
-          true,
-        ),
+        keyCheckInDiff("drift (preview --refresh)", t),
         {
           stage: "destroy",
           kind: "dataAction",
@@ -337,25 +318,20 @@ export interface Identity {
   readonly roles: readonly RoleDefinition[];
 }
 
+const DEPLOY_IDENTITY: Identity = {
+  name: "deploy identity of the stack (bootstrap)",
+  roles: [
+    builtIn(WORKFLOW_ROLES.contributor),
+    builtIn(WORKFLOW_ROLES.roleBasedAccessControlAdministrator),
+    custom(VAULT_SECRETS_DELETE_ROLE),
+  ],
+};
+
 export const STAGE_IDENTITIES: Readonly<Record<Stage, Identity>> = {
   "pull-request preview": { name: "preview identity (bootstrap)", roles: [custom(PREVIEW_ROLE)] },
   "drift (preview --refresh)": { name: "preview identity (bootstrap)", roles: [custom(PREVIEW_ROLE)] },
-  "deploy (up)": {
-    name: "deploy identity of the stack (bootstrap)",
-    roles: [
-      builtIn(WORKFLOW_ROLES.contributor),
-      builtIn(WORKFLOW_ROLES.roleBasedAccessControlAdministrator),
-      custom(VAULT_SECRETS_DELETE_ROLE),
-    ],
-  },
-  destroy: {
-    name: "deploy identity of the stack (bootstrap)",
-    roles: [
-      builtIn(WORKFLOW_ROLES.contributor),
-      builtIn(WORKFLOW_ROLES.roleBasedAccessControlAdministrator),
-      custom(VAULT_SECRETS_DELETE_ROLE),
-    ],
-  },
+  "deploy (up)": DEPLOY_IDENTITY,
+  destroy: DEPLOY_IDENTITY,
   "Function App at run time": {
     name: "the Function App's managed identity (program)",
     roles: [
