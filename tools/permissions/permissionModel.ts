@@ -188,8 +188,9 @@ function keyCheckInDiff(stage: Stage, type: string): Need {
 
 /**
  * The requests the dynamic providers' code sends (components/link, components/hubKeySecret,
- * components/pushSender/oneDeployProvider), per provider method. test/tools/permissions holds
- * these against the requests the providers send to the fake ARM.
+ * components/pushSender/oneDeployProvider), per provider method, written from that code. Not yet
+ * held against the requests the providers send to the fake ARM by a test: a new call there must be
+ * added here by hand.
  */
 function dynamicProviderNeeds(type: string): Need[] {
   const t = type;
