@@ -48,14 +48,21 @@ export interface PermissionsReport {
   readonly notChecked: readonly string[];
 }
 
-/** Whether each derived action of a provider whose list we hold is in it; the others are reported as not checked. */
-function checkPublished(needs: readonly Need[]): { unpublished: string[]; notChecked: string[] } {
-  const lists = Object.fromEntries(
+/** The published lists, read once per process (every report checks against the same files). */
+let publishedLists: Readonly<Record<string, Set<string>>> | undefined;
+function readPublishedLists(): Readonly<Record<string, Set<string>>> {
+  publishedLists ??= Object.fromEntries(
     Object.entries(PUBLISHED_LISTS).map(([ns, file]) => [
       ns.toLowerCase(),
       publishedOperations(fs.readFileSync(path.join(__dirname, "published", file), "utf8")),
     ]),
   );
+  return publishedLists;
+}
+
+/** Whether each derived action of a provider whose list we hold is in it; the others are reported as not checked. */
+function checkPublished(needs: readonly Need[]): { unpublished: string[]; notChecked: string[] } {
+  const lists = readPublishedLists();
   const unpublished = new Set<string>();
   const notChecked = new Set<string>();
   for (const n of needs) {
