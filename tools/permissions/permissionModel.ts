@@ -440,9 +440,23 @@ export function unusedGrants(needs: readonly Need[]): string[] {
   return [...unused].sort();
 }
 
-/** The published operations of the providers whose list this project holds, lower-cased. */
-export function publishedOperations(markdown: string): Set<string> {
-  return new Set([...markdown.matchAll(/^> \| (Microsoft\.[A-Za-z]+\/[^ |]+) \|/gm)].map((m) => m[1].toLowerCase()));
+/** A provider's published operations: its control-plane actions and its data actions, lower-cased. */
+export interface PublishedOperations {
+  readonly actions: ReadonlySet<string>;
+  readonly dataActions: ReadonlySet<string>;
+}
+
+/** The operations of a provider's section of Microsoft's RBAC operations page: rows after `**DataAction**` are data actions. */
+export function publishedOperations(markdown: string): PublishedOperations {
+  const actions = new Set<string>();
+  const dataActions = new Set<string>();
+  let target = actions;
+  for (const line of markdown.split("\n")) {
+    if (/^> \| \*\*DataAction\*\* \|/.test(line)) target = dataActions;
+    const row = /^> \| (Microsoft\.[A-Za-z]+\/[^ |]+) \|/i.exec(line);
+    if (row) target.add(row[1].toLowerCase());
+  }
+  return { actions, dataActions };
 }
 
 /**

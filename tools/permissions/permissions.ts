@@ -20,6 +20,7 @@ import {
   missingGrants,
   Need,
   publishedOperations,
+  PublishedOperations,
   STAGE_IDENTITIES,
   STAGES,
   unusedGrants,
@@ -33,10 +34,8 @@ const USAGE = `usage: npm run -s permissions -- [--stack NAME] [--json]
 
 Exit: 0 every need granted and every extra grant explained, 1 a finding or an error, 2 bad usage.`;
 
-/** Providers whose published operation list this project holds (tools/permissions/published). */
-const PUBLISHED_LISTS: Readonly<Record<string, string>> = {
-  "Microsoft.NotificationHubs": "notificationhubs-operations.md",
-};
+/** Where the providers' published operation lists are: one file per provider namespace, `<namespace>.md`. */
+const OPERATIONS_DIR = path.join(__dirname, "published", "operations");
 
 export interface PermissionsReport {
   readonly stack: string;
@@ -48,14 +47,17 @@ export interface PermissionsReport {
   readonly notChecked: readonly string[];
 }
 
-/** The published lists, read once per process (every report checks against the same files). */
-let publishedLists: Readonly<Record<string, Set<string>>> | undefined;
-function readPublishedLists(): Readonly<Record<string, Set<string>>> {
+/** The published lists by lower-cased namespace, read once per process (every report checks against the same files). */
+let publishedLists: Readonly<Record<string, PublishedOperations>> | undefined;
+function readPublishedLists(): Readonly<Record<string, PublishedOperations>> {
   publishedLists ??= Object.fromEntries(
-    Object.entries(PUBLISHED_LISTS).map(([ns, file]) => [
-      ns.toLowerCase(),
-      publishedOperations(fs.readFileSync(path.join(__dirname, "published", file), "utf8")),
-    ]),
+    fs
+      .readdirSync(OPERATIONS_DIR)
+      .filter((file) => file.endsWith(".md"))
+      .map((file) => [
+        path.basename(file, ".md").toLowerCase(),
+        publishedOperations(fs.readFileSync(path.join(OPERATIONS_DIR, file), "utf8")),
+      ]),
   );
   return publishedLists;
 }
@@ -69,7 +71,7 @@ function checkPublished(needs: readonly Need[]): { unpublished: string[]; notChe
     const ns = n.action.split("/")[0].toLowerCase();
     const list = lists[ns];
     if (!list) notChecked.add(n.action.split("/")[0]);
-    else if (!list.has(n.action.toLowerCase())) unpublished.add(n.action);
+    else if (!(n.kind === "dataAction" ? list.dataActions : list.actions).has(n.action.toLowerCase())) unpublished.add(n.action);
   }
   return { unpublished: [...unpublished].sort(), notChecked: [...notChecked].sort() };
 }
@@ -133,9 +135,7 @@ export function renderText(report: PermissionsReport): string {
     findings.length === 0 ? "Every need is granted; every grant beyond the needs has a stated reason." : findings.join("\n"),
   );
   if (report.notChecked.length > 0) {
-    lines.push(
-      `Checked against published operation lists: ${Object.keys(PUBLISHED_LISTS).join(", ")}; not yet: ${report.notChecked.join(", ")}.`,
-    );
+    lines.push(`Not checked against a published operation list (none held for): ${report.notChecked.join(", ")}.`);
   }
   return lines.join("\n");
 }

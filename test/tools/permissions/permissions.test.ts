@@ -196,6 +196,14 @@ describe("the checks fail when the model and the roles part", () => {
     }
   });
 
+  it("tells a published action from a published data action", () => {
+    const needs: Need[] = [
+      { stage: "destroy", kind: "action", action: "Microsoft.KeyVault/vaults/secrets/delete", resourceType: "x", why: "test" },
+    ];
+    // Key Vault publishes secrets/delete as a data action only: as a control-plane action it is not an operation.
+    expect(buildReport("dev", needs).unpublished).toEqual(["Microsoft.KeyVault/vaults/secrets/delete"]);
+  });
+
   it("reports an action Microsoft does not publish, and fails", () => {
     const needs: Need[] = [
       {
