@@ -11,7 +11,8 @@
  * `POST …/config/appsettings/list` in Microsoft.Web's REST spec, and ARM authorizes it as
  * `Microsoft.Web/sites/config/list/action` ("List Web App's security sensitive settings" in the
  * provider's operation list). `WebAppAuthSettingsV2` is read with `GET …/config/authsettingsV2`
- * (`WebApps_GetAuthSettingsV2`): `Microsoft.Web/sites/config/read`, a read.
+ * (`WebApps_GetAuthSettingsV2`): `Microsoft.Web/sites/config/read`, a read. test/tools/permissions holds
+ * this table equal to what azure-native's published endpoints (`reports/allEndpoints.json`) derive.
  */
 export const READ_BY_POST: Readonly<Record<string, string>> = {
   "azure-native:web:WebAppApplicationSettings": "Microsoft.Web/sites/config/list/action",

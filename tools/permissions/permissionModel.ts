@@ -14,7 +14,7 @@ import monitoringMetricsPublisher from "./published/roles/monitoring-metrics-pub
 import storageBlobDataContributor from "./published/roles/storage-blob-data-contributor.json";
 import storageBlobDataOwner from "./published/roles/storage-blob-data-owner.json";
 import { armAction, HttpMethod, permissionsAllow, patternCovers } from "./armActions";
-import { READ_BY_POST } from "../../azure/refreshActions";
+import endpointsFile from "./published/azure-native-endpoints.json";
 import { BUILT_IN_ROLES } from "../../azure/roles";
 import { PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE, WORKFLOW_ROLES } from "../../bootstrap/roles";
 import { DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
@@ -139,15 +139,53 @@ function need(
   return { stage, kind, action: armAction(method, path), resourceType, why, ...(refusalExpected ? { refusalExpected } : {}) };
 }
 
-/** How azure-native reads one resource back: its GET, or the POST `/list` where the API has no GET of the settings (READ_BY_POST). */
+/** One path of azure-native's published `reports/allEndpoints.json`: the HTTP verbs the API has there. */
+interface Endpoint {
+  readonly Path: string;
+  readonly HttpVerbs: readonly string[];
+  readonly PostOperations?: readonly string[];
+}
+
+const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map(
+  Object.values(endpointsFile as Record<string, Record<string, Record<string, Endpoint>>>)
+    .flatMap((groups) => Object.values(groups))
+    .flatMap((paths) => Object.values(paths))
+    .map((e) => [e.Path.toLowerCase(), e]),
+);
+
+/**
+ * How azure-native reads a resource back (its generator's rule): the GET of its path; where the API
+ * has no GET there, the POST `…/list` it offers instead (App Service's settings documents). A path
+ * the endpoints file does not hold is read by GET, as every ARM resource can be.
+ */
 function readNeeds(stage: Stage, type: string, path: string): Need[] {
-  if (READ_BY_POST[type])
-    return [need(stage, "action", "POST", `${path}/list`, type, "azure-native reads the settings with POST …/list")];
+  const endpoint = ENDPOINTS.get(path.toLowerCase());
+  if (endpoint && !endpoint.HttpVerbs.includes("GET")) {
+    return endpoint.PostOperations?.includes("list")
+      ? [
+          need(
+            stage,
+            "action",
+            "POST",
+            `${path}/list`,
+            type,
+            "the API has no GET of the settings: azure-native reads them with POST …/list",
+          ),
+        ]
+      : [];
+  }
   const reads = [need(stage, "action", "GET", path, type, "azure-native reads the resource")];
   // azure-native's WebApp resource also reads the site's config/web (its custom Read merges siteConfig).
   if (type === "azure-native:web:WebApp")
     reads.push(need(stage, "action", "GET", `${path}/config/web`, type, "azure-native's WebApp read merges config/web"));
   return reads;
+}
+
+/** The types azure-native reads back with a POST `…/list` (the drift check's reason for a list action). */
+export function readByPost(types: readonly string[]): string[] {
+  return types.filter((type) =>
+    readNeeds("drift (preview --refresh)", type, apiPath(type)).some((n) => n.action.endsWith("/list/action")),
+  );
 }
 
 /** What the stages do with one azure-native resource of the plan. */

@@ -12,6 +12,7 @@ import {
   missingGrants,
   Need,
   PlannedResource,
+  readByPost,
   STAGE_IDENTITIES,
   unusedGrants,
 } from "../../../tools/permissions/permissionModel";
@@ -23,6 +24,7 @@ import {
   reportFails,
 } from "../../../tools/permissions/permissions";
 import { PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE } from "../../../bootstrap/roles";
+import { READ_BY_POST } from "../../../azure/refreshActions";
 import { runTool } from "../../support/runTool";
 
 const PUBLISHED = path.join(__dirname, "../../../tools/permissions/published");
@@ -141,6 +143,13 @@ describe("what each stage needs, derived from the stacks' plans", () => {
       derivedDeployDataActions(reports.prod.rows as readonly Need[]),
     );
     expect(VAULT_SECRETS_DELETE_ROLE.Actions).toEqual([]);
+  });
+
+  it("azure/refreshActions' READ_BY_POST is what azure-native's published endpoints say for the plans' types", () => {
+    const types = [...new Set(reports.prod.rows.map((r) => r.resourceType))].filter((t) => t.startsWith("azure-native:"));
+    const inPlans = Object.keys(READ_BY_POST).filter((t) => types.includes(t));
+    expect(readByPost(types).sort()).toEqual(inPlans.sort());
+    expect(inPlans).toContain("azure-native:web:WebAppApplicationSettings");
   });
 
   it("every reason in the allowance list still explains a grant someone holds", () => {
