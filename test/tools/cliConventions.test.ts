@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -43,6 +44,25 @@ describe.each(["plan", "policy", "doctor"])("%s --stack", (tool) => {
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(/--stack: '\.\.\/\.\.\/etc\/passwd' is not a stack name/);
+  });
+});
+
+describe("output reaches a slow reader whole", () => {
+  it("a command's exit waits until the pipe has taken everything it printed", async () => {
+    // The reader starts only after the command's main has returned: process.exit there used to
+    // drop all but the first 64 KiB (a plan piped into jq got half a JSON document).
+    const child = spawn(
+      process.execPath,
+      [path.join(projectRoot, "scripts", "run-ts.js"), path.join(__dirname, "..", "fixtures", "tools", "largeOutputTool.ts")],
+      { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    await new Promise<void>((resolve) => child.stderr.on("data", (chunk: Buffer) => chunk.includes("returned") && resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let received = 0;
+    child.stdout.on("data", (chunk: Buffer) => (received += chunk.length));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    expect(received).toBe(1 << 20);
   });
 });
 

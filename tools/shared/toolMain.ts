@@ -24,6 +24,21 @@ export function describeThrown(error: unknown): string {
   return message.split("\n")[0] || "an unexpected error without a message";
 }
 
+/**
+ * Ends the process once stdout and stderr have handed everything written to the OS. `process.exit`
+ * alone drops what a pipe has not taken yet: a slow reader (`| jq`, a CI step) got the first 64 KiB
+ * of a plan and a JSON parse error. Each stream answers an empty write after all earlier ones.
+ */
+export function exitAfterOutput(code: number): void {
+  let open = 2;
+  const exitWhenBothFlushed = () => {
+    open -= 1;
+    if (open === 0) process.exit(code);
+  };
+  process.stdout.write("", exitWhenBothFlushed);
+  process.stderr.write("", exitWhenBothFlushed);
+}
+
 /** Runs `main` as this process's command: its code is the exit code; a throw is one sentence and exit 1. */
 export function runAsCommand(tool: string, main: ToolMain): void {
   // Ended by a signal, the command still runs its exit handlers, which stop the servers it started.
@@ -38,10 +53,10 @@ export function runAsCommand(tool: string, main: ToolMain): void {
     });
   }
   main(process.argv.slice(2), processIO).then(
-    (code) => process.exit(code),
+    (code) => exitAfterOutput(code),
     (error: unknown) => {
       processIO.err(`${tool}: ${describeThrown(error)}`);
-      process.exit(1);
+      exitAfterOutput(1);
     },
   );
 }
