@@ -17,6 +17,15 @@ export const WORKFLOW_ROLES = {
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
 } as const;
 
+/**
+ * What the person who runs the bootstrap once holds on the subscription (docs/gitops.md): it
+ * creates resource groups, identities, two custom roles and role assignments. Owner holds both.
+ */
+export const BOOTSTRAP_RUNNER_ROLES = {
+  contributor: WORKFLOW_ROLES.contributor,
+  userAccessAdministrator: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+} as const;
+
 export interface CustomRoleFile {
   readonly Name: string;
   readonly Description: string;

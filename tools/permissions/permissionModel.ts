@@ -13,19 +13,22 @@ import keyVaultSecretsUser from "./published/roles/key-vault-secrets-user.json";
 import monitoringMetricsPublisher from "./published/roles/monitoring-metrics-publisher.json";
 import storageBlobDataContributor from "./published/roles/storage-blob-data-contributor.json";
 import storageBlobDataOwner from "./published/roles/storage-blob-data-owner.json";
+import userAccessAdministrator from "./published/roles/user-access-administrator.json";
 import { armAction, HttpMethod, permissionsAllow, patternCovers } from "./armActions";
 import endpointsFile from "./published/azure-native-endpoints.json";
 import { BUILT_IN_ROLES } from "../../azure/roles";
-import { PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE, WORKFLOW_ROLES } from "../../bootstrap/roles";
+import { BOOTSTRAP_RUNNER_ROLES, PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE, WORKFLOW_ROLES } from "../../bootstrap/roles";
 import { DYNAMIC_TYPE_NAMES, dynamicTypeToken } from "../../components/resourceTypes";
 
 export const STAGES = [
+  "bootstrap",
   "pull-request preview",
   "deploy (up)",
   "drift (preview --refresh)",
   "destroy",
   "Function App at run time",
   "Event Grid delivery",
+  "ESC environment open",
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -80,6 +83,7 @@ export const PUBLISHED_ROLES: Readonly<Record<string, RoleDefinition>> = Object.
     monitoringMetricsPublisher,
     storageBlobDataContributor,
     storageBlobDataOwner,
+    userAccessAdministrator,
   ].map((r) => [r.name, fromPublished(r as PublishedRole)]),
 );
 
@@ -188,22 +192,35 @@ export function readByPost(types: readonly string[]): string[] {
   );
 }
 
+/** The stages that create, read back and delete a program's resources: the stack's, or the bootstrap's one person for all three. */
+interface LifecycleStages {
+  readonly deploy: Stage;
+  readonly refresh: Stage;
+  readonly destroy: Stage;
+}
+
+const STACK_LIFECYCLE: LifecycleStages = {
+  deploy: "deploy (up)",
+  refresh: "drift (preview --refresh)",
+  destroy: "destroy",
+};
+
 /** What the stages do with one azure-native resource of the plan. */
-function azureNativeNeeds(type: string): Need[] {
+function azureNativeNeeds(type: string, stages: LifecycleStages = STACK_LIFECYCLE): Need[] {
   const path = apiPath(type);
   const singleton = isSingleton(path);
   return [
-    ...readNeeds("deploy (up)", type, path),
+    ...readNeeds(stages.deploy, type, path),
     need(
-      "deploy (up)",
+      stages.deploy,
       "action",
       "PUT",
       path,
       type,
       singleton ? "azure-native writes the settings" : "azure-native creates or updates the resource",
     ),
-    ...readNeeds("drift (preview --refresh)", type, path),
-    ...(singleton ? [] : [need("destroy", "action", "DELETE", path, type, "azure-native deletes the resource")]),
+    ...readNeeds(stages.refresh, type, path),
+    ...(singleton ? [] : [need(stages.destroy, "action", "DELETE", path, type, "azure-native deletes the resource")]),
   ];
 }
 
@@ -330,17 +347,52 @@ export interface PlannedResource {
   readonly custom: boolean;
 }
 
+/** The distinct types of a plan's resources of one kind (custom or component), in order. */
+function plannedTypes(resources: readonly PlannedResource[], custom: boolean): string[] {
+  return [...new Set(resources.filter((r) => r.custom === custom).map((r) => r.type))].sort();
+}
+
 /** Every action each stage needs for these resources (component resources need nothing of their own). */
 export function deriveNeeds(resources: readonly PlannedResource[]): Need[] {
-  const types = [...new Set(resources.filter((r) => r.custom).map((r) => r.type))].sort();
-  const needs = types.flatMap((type) => [
-    ...(type.startsWith("azure-native:")
-      ? azureNativeNeeds(type)
-      : type.startsWith("pulumi-nodejs:dynamic:")
-        ? dynamicProviderNeeds(type)
-        : []),
-    ...runtimeNeeds(type),
-  ]);
+  return withoutRepeats(
+    plannedTypes(resources, true).flatMap((type) => [
+      ...(type.startsWith("azure-native:")
+        ? azureNativeNeeds(type)
+        : type.startsWith("pulumi-nodejs:dynamic:")
+          ? dynamicProviderNeeds(type)
+          : []),
+      ...runtimeNeeds(type),
+    ]),
+  );
+}
+
+/** The ESC environments' reader identity, as the bootstrap program names its component. */
+export const ESC_SECRETS_READER_TYPE = "acs-notifications-bootstrap:gitops:EscSecretsReader";
+
+/**
+ * What the bootstrap's plan needs: its one runner creates, reads back and may delete every Azure
+ * resource of it (its GitHub resources need a GitHub token, not Azure), and each ESC environment's
+ * reader identity it makes reads that environment's secrets when the environment is opened.
+ */
+export function deriveBootstrapNeeds(resources: readonly PlannedResource[]): Need[] {
+  const azure = plannedTypes(resources, true).filter((type) => type.startsWith("azure-native:"));
+  const bootstrap: LifecycleStages = { deploy: "bootstrap", refresh: "bootstrap", destroy: "bootstrap" };
+  const escReads: Need[] = plannedTypes(resources, false).includes(ESC_SECRETS_READER_TYPE)
+    ? [
+        {
+          stage: "ESC environment open",
+          kind: "dataAction",
+          action: "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+          resourceType: ESC_SECRETS_READER_TYPE,
+          why: "ESC's azure-secrets provider reads each secret's value from the stack's secrets vault",
+        },
+      ]
+    : [];
+  return withoutRepeats([...azure.flatMap((type) => azureNativeNeeds(type, bootstrap)), ...escReads]);
+}
+
+/** One need per stage, kind and action (the first one's reason is kept). */
+function withoutRepeats(needs: readonly Need[]): Need[] {
   const seen = new Set<string>();
   return needs.filter((n) => {
     const key = `${n.stage}|${n.kind}|${n.action.toLowerCase()}|${n.refusalExpected ? 1 : 0}`;
@@ -366,6 +418,10 @@ const DEPLOY_IDENTITY: Identity = {
 };
 
 export const STAGE_IDENTITIES: Readonly<Record<Stage, Identity>> = {
+  bootstrap: {
+    name: "the person who runs the bootstrap once (Owner holds both roles)",
+    roles: [builtIn(BOOTSTRAP_RUNNER_ROLES.contributor), builtIn(BOOTSTRAP_RUNNER_ROLES.userAccessAdministrator)],
+  },
   "pull-request preview": { name: "preview identity (bootstrap)", roles: [custom(PREVIEW_ROLE)] },
   "drift (preview --refresh)": { name: "preview identity (bootstrap)", roles: [custom(PREVIEW_ROLE)] },
   "deploy (up)": DEPLOY_IDENTITY,
@@ -381,6 +437,10 @@ export const STAGE_IDENTITIES: Readonly<Record<Stage, Identity>> = {
   "Event Grid delivery": {
     name: "the system topic's managed identity (program)",
     roles: [builtIn(BUILT_IN_ROLES.storageBlobDataContributor)],
+  },
+  "ESC environment open": {
+    name: "the ESC environment's secrets reader identity (bootstrap)",
+    roles: [builtIn(WORKFLOW_ROLES.keyVaultSecretsUser)],
   },
 };
 
@@ -409,7 +469,11 @@ export function grantedRefusals(needs: readonly Need[]): Need[] {
  */
 export const ALLOWED_EXCESS: Readonly<Record<string, string>> = {
   "Contributor *":
-    "azure-native creates about twenty resource types here and Azure adds operation-status reads; a custom role listing them breaks on every new type. Scoped to the stack's resource group.",
+    "azure-native creates about twenty resource types here and Azure adds operation-status reads; a custom role listing them breaks on every new type. The deploy identity holds it on the stack's resource group; the bootstrap's runner on the subscription, once, to create the resource groups.",
+  "User Access Administrator */read": "part of the built-in role; the bootstrap's runner reads through Contributor anyway.",
+  "User Access Administrator Microsoft.Authorization/*":
+    "the bootstrap writes two custom roles and the role assignments of every workflow identity; the narrowest built-in role that does both. Held by one person, for the bootstrap only.",
+  "User Access Administrator Microsoft.Support/*": "part of the built-in role (support tickets).",
   "acs-notifications preview */read":
     "the drift check reads every resource of the stack back, about twenty types; Azure also serves operation statuses and the portal's reads under */read. Reads only: no write, no list key, no data action.",
   "Role Based Access Control Administrator */read":

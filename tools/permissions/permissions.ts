@@ -1,7 +1,8 @@
 /**
- * `npm run permissions -- [--stack NAME] [--json]`: for each stage of a stack — pull-request
- * preview, deploy, drift, destroy, the Function App at run time, Event Grid delivery — the Azure
- * actions and data actions it performs, derived from the stack's offline plan (permissionModel.ts),
+ * `npm run permissions -- [--stack NAME] [--json]`: for each stage of a stack — the bootstrap,
+ * pull-request preview, deploy, drift, destroy, the Function App at run time, Event Grid delivery,
+ * an ESC environment's opening — the Azure actions and data actions it performs, derived from the
+ * stack's offline plan and the bootstrap's (permissionModel.ts),
  * the identity that performs them and the role that grants each; then what is missing, what is
  * held beyond the needs without a stated reason, and which derived actions Microsoft's published
  * operation list does not have. Exit: 0 all granted and explained, 1 a problem, 2 bad usage.
@@ -12,8 +13,10 @@ import { exitWithoutWork, parseCli, reportError, stackNameProblem } from "../sha
 import { runAsCommand, ToolIO } from "../shared/toolMain";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 import { parsePlanArgs, runPlan } from "../plan/plan";
+import { bootstrapInstallProblem, runBootstrapPlan } from "../plan/bootstrapPlan";
 import {
   ALLOWED_EXCESS,
+  deriveBootstrapNeeds,
   deriveNeeds,
   grantedRefusals,
   grantingRole,
@@ -103,7 +106,7 @@ export function reportFails(report: PermissionsReport): boolean {
 }
 
 export function renderText(report: PermissionsReport): string {
-  const lines = [`Azure permissions of stack ${report.stack}, derived from its plan`, ""];
+  const lines = [`Azure permissions of stack ${report.stack}, derived from its plan and the bootstrap's`, ""];
   for (const stage of STAGES) {
     const rows = report.rows.filter((r) => r.stage === stage);
     if (rows.length === 0) continue;
@@ -114,8 +117,7 @@ export function renderText(report: PermissionsReport): string {
     lines.push("");
   }
   lines.push(
-    "registration back end — an Entra application granted the registration API's app role: it calls the Function's HTTP route, no Azure RBAC action.",
-    "bootstrap — a person with Owner (or User Access Administrator and Contributor) on the subscription, once: `npm run plan:bootstrap` shows what it creates.",
+    "registration back end — an Entra application listed in `registration.allowedClientApplications`: App Service authentication admits its token to the Function's HTTP route; no Azure RBAC action.",
     "",
   );
   const findings: string[] = [
@@ -140,11 +142,21 @@ export function renderText(report: PermissionsReport): string {
   return lines.join("\n");
 }
 
+/** The bootstrap's needs, from its committed stack's plan: the same for every stack, so derived once per process. */
+let bootstrapNeeds: Promise<Need[]> | undefined;
+function deriveBootstrapPlanNeeds(): Promise<Need[]> {
+  const notInstalled = bootstrapInstallProblem();
+  if (notInstalled) return Promise.reject(new Error(notInstalled));
+  bootstrapNeeds ??= runBootstrapPlan("gitops").then(({ recording }) => deriveBootstrapNeeds(recording.resources));
+  return bootstrapNeeds;
+}
+
 export async function derivePermissions(stack: string): Promise<PermissionsReport> {
   const args = parsePlanArgs(["--stack", stack, "--no-policy"], PROJECT_ROOT);
   if (typeof args === "string" || "help" in args) throw new Error(typeof args === "string" ? args : "unexpected help");
+  const bootstrap = await deriveBootstrapPlanNeeds();
   const { recording } = await runPlan(args);
-  return buildReport(stack, deriveNeeds(recording.resources));
+  return buildReport(stack, [...bootstrap, ...deriveNeeds(recording.resources)]);
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {

@@ -4,8 +4,10 @@ import { armAction, patternCovers, permissionsAllow } from "../../../tools/permi
 import {
   ALLOWED_EXCESS,
   apiPath,
+  deriveBootstrapNeeds,
   deriveNeeds,
   derivedDeployDataActions,
+  ESC_SECRETS_READER_TYPE,
   derivedPreviewActions,
   grantedRefusals,
   isSingleton,
@@ -120,6 +122,7 @@ describe("what each stage needs, derived from the stacks' plans", () => {
       expect(report.refusalsGranted).toEqual([]);
       expect(report.unexplainedExcess).toEqual([]);
       expect(report.unpublished).toEqual([]);
+      expect(report.notChecked).toEqual([]);
       expect(reportFails(report)).toBe(false);
     },
   );
@@ -130,6 +133,22 @@ describe("what each stage needs, derived from the stacks' plans", () => {
     expect(actions("destroy")).toContain("Microsoft.KeyVault/vaults/secrets/delete");
     expect(actions("deploy (up)")).toContain("Microsoft.Communication/communicationServices/linkNotificationHub/action");
     expect(actions("Event Grid delivery")).toEqual(["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"]);
+  });
+
+  it("derives the bootstrap's needs from its plan, and each ESC environment's secret reads", () => {
+    const rows = (stage: string) => reports.prod.rows.filter((r) => r.stage === stage);
+    const grantedBy = (stage: string, action: string) => rows(stage).find((r) => r.action === action)?.grantedBy;
+    expect(rows("bootstrap").map((r) => r.action)).toEqual(
+      expect.arrayContaining([
+        "Microsoft.Resources/subscriptions/resourceGroups/write",
+        "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+        "Microsoft.Authorization/roleDefinitions/write",
+      ]),
+    );
+    expect(grantedBy("bootstrap", "Microsoft.Authorization/roleAssignments/write")).toBe("User Access Administrator");
+    expect(grantedBy("ESC environment open", "Microsoft.KeyVault/vaults/secrets/getSecret/action")).toBe(
+      "Key Vault Secrets User",
+    );
   });
 
   it("the preview identity's role is the one the model derives: reads, the POST read, no key", () => {
@@ -161,6 +180,7 @@ describe("what each stage needs, derived from the stacks' plans", () => {
     const text = renderText(reports.dev);
     expect(text).toMatch(/drift \(preview --refresh\) — preview identity/);
     expect(text).toMatch(/Microsoft\.Web\/sites\/config\/list\/action +acs-notifications preview/);
+    expect(text).toMatch(/^bootstrap — the person who runs the bootstrap once/m);
     expect(text).toContain("Every need is granted");
   });
 });
@@ -200,6 +220,25 @@ describe("the checks fail when the model and the roles part", () => {
     try {
       (identity as { roles: typeof roles }).roles = roles.filter((r) => r.name !== VAULT_SECRETS_DELETE_ROLE.Name);
       expect(missingGrants(deriveNeeds(plan)).map((n) => n.action)).toEqual(["Microsoft.KeyVault/vaults/secrets/delete"]);
+    } finally {
+      (identity as { roles: typeof roles }).roles = roles;
+    }
+  });
+
+  it("finds the bootstrap's role writes missing for a runner with Contributor alone", () => {
+    const identity = STAGE_IDENTITIES.bootstrap;
+    const roles = identity.roles;
+    const bootstrapPlan: PlannedResource[] = [
+      { type: "azure-native:authorization:RoleAssignment", custom: true },
+      { type: "azure-native:managedidentity:UserAssignedIdentity", custom: true },
+      { type: ESC_SECRETS_READER_TYPE, custom: false },
+    ];
+    try {
+      (identity as { roles: typeof roles }).roles = roles.filter((r) => r.name === "Contributor");
+      expect(missingGrants(deriveBootstrapNeeds(bootstrapPlan)).map((n) => n.action)).toEqual([
+        "Microsoft.Authorization/roleAssignments/write",
+        "Microsoft.Authorization/roleAssignments/delete",
+      ]);
     } finally {
       (identity as { roles: typeof roles }).roles = roles;
     }
