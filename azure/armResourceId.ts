@@ -1,4 +1,4 @@
-/** Parsing of the two ARM resource ids the hub link joins. Pure functions, no I/O. */
+/** Parsing of the ARM resource ids the hub link joins, and of a hub's authorization rules. Pure functions, no I/O. */
 
 export interface CommunicationServiceRef {
   readonly subscriptionId: string;
@@ -32,6 +32,19 @@ export function parseCommunicationServiceId(id: string): CommunicationServiceRef
 export function parseNotificationHubId(id: string): NotificationHubRef | undefined {
   const m = HUB_ID.exec(id);
   return m ? { subscriptionId: m[1], resourceGroupName: m[2], namespaceName: m[3], hubName: m[4] } : undefined;
+}
+
+export interface HubAuthorizationRuleRef extends NotificationHubRef {
+  /** The ARM id of the rule's hub. */
+  readonly hubId: string;
+  readonly ruleName: string;
+}
+
+/** A notification hub's authorization rule (`…/notificationHubs/HUB/authorizationRules/RULE`); undefined when the id is not one. */
+export function parseHubAuthorizationRuleId(id: string): HubAuthorizationRuleRef | undefined {
+  const m = /^(.+)\/authorizationRules\/([^/]+)$/i.exec(id);
+  const hub = m ? parseNotificationHubId(m[1]) : undefined;
+  return m && hub ? { ...hub, hubId: m[1], ruleName: m[2] } : undefined;
 }
 
 /** ARM ids are case-insensitive; compare them the way ARM does. */

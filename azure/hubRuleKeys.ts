@@ -1,4 +1,5 @@
 import { ArmRestOptions, createArmRestClient } from "./armRestClient";
+import { parseHubAuthorizationRuleId } from "./armResourceId";
 import { parseHubConnectionString } from "./hubConnectionString";
 
 /**
@@ -8,14 +9,6 @@ import { parseHubConnectionString } from "./hubConnectionString";
  * read-only preview identity never needs (or holds) `listKeys`.
  */
 export const NOTIFICATION_HUBS_API_VERSION = "2023-10-01-preview";
-
-const RULE_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.NotificationHubs\/namespaces\/([^/]+)\/notificationHubs\/[^/]+\/authorizationRules\/[^/]+$/i;
-
-/** The namespace of a hub authorization rule's ARM id; undefined when the id is not one. */
-export function ruleNamespace(ruleId: string): string | undefined {
-  return RULE_ID.exec(ruleId)?.[1];
-}
 
 /** Errors survive the engine's closure serialization only as plain Errors (see oneDeployProvider). */
 function keysError(message: string): Error {
@@ -28,7 +21,7 @@ function keysError(message: string): Error {
  * Errors name the rule and the status, never the answer's body (it holds keys).
  */
 export async function fetchRuleConnectionString(ruleId: string, options: ArmRestOptions = {}): Promise<string> {
-  const namespace = ruleNamespace(ruleId);
+  const namespace = parseHubAuthorizationRuleId(ruleId)?.namespaceName;
   if (!namespace) throw keysError(`${ruleId} is not the ARM id of a notification hub authorization rule.`);
   const arm = await createArmRestClient(options);
   const res = await arm.send({ method: "POST", path: `${ruleId}/listKeys?api-version=${NOTIFICATION_HUBS_API_VERSION}` });

@@ -75,10 +75,7 @@ export function requestLimitsPolicy(timeoutMs = REQUEST_TIMEOUT_MS, memory?: Map
   };
 }
 
-/**
- * Every HTTP status, so that the client hands every answer's body over as a stream to read within
- * limits. Made per call: a Set captured by the engine's closure serialization loses its internals.
- */
+/** Every HTTP status, so that the client hands every answer's body over as a stream to read within limits. */
 const everyStatus = (): Set<number> => new Set(Array.from({ length: 500 }, (_, i) => i + 100));
 
 /**
@@ -89,6 +86,8 @@ const everyStatus = (): Set<number> => new Set(Array.from({ length: 500 }, (_, i
  */
 export function boundedHttpClient(inner?: HttpClient, maxBytes = MAX_ANSWER_BYTES, timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
   let client = inner;
+  // Per client, not per module: a Set captured by the engine's closure serialization loses its internals.
+  const streamEveryStatus = everyStatus();
   return {
     async sendRequest(request) {
       client ??= (require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline")).createDefaultHttpClient();
@@ -97,7 +96,7 @@ export function boundedHttpClient(inner?: HttpClient, maxBytes = MAX_ANSWER_BYTE
       const deadline = Date.now() + limitMs;
       // A caller that streams on purpose reads the body itself.
       if (request.streamResponseStatusCodes?.size) return client.sendRequest(request);
-      request.streamResponseStatusCodes = everyStatus();
+      request.streamResponseStatusCodes = streamEveryStatus;
       let response;
       try {
         response = await client.sendRequest(request);

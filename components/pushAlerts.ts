@@ -93,194 +93,228 @@ export class PushAlerts extends pulumi.ComponentResource {
     if ((args.emails ?? []).length === 0 && !args.webhookUrl) {
       throw new pulumi.ResourceError("PushAlerts needs at least one email or a webhook: alerts nobody receives are noise.", this);
     }
-
-    this.actionGroup = new monitor.ActionGroup(
-      `${name}-action-group`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: "global",
-        // Shown in SMS and email subjects; Azure allows 12 characters.
-        groupShortName: "acs-push",
-        enabled: true,
-        emailReceivers: (args.emails ?? []).map((emailAddress, i) => ({
-          name: `email-${i + 1}`,
-          emailAddress,
-          useCommonAlertSchema: true,
-        })),
-        webhookReceivers: args.webhookUrl
-          ? [{ name: "webhook", serviceUri: pulumi.secret(args.webhookUrl), useCommonAlertSchema: true }]
-          : [],
-        tags: args.tags,
-      },
-      { parent: this, additionalSecretOutputs: ["webhookReceivers"] },
-    );
-
-    const specs: AlertSpec[] = [
-      {
-        key: "hub-auth-errors",
-        description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.",
-        scope: args.hubId,
-        metric: HUB_METRICS.apnsInvalidCredentials,
-        threshold: 0,
-        severity: 1,
-      },
-      {
-        key: "hub-fcm-auth-errors",
-        description: "FCM v1 rejected the hub's service-account credentials: every Android push fails until they are fixed.",
-        scope: args.hubId,
-        metric: HUB_METRICS.fcmV1InvalidCredentials,
-        threshold: 0,
-        severity: 1,
-      },
-      {
-        key: "hub-pns-errors",
-        description: "The hub failed to deliver pushes to APNs/FCM.",
-        scope: args.hubId,
-        metric: HUB_METRICS.pnsErrors,
-        threshold: 0,
-        severity: 2,
-      },
-      {
-        key: "hub-payload-errors",
-        description: "APNs/FCM rejected push payloads.",
-        scope: args.hubId,
-        metric: HUB_METRICS.invalidPayload,
-        threshold: 0,
-        severity: 2,
-      },
-      {
-        key: "hub-rejected-sends",
-        description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.",
-        scope: args.hubId,
-        metric: HUB_METRICS.failedRequests,
-        threshold: 0,
-        severity: 2,
-      },
-    ];
-    if (args.eventGridSystemTopicId) {
-      specs.push(
-        {
-          key: "events-dead-lettered",
-          description: "Event Grid gave up on ACS events and dead-lettered them: those pushes were never sent.",
-          scope: args.eventGridSystemTopicId,
-          metric: SYSTEM_TOPIC_METRICS.deadLettered,
-          threshold: 0,
-          severity: 2,
-        },
-        {
-          key: "events-failing",
-          description: "Event Grid keeps failing to deliver ACS events to the push sender.",
-          scope: args.eventGridSystemTopicId,
-          metric: SYSTEM_TOPIC_METRICS.failedAttempts,
-          threshold: 10,
-          severity: 3,
-        },
-      );
-    }
-
-    this.alerts = specs.map(
-      (spec) =>
-        new monitor.MetricAlert(
-          `${name}-${spec.key}`,
-          {
-            resourceGroupName: args.resourceGroupName,
-            location: "global",
-            description: spec.description,
-            severity: spec.severity,
-            enabled: true,
-            scopes: [spec.scope],
-            evaluationFrequency: "PT5M",
-            windowSize: "PT15M",
-            autoMitigate: true,
-            criteria: {
-              odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-              allOf: [
-                {
-                  criterionType: "StaticThresholdCriterion",
-                  name: spec.key,
-                  metricName: spec.metric.name,
-                  metricNamespace: spec.metric.namespace,
-                  operator: monitor.Operator.GreaterThan,
-                  threshold: spec.threshold,
-                  // The aggregation Azure supports for this metric (Count for Application Insights requests).
-                  timeAggregation: spec.metric.aggregation,
-                },
-              ],
-            },
-            actions: [{ actionGroupId: this.actionGroup.id }],
-            tags: args.tags,
-          },
-          { parent: this },
-        ),
-    );
-    if (args.applicationInsightsId) {
-      const insightsId = args.applicationInsightsId;
-      const logAlert = (spec: LogAlertSpec) =>
-        new monitor.ScheduledQueryRule(
-          `${name}-${spec.key}`,
-          {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location ?? "westeurope",
-            description: spec.description,
-            severity: spec.severity,
-            enabled: true,
-            scopes: [insightsId],
-            evaluationFrequency: spec.evaluationFrequency,
-            windowSize: spec.windowSize,
-            autoMitigate: true,
-            criteria: {
-              allOf: [
-                {
-                  query: spec.query,
-                  timeAggregation: monitor.TimeAggregation.Count,
-                  // Log alerts spell operators out ("GreaterThan"); azure-native's ConditionOperator enum
-                  // is the classic alerts' one ("gt"), which this API rejects.
-                  operator: "GreaterThan",
-                  threshold: spec.threshold,
-                  failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-                },
-              ],
-            },
-            actions: { actionGroups: [this.actionGroup.id] },
-            tags: args.tags,
-          },
-          { parent: this },
-        );
-      // Metric alerts watch one resource, and the hub's metrics cannot say that events arrived
-      // upstream. The sender's own telemetry can: it logs "pushing …" before each send and
-      // "… accepted" for each notification the hub took. Attempts with no acceptance in the window
-      // means the pipeline is silent, whatever the reason (credentials, hub, network).
-      this.silentPipeline = logAlert({
-        key: "silent-pipeline",
-        description: "The push sender tried to push events but the hub accepted none: users get no pushes.",
-        query: SILENT_PIPELINE_QUERY,
-        threshold: 0,
-        severity: 1,
-        windowSize: "PT30M",
-        evaluationFrequency: "PT15M",
-      });
-      this.logAlerts.push(
-        this.silentPipeline,
-        logAlert({
-          key: "sender-failures",
-          description: `The push sender (${PUSH_FUNCTION_NAME}) failed invocations; Event Grid retries them.`,
-          query: SENDER_FAILURES_QUERY,
-          threshold: 5,
-          severity: 3,
-          windowSize: "PT15M",
-          evaluationFrequency: "PT5M",
-        }),
-        logAlert({
-          key: "registration-failures",
-          description: `The registration endpoint (${REGISTRATION_FUNCTION_NAME}) failed requests with server errors: devices cannot register.`,
-          query: REGISTRATION_FAILURES_QUERY,
-          threshold: 5,
-          severity: 3,
-          windowSize: "PT15M",
-          evaluationFrequency: "PT5M",
-        }),
-      );
+    const scope: AlertScope = { name, args, child: { parent: this } };
+    this.actionGroup = actionGroup(scope);
+    this.alerts = metricAlertSpecs(args).map((spec) => metricAlert(scope, this.actionGroup, spec));
+    const insightsId = args.applicationInsightsId;
+    if (insightsId) {
+      const specs = logAlertSpecs();
+      this.logAlerts = specs.map((spec) => logAlert(scope, insightsId, this.actionGroup, spec));
+      this.silentPipeline = this.logAlerts[specs.findIndex((spec) => spec.key === SILENT_PIPELINE_KEY)];
     }
     this.registerOutputs({ actionGroupId: this.actionGroup.id });
   }
+}
+
+interface AlertScope {
+  readonly name: string;
+  readonly args: PushAlertsArgs;
+  readonly child: pulumi.CustomResourceOptions;
+}
+
+/** Who is told: the emails and the webhook (kept secret), with Azure's common alert schema. */
+function actionGroup({ name, args, child }: AlertScope): monitor.ActionGroup {
+  return new monitor.ActionGroup(
+    `${name}-action-group`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: "global",
+      // Shown in SMS and email subjects; Azure allows 12 characters.
+      groupShortName: "acs-push",
+      enabled: true,
+      emailReceivers: (args.emails ?? []).map((emailAddress, i) => ({
+        name: `email-${i + 1}`,
+        emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceivers: args.webhookUrl
+        ? [{ name: "webhook", serviceUri: pulumi.secret(args.webhookUrl), useCommonAlertSchema: true }]
+        : [],
+      tags: args.tags,
+    },
+    { ...child, additionalSecretOutputs: ["webhookReceivers"] },
+  );
+}
+
+/** The metric alerts: the hub's credential, platform and send errors; Event Grid's dead letters and failures. */
+function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
+  const specs: AlertSpec[] = [
+    {
+      key: "hub-auth-errors",
+      description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.",
+      scope: args.hubId,
+      metric: HUB_METRICS.apnsInvalidCredentials,
+      threshold: 0,
+      severity: 1,
+    },
+    {
+      key: "hub-fcm-auth-errors",
+      description: "FCM v1 rejected the hub's service-account credentials: every Android push fails until they are fixed.",
+      scope: args.hubId,
+      metric: HUB_METRICS.fcmV1InvalidCredentials,
+      threshold: 0,
+      severity: 1,
+    },
+    {
+      key: "hub-pns-errors",
+      description: "The hub failed to deliver pushes to APNs/FCM.",
+      scope: args.hubId,
+      metric: HUB_METRICS.pnsErrors,
+      threshold: 0,
+      severity: 2,
+    },
+    {
+      key: "hub-payload-errors",
+      description: "APNs/FCM rejected push payloads.",
+      scope: args.hubId,
+      metric: HUB_METRICS.invalidPayload,
+      threshold: 0,
+      severity: 2,
+    },
+    {
+      key: "hub-rejected-sends",
+      description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.",
+      scope: args.hubId,
+      metric: HUB_METRICS.failedRequests,
+      threshold: 0,
+      severity: 2,
+    },
+  ];
+  if (args.eventGridSystemTopicId) {
+    specs.push(
+      {
+        key: "events-dead-lettered",
+        description: "Event Grid gave up on ACS events and dead-lettered them: those pushes were never sent.",
+        scope: args.eventGridSystemTopicId,
+        metric: SYSTEM_TOPIC_METRICS.deadLettered,
+        threshold: 0,
+        severity: 2,
+      },
+      {
+        key: "events-failing",
+        description: "Event Grid keeps failing to deliver ACS events to the push sender.",
+        scope: args.eventGridSystemTopicId,
+        metric: SYSTEM_TOPIC_METRICS.failedAttempts,
+        threshold: 10,
+        severity: 3,
+      },
+    );
+  }
+  return specs;
+}
+
+/** One metric alert on one resource: a 15-minute window, checked every 5 minutes. */
+function metricAlert({ name, args, child }: AlertScope, group: monitor.ActionGroup, spec: AlertSpec): monitor.MetricAlert {
+  return new monitor.MetricAlert(
+    `${name}-${spec.key}`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: "global",
+      description: spec.description,
+      severity: spec.severity,
+      enabled: true,
+      scopes: [spec.scope],
+      evaluationFrequency: "PT5M",
+      windowSize: "PT15M",
+      autoMitigate: true,
+      criteria: {
+        odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+        allOf: [
+          {
+            criterionType: "StaticThresholdCriterion",
+            name: spec.key,
+            metricName: spec.metric.name,
+            metricNamespace: spec.metric.namespace,
+            operator: monitor.Operator.GreaterThan,
+            threshold: spec.threshold,
+            // The aggregation Azure supports for this metric (Count for Application Insights requests).
+            timeAggregation: spec.metric.aggregation,
+          },
+        ],
+      },
+      actions: [{ actionGroupId: group.id }],
+      tags: args.tags,
+    },
+    child,
+  );
+}
+
+const SILENT_PIPELINE_KEY = "silent-pipeline";
+
+/**
+ * The log alerts on the Function's own telemetry. Metric alerts watch one resource, and the hub's
+ * metrics cannot say that events arrived upstream. The sender's own telemetry can: it logs
+ * "pushing …" before each send and "… accepted" for each notification the hub took. Attempts with
+ * no acceptance in the window means the pipeline is silent, whatever the reason (credentials, hub,
+ * network).
+ */
+function logAlertSpecs(): LogAlertSpec[] {
+  return [
+    {
+      key: SILENT_PIPELINE_KEY,
+      description: "The push sender tried to push events but the hub accepted none: users get no pushes.",
+      query: SILENT_PIPELINE_QUERY,
+      threshold: 0,
+      severity: 1,
+      windowSize: "PT30M",
+      evaluationFrequency: "PT15M",
+    },
+    {
+      key: "sender-failures",
+      description: `The push sender (${PUSH_FUNCTION_NAME}) failed invocations; Event Grid retries them.`,
+      query: SENDER_FAILURES_QUERY,
+      threshold: 5,
+      severity: 3,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    },
+    {
+      key: "registration-failures",
+      description: `The registration endpoint (${REGISTRATION_FUNCTION_NAME}) failed requests with server errors: devices cannot register.`,
+      query: REGISTRATION_FAILURES_QUERY,
+      threshold: 5,
+      severity: 3,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    },
+  ];
+}
+
+/** One log alert: rows of its query on Application Insights, counted over its window. */
+function logAlert(
+  { name, args, child }: AlertScope,
+  insightsId: pulumi.Input<string>,
+  group: monitor.ActionGroup,
+  spec: LogAlertSpec,
+): monitor.ScheduledQueryRule {
+  return new monitor.ScheduledQueryRule(
+    `${name}-${spec.key}`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location ?? "westeurope",
+      description: spec.description,
+      severity: spec.severity,
+      enabled: true,
+      scopes: [insightsId],
+      evaluationFrequency: spec.evaluationFrequency,
+      windowSize: spec.windowSize,
+      autoMitigate: true,
+      criteria: {
+        allOf: [
+          {
+            query: spec.query,
+            timeAggregation: monitor.TimeAggregation.Count,
+            // Log alerts spell operators out ("GreaterThan"); azure-native's ConditionOperator enum
+            // is the classic alerts' one ("gt"), which this API rejects.
+            operator: "GreaterThan",
+            threshold: spec.threshold,
+            failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+          },
+        ],
+      },
+      actions: { actionGroups: [group.id] },
+      tags: args.tags,
+    },
+    child,
+  );
 }

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArmRestOptions, createArmRestClient } from "../../azure/armRestClient";
 import { createAuthenticatedPipeline, resolveCredential } from "../../azure/authenticatedPipeline";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
-import { fetchRuleConnectionString, ruleNamespace, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
+import { parseHubAuthorizationRuleId } from "../../azure/armResourceId";
+import { fetchRuleConnectionString, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "../../azure/requestLimits";
 import { isKnownString } from "../providerInputs";
 
@@ -53,7 +54,7 @@ export function validateHubKeySecretInputs(
   inputs: Partial<Record<keyof HubKeySecretInputs, unknown>>,
 ): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  if (isGiven(inputs.authorizationRuleId) && !ruleNamespace(inputs.authorizationRuleId))
+  if (isGiven(inputs.authorizationRuleId) && !parseHubAuthorizationRuleId(inputs.authorizationRuleId))
     failures.push({
       property: "authorizationRuleId",
       reason: "must be the ARM id of a notification hub authorization rule (…/notificationHubs/HUB/authorizationRules/RULE).",

@@ -2,7 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TokenCredential } from "@azure/identity";
 import type { CommunicationServiceManagementClientOptionalParams } from "@azure/arm-communication";
 import { armEndpoint } from "../../azure/armEndpoint";
-import { parseCommunicationServiceId, parseNotificationHubId, sameResourceId } from "../../azure/armResourceId";
+import {
+  parseCommunicationServiceId,
+  parseHubAuthorizationRuleId,
+  parseNotificationHubId,
+  sameResourceId,
+} from "../../azure/armResourceId";
 import { connectionStringFingerprint } from "../../azure/hubConnectionString";
 import { fetchRuleConnectionString, tryFetchRuleConnectionString } from "../../azure/hubRuleKeys";
 import { explainLinkError, LinkErrorContext } from "./linkErrors";
@@ -82,16 +87,16 @@ export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unkn
     });
   }
   if (isKnownString(authorizationRuleId)) {
-    const ruleOfHub = /^(.+)\/authorizationRules\/[^/]+$/i.exec(authorizationRuleId)?.[1];
-    if (!ruleOfHub || !parseNotificationHubId(ruleOfHub)) {
+    const rule = parseHubAuthorizationRuleId(authorizationRuleId);
+    if (!rule) {
       failures.push({
         property: "authorizationRuleId",
         reason: "must be the ARM id of a notification hub authorization rule (…/notificationHubs/HUB/authorizationRules/RULE).",
       });
-    } else if (isKnownString(notificationHubId) && !sameResourceId(ruleOfHub, notificationHubId)) {
+    } else if (isKnownString(notificationHubId) && !sameResourceId(rule.hubId, notificationHubId)) {
       failures.push({
         property: "authorizationRuleId",
-        reason: `must be a rule of the linked hub (${notificationHubId}); it belongs to ${ruleOfHub}.`,
+        reason: `must be a rule of the linked hub (${notificationHubId}); it belongs to ${rule.hubId}.`,
       });
     }
   }

@@ -156,7 +156,7 @@ describe("the bootstrap program (bootstrap/index.ts) on its committed stack", ()
       roleType: "CustomRole",
       permissions: [{ actions: file.Actions, notActions: [], dataActions: [], notDataActions: [] }],
     });
-    // Reads: `*/read`, and App Service's config read by POST (test/azure/refreshActions.test.ts). No listKeys.
+    // Reads: `*/read`, and App Service's config read by POST (test/tools/permissions). No listKeys.
     for (const action of file.Actions) expect(action).toMatch(/\/read$|^Microsoft\.Web\/sites\/config\/list\/action$/);
     // Assignable only on the environments' groups, not the subscription.
     expect((preview.inputs.assignableScopes as string[]).sort()).toEqual(

@@ -5,7 +5,8 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "
 import { committedStacks } from "../../tools/shared/stackFiles";
 import { SECRET_KEYS } from "../../config/stackConfigTypes";
 import { projectRoot, runTool } from "../support/runTool";
-import { refreshAction, roleAllows } from "../../azure/refreshActions";
+import { permissionsAllow } from "../../tools/permissions/armActions";
+import { deriveNeeds, PlannedResource } from "../../tools/permissions/permissionModel";
 
 const workflowsDir = path.join(projectRoot, ".github", "workflows");
 const workflowFiles = fs.readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"));
@@ -236,7 +237,7 @@ describe("GitHub workflows", () => {
       unknown
     >;
     expect(role).toMatchObject({ IsCustom: true, NotActions: [], DataActions: [], NotDataActions: [] });
-    // */read, and the one read ARM serves by POST that a refresh of this stack makes (see test/azure/refreshActions.test.ts).
+    // */read, and the one read ARM serves by POST that a refresh of this stack makes (the permission model's drift stage: test/tools/permissions).
     expect(role.Actions).toEqual(["*/read", "Microsoft.Web/sites/config/list/action"]);
     // Every invoke the program makes in a preview is a read: no listKeys, so the preview identity holds no hub key.
     const programFiles = ["components", "azure"].flatMap((dir) =>
@@ -343,16 +344,19 @@ describe("committed stacks", () => {
       expect(fs.existsSync(path.join(projectRoot, "policies", "config", `${stack}.json`))).toBe(true);
       const { code, stdout, stderr } = await runTool("plan", "--stack", stack, "--json");
       expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-      const plan = JSON.parse(stdout) as { resources: { type: string }[]; policy: { violations: unknown[]; checked: boolean } };
+      const plan = JSON.parse(stdout) as { resources: PlannedResource[]; policy: { violations: unknown[]; checked: boolean } };
       expect(plan.policy).toMatchObject({ checked: true, violations: [] });
       // drift.yml refreshes as the preview identity: every resource's read must be an action its role holds
-      // (App Service's config is read by POST …/list, which */read does not cover: azure/refreshActions.ts).
+      // (App Service's config is read by POST …/list, which */read does not cover: tools/permissions/permissionModel.ts).
       const previewRole = JSON.parse(fs.readFileSync(path.join(projectRoot, "gitops", "preview-role.json"), "utf8")) as {
         Actions: string[];
       };
       const types = [...new Set(plan.resources.map((r) => r.type))].filter((t) => t.startsWith("azure-native:"));
       expect(types).toContain("azure-native:web:WebAppApplicationSettings");
-      expect(types.filter((t) => !roleAllows(previewRole.Actions, refreshAction(t)))).toEqual([]);
+      const refreshReads = deriveNeeds(plan.resources).filter(
+        (n) => n.stage === "drift (preview --refresh)" && !n.refusalExpected,
+      );
+      expect(refreshReads.filter((n) => !permissionsAllow({ allow: previewRole.Actions, deny: [] }, n.action))).toEqual([]);
     },
   );
 });

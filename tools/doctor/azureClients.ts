@@ -3,6 +3,7 @@ import type { PipelineOptions, PipelinePolicy } from "@azure/core-rest-pipeline"
 import { armEndpoint } from "../../azure/armEndpoint";
 import { createArmRestClient } from "../../azure/armRestClient";
 import { createAuthenticatedPipeline, INTERACTIVE_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
+import { NOTIFICATION_HUBS_API_VERSION } from "../../azure/hubRuleKeys";
 import { NetworkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy, withRequestLimits } from "../../azure/requestLimits";
 
 /**
@@ -17,10 +18,6 @@ export interface DoctorClientOptions {
   /** Per-request timeout. Default: REQUEST_TIMEOUT_MS. */
   readonly requestTimeoutMs?: number;
 }
-
-// The SDK's default API version predates FCM v1; this one returns fcmV1Credential in PNS credentials.
-export { NOTIFICATION_HUBS_API_VERSION } from "../../azure/hubRuleKeys";
-import { NOTIFICATION_HUBS_API_VERSION } from "../../azure/hubRuleKeys";
 
 export async function createDoctorClients(subscriptionId: string, options: DoctorClientOptions = {}) {
   const [{ CommunicationServiceManagementClient }, { NotificationHubsManagementClient }, { MonitorClient }] = await Promise.all([
@@ -59,6 +56,7 @@ export async function createDoctorClients(subscriptionId: string, options: Docto
       endpoint,
       $host: endpoint,
       credentialScopes: [`${endpoint}/.default`],
+      // The SDK's default API version predates FCM v1; this one returns fcmV1Credential in PNS credentials.
       apiVersion: NOTIFICATION_HUBS_API_VERSION,
       ...common,
     }),

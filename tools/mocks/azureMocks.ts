@@ -37,6 +37,14 @@ const rgId = (inputs: Inputs) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourc
 
 type Model = (name: string, inputs: Inputs) => { id: string; outputs: Inputs };
 
+/** A settings document of a site: it exists with the site, at a fixed path under it, named by its last segment. */
+function siteSettings(subPath: string): Model {
+  return (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/${subPath}`,
+    outputs: { name: subPath.split("/").pop() },
+  });
+}
+
 const MODELS: Record<string, Model> = {
   "azure-native:resources:ResourceGroup": (name, inputs) => {
     const rgName = str(inputs, "resourceGroupName") || autoName(name);
@@ -141,22 +149,10 @@ const MODELS: Record<string, Model> = {
       },
     };
   },
-  "azure-native:web:WebAppAuthSettingsV2": (_name, inputs) => ({
-    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/authsettingsV2`,
-    outputs: { name: "authsettingsV2" },
-  }),
-  "azure-native:web:WebAppApplicationSettings": (_name, inputs) => ({
-    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/config/appsettings`,
-    outputs: { name: "appsettings" },
-  }),
-  "azure-native:web:WebAppScmAllowed": (_name, inputs) => ({
-    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/basicPublishingCredentialsPolicies/scm`,
-    outputs: { name: "scm" },
-  }),
-  "azure-native:web:WebAppFtpAllowed": (_name, inputs) => ({
-    id: `${rgId(inputs)}/providers/Microsoft.Web/sites/${str(inputs, "name")}/basicPublishingCredentialsPolicies/ftp`,
-    outputs: { name: "ftp" },
-  }),
+  "azure-native:web:WebAppAuthSettingsV2": siteSettings("config/authsettingsV2"),
+  "azure-native:web:WebAppApplicationSettings": siteSettings("config/appsettings"),
+  "azure-native:web:WebAppScmAllowed": siteSettings("basicPublishingCredentialsPolicies/scm"),
+  "azure-native:web:WebAppFtpAllowed": siteSettings("basicPublishingCredentialsPolicies/ftp"),
   "azure-native:authorization:RoleAssignment": (name, inputs) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
     outputs: { name: fakeGuid(name) },

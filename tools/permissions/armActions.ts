@@ -7,10 +7,6 @@
  * action, `<type>/<segment>/action`. A path without `providers/` is Microsoft.Resources' own
  * (`/subscriptions/{id}/resourcegroups/{name}` is `Microsoft.Resources/subscriptions/resourceGroups`).
  */
-import { patternCovers } from "../../azure/refreshActions";
-
-export { patternCovers };
-
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "DELETE" | "POST";
 
 const VERB: Readonly<Record<Exclude<HttpMethod, "POST">, string>> = {
@@ -69,6 +65,18 @@ export function armAction(method: HttpMethod, pathTemplate: string): string {
     return `${typePath}/${action}/${VERB[method]}`;
   }
   return `${typePath}/${VERB[method]}`;
+}
+
+/** Whether a role's pattern (ARM's `*` wildcard, any case, as role definitions use it) covers an action. */
+export function patternCovers(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
+  return regex.test(action);
 }
 
 /** A role's effect on one action: granted by Actions (or DataActions) and not taken away by NotActions. */

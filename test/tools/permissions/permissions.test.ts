@@ -26,7 +26,6 @@ import {
   reportFails,
 } from "../../../tools/permissions/permissions";
 import { PREVIEW_ROLE, VAULT_SECRETS_DELETE_ROLE } from "../../../bootstrap/roles";
-import { READ_BY_POST } from "../../../azure/refreshActions";
 import { runTool } from "../../support/runTool";
 
 const PUBLISHED = path.join(__dirname, "../../../tools/permissions/published");
@@ -164,11 +163,10 @@ describe("what each stage needs, derived from the stacks' plans", () => {
     expect(VAULT_SECRETS_DELETE_ROLE.Actions).toEqual([]);
   });
 
-  it("azure/refreshActions' READ_BY_POST is what azure-native's published endpoints say for the plans' types", () => {
-    const types = [...new Set(reports.prod.rows.map((r) => r.resourceType))].filter((t) => t.startsWith("azure-native:"));
-    const inPlans = Object.keys(READ_BY_POST).filter((t) => types.includes(t));
-    expect(readByPost(types).sort()).toEqual(inPlans.sort());
-    expect(inPlans).toContain("azure-native:web:WebAppApplicationSettings");
+  it("reads App Service's settings by POST …/list where the API has no GET, and AuthSettingsV2 by its GET", () => {
+    const settings = ["azure-native:web:WebAppApplicationSettings", "azure-native:web:WebAppAuthSettingsV2"];
+    expect(readByPost(settings)).toEqual(["azure-native:web:WebAppApplicationSettings"]);
+    expect(patternCovers("*/read", "Microsoft.Web/sites/config/read")).toBe(true);
   });
 
   it("every reason in the allowance list still explains a grant someone holds", () => {
