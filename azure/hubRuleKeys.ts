@@ -11,9 +11,12 @@ import { parseHubConnectionString } from "./hubConnectionString";
 export const NOTIFICATION_HUBS_API_VERSION = "2023-10-01-preview";
 
 /** Errors survive the engine's closure serialization only as plain Errors (see oneDeployProvider). */
-function keysError(message: string): Error {
-  return Object.assign(new Error(message), { name: "HubRuleKeysError" });
+function keysError(message: string, status?: number): Error & { status?: number } {
+  return Object.assign(new Error(message), { name: "HubRuleKeysError", status });
 }
+
+/** The answers that mean "this identity cannot see the key" rather than "the read failed". */
+const NOT_VISIBLE = [401, 403, 404];
 
 /**
  * The rule's primary connection string, from ARM's `listKeys` (a POST, authorized as
@@ -29,9 +32,10 @@ export async function fetchRuleConnectionString(ruleId: string, options: ArmRest
     throw keysError(
       `Reading the keys of ${ruleId} was refused (HTTP ${res.status}): the deploying identity needs ` +
         "Microsoft.NotificationHubs/namespaces/notificationHubs/authorizationRules/listKeys/action there (Contributor has it).",
+      res.status,
     );
   }
-  if (res.status !== 200) throw keysError(`Reading the keys of ${ruleId} failed (HTTP ${res.status}).`);
+  if (res.status !== 200) throw keysError(`Reading the keys of ${ruleId} failed (HTTP ${res.status}).`, res.status);
   let connectionString: unknown;
   try {
     connectionString = (JSON.parse(res.bodyAsText ?? "") as { primaryConnectionString?: unknown }).primaryConnectionString;
@@ -49,12 +53,16 @@ export async function fetchRuleConnectionString(ruleId: string, options: ArmRest
 /**
  * The connection string when this identity may read it, else undefined — for a diff, which
  * also runs under the preview identity: that one cannot see a rotated key (by design, it holds
- * no key), and the deploying identity's `pulumi up` does.
+ * no key), and the deploying identity's `pulumi up` does. A rule not there yet is not seen either.
+ * Any other failure (a server error past the retries, no answer in time) is thrown: a diff that
+ * swallowed it would hide a rotated key from the very `up` that should re-link it.
  */
 export async function tryFetchRuleConnectionString(ruleId: string, options: ArmRestOptions = {}): Promise<string | undefined> {
   try {
     return await fetchRuleConnectionString(ruleId, options);
-  } catch {
-    return undefined;
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && NOT_VISIBLE.includes(status)) return undefined;
+    throw error;
   }
 }

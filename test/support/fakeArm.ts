@@ -60,6 +60,8 @@ export class FakeArm {
   readonly secrets = new Map<string, { value: string; versions: number }>();
   /** Answer listKeys with 403, as ARM answers an identity without the action (the preview identity). */
   refuseListKeys = false;
+  /** Answer every listKeys with this instead (a server error that outlasts the retries, say). */
+  listKeysAnswer: ArmReply | undefined;
   private readonly queued: ArmReply[] = [];
   private server?: TlsFakeServer;
 
@@ -83,6 +85,7 @@ export class FakeArm {
     this.ruleKeys.clear();
     this.secrets.clear();
     this.refuseListKeys = false;
+    this.listKeysAnswer = undefined;
   }
 
   /** The Send rule whose keys listKeys answers with this connection string. */
@@ -124,6 +127,7 @@ export class FakeArm {
     if (!request.authorization?.startsWith("Bearer ")) return armError(401, "AuthenticationFailed", "Authentication failed.");
     const listKeys = LIST_KEYS.exec(request.path);
     if (listKeys && request.method === "POST") {
+      if (this.listKeysAnswer) return this.listKeysAnswer;
       if (this.refuseListKeys)
         return armError(
           403,

@@ -7,7 +7,7 @@ import {
   validateHubKeySecretInputs,
 } from "../../../components/hubKeySecret/hubKeySecretProvider";
 import { armExample } from "../../support/azureFixtures";
-import { useFakeArm } from "../../support/fakeArm";
+import { armError, useFakeArm } from "../../support/fakeArm";
 import { LOCALHOST_CA } from "../../support/tlsFake";
 
 // The hub's keys go from its rule into Key Vault inside the deploying process: listKeys (ARM),
@@ -78,6 +78,10 @@ describe("HubKeySecret provider against a local ARM and vault", () => {
       arm.addRuleKey(RULE_ID, ROTATED);
       arm.refuseListKeys = true;
       expect(await provider.diff!("id", olds, inputs)).toEqual({ changes: false, replaces: [] });
+    });
+    it("fails, naming the rule, when the key read fails otherwise, rather than keep a stale secret", async () => {
+      arm.listKeysAnswer = armError(503, "ServiceUnavailable", "Try later.");
+      await expect(provider.diff!("id", olds, inputs)).rejects.toThrow(/Reading the keys of .*push-send failed \(HTTP 503\)/);
     });
     it("replaces when the vault or the secret's name changes", async () => {
       const other = VAULT_ID.replace("acsnotif-kv", "other-kv");

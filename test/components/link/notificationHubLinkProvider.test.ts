@@ -104,6 +104,12 @@ describe("NotificationHubLink provider against a local ARM", () => {
       arm.refuseListKeys = true;
       expect(await provider.diff!("id", olds, inputs)).toEqual({ changes: false, replaces: [] });
     });
+    it("fails, naming the rule, when the key read fails otherwise: a hidden rotation would leave ACS on the old key", async () => {
+      arm.listKeysAnswer = armError(500, "InternalServerError", "Boom.");
+      await expect(provider.diff!("id", olds, inputs)).rejects.toThrow(
+        new RegExp(`Reading the keys of ${RULE_ID} failed \\(HTTP 500\\)`),
+      );
+    });
     it("updates when the link is to use another rule", async () => {
       const other = `${HUB_ID}/authorizationRules/other`;
       expect(await provider.diff!("id", olds, { ...inputs, authorizationRuleId: other })).toMatchObject({ changes: true });
