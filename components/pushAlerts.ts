@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetrics";
 import { COMPONENT_TYPES } from "./resourceTypes";
+import { ComponentScope } from "./componentScope";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../function/src/contract";
 
 export interface PushAlertsArgs {
@@ -106,11 +107,7 @@ export class PushAlerts extends pulumi.ComponentResource {
   }
 }
 
-interface AlertScope {
-  readonly name: string;
-  readonly args: PushAlertsArgs;
-  readonly child: pulumi.CustomResourceOptions;
-}
+type AlertScope = ComponentScope<PushAlertsArgs>;
 
 /** Who is told: the emails and the webhook (kept secret), with Azure's common alert schema. */
 function actionGroup({ name, args, child }: AlertScope): monitor.ActionGroup {

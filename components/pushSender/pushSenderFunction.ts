@@ -14,6 +14,7 @@ import { assignRole } from "../roleAssignment";
 import { COMPONENT_TYPES } from "../resourceTypes";
 import { FunctionCodeDeployment } from "./functionCodeDeployment";
 import type { FunctionPackage } from "./functionPackage";
+import { ComponentScope } from "../componentScope";
 
 /** Where the Functions host receives Event Grid deliveries (checked by its system key, not by App Service authentication). */
 export const EVENT_GRID_WEBHOOK_PATH = "/runtime/webhooks/eventgrid";
@@ -133,12 +134,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
   }
 }
 
-/** What every group of the push sender's resources is made with: its name, the arguments, the child options. */
-interface SenderScope {
-  readonly name: string;
-  readonly args: PushSenderFunctionArgs;
-  readonly child: pulumi.CustomResourceOptions;
-}
+type SenderScope = ComponentScope<PushSenderFunctionArgs>;
 
 /** The blob container the Flex Consumption app reads its deployment package from. */
 function deploymentPackageContainer({ name, args, child }: SenderScope): storage.BlobContainer {
