@@ -4,6 +4,7 @@ import { HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetri
 import { COMPONENT_TYPES } from "./resourceTypes";
 import { ComponentScope } from "./componentScope";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../function/src/contract";
+import { LEDGER_MARKER } from "../function/src/ledger";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
@@ -25,13 +26,14 @@ export interface PushAlertsArgs {
 }
 
 /**
- * Rows when, in the window, the sender logged push attempts ("event <id>: pushing …") and the hub
- * accepted none ("… notification <id> accepted"). Lines come from function/src/pushSender.ts.
+ * Rows when, in the window, the sender's delivery ledger (function/src/ledger.ts) holds push
+ * attempts and no notification the hub accepted (201).
  */
 export const SILENT_PIPELINE_QUERY = [
   "traces",
-  '| where message startswith "event "',
-  '| summarize attempts = countif(message contains ": pushing "), accepted = countif(message endswith " accepted")',
+  `| where message startswith "${LEDGER_MARKER}"`,
+  `| extend record = parse_json(substring(message, ${LEDGER_MARKER.length}))`,
+  '| summarize attempts = countif(tostring(record.step) == "push-attempted"), accepted = countif(tostring(record.step) == "hub-answered" and toint(record.status) == 201)',
   "| where attempts > 0 and accepted == 0",
 ].join("\n");
 
@@ -240,10 +242,9 @@ const SILENT_PIPELINE_KEY = "silent-pipeline";
 
 /**
  * The log alerts on the Function's own telemetry. Metric alerts watch one resource, and the hub's
- * metrics cannot say that events arrived upstream. The sender's own telemetry can: it logs
- * "pushing …" before each send and "… accepted" for each notification the hub took. Attempts with
- * no acceptance in the window means the pipeline is silent, whatever the reason (credentials, hub,
- * network).
+ * metrics cannot say that events arrived upstream. The sender's delivery ledger can: it records
+ * each push attempt and each notification the hub accepted. Attempts with no acceptance in the
+ * window means the pipeline is silent, whatever the reason (credentials, hub, network).
  */
 function logAlertSpecs(): LogAlertSpec[] {
   return [

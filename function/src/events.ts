@@ -21,6 +21,9 @@ export interface IncomingEvent {
   readonly id: string;
   readonly eventType?: string;
   readonly type?: string;
+  /** When ACS raised the event: `eventTime` in the Event Grid schema, `time` in CloudEvents 1.0. */
+  readonly eventTime?: string;
+  readonly time?: string;
   readonly data?: unknown;
 }
 

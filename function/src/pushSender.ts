@@ -12,6 +12,7 @@ import { applePayload, fcmV1Payload, PayloadOptions } from "./payloads";
 import { RecentEvents } from "./recentEvents";
 import { classifySendError, CredentialRefusedError, PermanentSendError, TransientSendError } from "./sendErrors";
 import { userTag } from "./tags";
+import { latencySince, ledgerLine, threadHash } from "./ledger";
 
 export type Platform = "apple" | "fcmv1";
 
@@ -25,7 +26,10 @@ export interface HubNotification {
 
 /** The part of NotificationHubsClient the sender uses. */
 export interface HubClient {
-  sendNotification(notification: HubNotification, options: { tagExpression: string }): Promise<{ notificationId?: string }>;
+  sendNotification(
+    notification: HubNotification,
+    options: { tagExpression: string },
+  ): Promise<{ notificationId?: string; trackingId?: string }>;
 }
 
 export interface SenderLog {
@@ -47,9 +51,17 @@ export interface SenderOptions extends PayloadOptions {
 
 export type Outcome = "sent" | "duplicate" | "ignored" | "dead-lettered";
 
+/** One event on its way to the hub: what every step of it logs and writes to the ledger. */
+interface Delivery {
+  readonly intent: PushIntent;
+  readonly recipientTag: string;
+  readonly eventTime?: string;
+}
+
 /**
  * Turns ACS events into APNs and FCM v1 pushes addressed to the recipient's tag. Logs ids and
- * outcomes only: never message text, tokens or connection strings.
+ * outcomes only: never message text, tokens or connection strings. Each step of an event that is
+ * pushed is also a delivery-ledger record (ledger.ts).
  */
 export class PushSender {
   private readonly recent = new RecentEvents();
@@ -105,10 +117,23 @@ export class PushSender {
       if (error instanceof MalformedEventError) return this.giveUp(event, eventType, error.message, log);
       throw error;
     }
-    // The silent-pipeline alert counts these lines against the "accepted" ones.
+    const delivery: Delivery = {
+      intent,
+      recipientTag: userTag(intent.recipientRawId),
+      eventTime: event.eventTime ?? event.time,
+    };
     log.info(`event ${event.id}: pushing ${eventType} on ${this.options.platforms.join(",")}`);
+    log.info(
+      ledgerLine({
+        step: "event-received",
+        eventId: event.id,
+        eventType,
+        recipientTag: delivery.recipientTag,
+        threadHash: threadHash(intent.threadId),
+      }),
+    );
     this.inFlight.add(event.id);
-    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, intent, log))).finally(() =>
+    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, delivery, log))).finally(() =>
       this.inFlight.delete(event.id),
     );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
@@ -124,20 +149,46 @@ export class PushSender {
       log.warn(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}; failing so Event Grid retries`);
     }
     if (failures.some((f) => f instanceof TransientSendError)) {
-      throw new TransientSendError(`event ${event.id}: ${failures.map((f) => f.message).join("; ")}`);
+      const reason = failures.map((f) => f.message).join("; ");
+      log.info(ledgerLine({ step: "retried", eventId: event.id, eventType, recipientTag: delivery.recipientTag, reason }));
+      throw new TransientSendError(`event ${event.id}: ${reason}`);
     }
     this.recent.add(event.id);
-    if (failures.length > 0) return this.giveUp(event, eventType, failures.map((f) => f.message).join("; "), log);
+    if (failures.length > 0)
+      return this.giveUp(event, eventType, failures.map((f) => f.message).join("; "), log, delivery.recipientTag);
     return "sent";
   }
 
-  private async send(platform: Platform, intent: PushIntent, log: SenderLog): Promise<void> {
+  private async send(platform: Platform, { intent, recipientTag, eventTime }: Delivery, log: SenderLog): Promise<void> {
     const notification = platform === "apple" ? this.apple(intent) : this.fcm(intent);
+    const about = { eventId: intent.eventId, eventType: intent.eventType, recipientTag, platform };
+    log.info(ledgerLine({ step: "push-attempted", ...about }));
     try {
-      const result = await this.client.sendNotification(notification, { tagExpression: userTag(intent.recipientRawId) });
+      const result = await this.client.sendNotification(notification, { tagExpression: recipientTag });
       log.info(`event ${intent.eventId}: ${platform} notification ${result.notificationId ?? "(no id)"} accepted`);
+      // The client resolves only on the hub's 201 Created.
+      log.info(
+        ledgerLine({
+          step: "hub-answered",
+          ...about,
+          status: 201,
+          notificationId: result.notificationId,
+          trackingId: result.trackingId,
+          latencyMs: latencySince(eventTime),
+        }),
+      );
     } catch (error) {
-      throw classifySendError(error, platform);
+      const failure = classifySendError(error, platform);
+      const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+      log.info(
+        ledgerLine({
+          step: "hub-answered",
+          ...about,
+          status: typeof status === "number" ? status : undefined,
+          reason: failure.message,
+        }),
+      );
+      throw failure;
     }
   }
 
@@ -155,9 +206,16 @@ export class PushSender {
   }
 
   /** Permanent failure: logged once, recorded in the dead-letter container, not retried. */
-  private async giveUp(event: IncomingEvent, eventType: string, reason: string, log: SenderLog): Promise<Outcome> {
+  private async giveUp(
+    event: IncomingEvent,
+    eventType: string,
+    reason: string,
+    log: SenderLog,
+    recipientTag?: string,
+  ): Promise<Outcome> {
     this.recent.add(event.id);
     log.error(`event ${event.id}: not deliverable, not retried: ${reason}`);
+    log.info(ledgerLine({ step: "dead-lettered", eventId: event.id, eventType, recipientTag, reason }));
     if (this.deadLetter) {
       try {
         await this.deadLetter.write(event.id, {

@@ -12,6 +12,7 @@ import {
 import { userTag } from "../../function/src/tags";
 import { classifySendError, PermanentSendError } from "../../function/src/sendErrors";
 import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
+import { LEDGER_MARKER } from "../../function/src/ledger";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { publishedEvent } from "../support/azureFixtures";
 import { LOCALHOST_CA } from "../support/tlsFake";
@@ -313,17 +314,22 @@ describe("push sender against a local Notification Hubs endpoint (real @azure/no
     ).toBe("sent");
   });
 
-  // The silent-pipeline alert's query, evaluated as KQL would (case-insensitive startswith /
-  // contains / endswith) over the lines the sender really logs.
+  // The silent-pipeline alert's query, evaluated as KQL would over the ledger records the sender
+  // really writes (startswith is case-insensitive in KQL; the records are parsed as parse_json does).
   function silentPipelineRows(lines: string[]): number {
-    const messages = lines.map((l) => l.replace(/^(info|warn|error) /, "").toLowerCase()).filter((m) => m.startsWith("event "));
-    const attempts = messages.filter((m) => m.includes(": pushing ")).length;
-    const accepted = messages.filter((m) => m.endsWith(" accepted")).length;
+    const records = lines
+      .map((l) => l.replace(/^(info|warn|error) /, ""))
+      .filter((m) => m.toLowerCase().startsWith(LEDGER_MARKER.toLowerCase()))
+      .map((m) => JSON.parse(m.slice(LEDGER_MARKER.length)) as { step: string; status?: number });
+    const attempts = records.filter((r) => r.step === "push-attempted").length;
+    const accepted = records.filter((r) => r.step === "hub-answered" && r.status === 201).length;
     return attempts > 0 && accepted === 0 ? 1 : 0;
   }
 
   it("logs what the silent-pipeline alert needs: quiet when pushes are accepted or nothing was to be pushed", async () => {
-    expect(SILENT_PIPELINE_QUERY).toMatch(/startswith "event "[\s\S]*contains ": pushing "[\s\S]*endswith " accepted"/);
+    expect(SILENT_PIPELINE_QUERY).toContain(`startswith "${LEDGER_MARKER}"`);
+    expect(SILENT_PIPELINE_QUERY).toContain(`substring(message, ${LEDGER_MARKER.length})`);
+    expect(SILENT_PIPELINE_QUERY).toMatch(/"push-attempted"[\s\S]*"hub-answered" and toint\(record\.status\) == 201/);
     await sender().handle(chatEvent("quiet-1"), log);
     expect(silentPipelineRows(log.lines)).toBe(0);
     const ignoredOnly = new RecordingLog();
