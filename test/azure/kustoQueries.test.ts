@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
+import { APPLICATION_INSIGHTS_TABLES, kustoProblems, publishedColumns } from "../support/kusto";
+import { projectRoot, runTool } from "../support/runTool";
+
+// Every KQL the project ships or tells people to run — the log alerts' queries as the stacks' plans
+// create them, and the ```kusto blocks of the docs — parsed and bound by Microsoft's Kusto language
+// service against Application Insights' published table schemas: a renamed column or a type that
+// does not fit breaks the build, not the alert.
+
+interface PlannedResource {
+  type: string;
+  name: string;
+  inputs: { criteria?: { allOf?: { query?: string }[] } };
+}
+
+function docsQueries(): [string, string][] {
+  const files = ["README.md", ...fs.readdirSync(path.join(projectRoot, "docs")).map((f) => path.join("docs", f))];
+  return files
+    .filter((f) => f.endsWith(".md"))
+    .flatMap((file) =>
+      [...fs.readFileSync(path.join(projectRoot, file), "utf8").matchAll(/```(?:kusto|kql)\n([\s\S]*?)```/g)].map(
+        (m, i): [string, string] => [`${file} #${i + 1}`, m[1]],
+      ),
+    );
+}
+
+describe("the project's KQL, checked by the Kusto language service", () => {
+  let planned: [string, string][];
+  beforeAll(async () => {
+    const { code, stdout } = await runTool("plan", "--stack", "prod", "--json", "--no-policy");
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { resources: PlannedResource[] };
+    planned = plan.resources
+      .filter((r) => r.type === "azure-native:monitor:ScheduledQueryRule")
+      .flatMap((r) => (r.inputs.criteria?.allOf ?? []).map((c): [string, string] => [r.name, c.query ?? ""]));
+  }, 60_000);
+
+  it("the schema fixtures hold the published columns the queries use", () => {
+    const traces = publishedColumns(APPLICATION_INSIGHTS_TABLES.traces);
+    const requests = publishedColumns(APPLICATION_INSIGHTS_TABLES.requests);
+    expect(traces).toEqual(expect.arrayContaining([{ name: "message", type: "string" }]));
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        { name: "success", type: "bool" },
+        { name: "resultCode", type: "string" },
+        { name: "operation_Name", type: "string" },
+      ]),
+    );
+    expect(traces.length).toBeGreaterThan(25);
+    expect(requests.length).toBeGreaterThan(35);
+  });
+
+  it("every log alert of prod's plan parses and binds, with no error", () => {
+    expect(planned.map(([name]) => name).sort()).toEqual(
+      ["acsnotif-prod-registration-failures", "acsnotif-prod-sender-failures", "acsnotif-prod-silent-pipeline"].sort(),
+    );
+    for (const [name, query] of planned) expect({ name, problems: kustoProblems(query) }).toEqual({ name, problems: [] });
+  });
+
+  it("every query in the docs parses and binds, with no error", () => {
+    const queries = docsQueries();
+    expect(queries.length).toBeGreaterThan(0);
+    for (const [where, query] of queries) expect({ where, problems: kustoProblems(query) }).toEqual({ where, problems: [] });
+  });
+
+  it("fails a query that names a column the published schema does not have", () => {
+    const renamed = SILENT_PIPELINE_QUERY.replace("where message startswith", "where messageText startswith");
+    expect(kustoProblems(renamed).join("\n")).toMatch(/'messageText' does not refer to any known column/);
+    expect(kustoProblems("requests | where statusCode == 500").join("\n")).toMatch(/'statusCode'/);
+  });
+
+  it("fails a query that compares values of types that do not fit", () => {
+    expect(kustoProblems('requests | where duration > "slow"').join("\n")).toMatch(
+      /operator '>' is not defined for the operand types real and string/,
+    );
+  });
+
+  it("fails a query that does not parse", () => {
+    expect(kustoProblems("traces | where | summarize").join("\n")).toMatch(/Missing expression/);
+  });
+});
