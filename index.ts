@@ -7,6 +7,7 @@ import { NotificationHubLink } from "./components/link/notificationHubLink";
 import { functionPackage } from "./components/pushSender/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
 import { PushAlerts } from "./components/pushAlerts";
+import { PushDashboard } from "./components/pushDashboard";
 
 /**
  * The stack program. Pulumi calls the function this module exports and takes what it returns as the
@@ -103,6 +104,17 @@ function stackProgram() {
     });
   }
 
+  // The delivery dashboard, wherever the push sender writes its ledger.
+  const dashboard =
+    delivery?.applicationInsightsId &&
+    new PushDashboard(name, {
+      resourceGroupName,
+      location: config.location,
+      applicationInsightsId: delivery.applicationInsightsId,
+      displayName: `Push delivery (${pulumi.getStack()})`,
+      tags: config.tags,
+    });
+
   return {
     acsName: acs.name,
     acsId: acs.id,
@@ -126,6 +138,8 @@ function stackProgram() {
     pushFunctionAppId: delivery?.functionApp?.id,
     eventGridSystemTopicId: delivery?.systemTopicId,
     applicationInsightsId: delivery?.applicationInsightsId,
+    /** The Azure Monitor workbook of push delivery (portal: Application Insights → Workbooks). */
+    deliveryWorkbookId: dashboard ? dashboard.workbook.id : undefined,
     eventSubscriptionName: delivery?.subscription.name,
     deadLetterStorageAccount: delivery?.storageAccount.name,
     deadLetterContainerUrl: delivery?.deadLetterContainerUrl,

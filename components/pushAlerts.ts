@@ -41,10 +41,13 @@ export const SILENT_PIPELINE_QUERY = [
  * The push sender's failed invocations, and nothing else: the Functions host records one `requests`
  * row per invocation, named after the function. `requests/failed` (the metric) counts every request
  * of the app that answered ≥ 400 — a burst of refused registrations would page as "sender failing".
+ * `success` is a string ("True"/"False") in Application Insights' own schema and a bool in Log
+ * Analytics' (Microsoft's apm-tables reference): compared as text, case-insensitively, it reads both.
  */
-export const SENDER_FAILURES_QUERY = ["requests", `| where operation_Name == "${PUSH_FUNCTION_NAME}" and success == false`].join(
-  "\n",
-);
+export const SENDER_FAILURES_QUERY = [
+  "requests",
+  `| where operation_Name == "${PUSH_FUNCTION_NAME}" and tostring(success) =~ "false"`,
+].join("\n");
 
 /**
  * The registration route's own signal: its server errors (5xx). Refusals (400, 401, 403, 404) are

@@ -10,6 +10,7 @@ export const COMPONENT_TYPES = {
   pushDelivery: "acs-notifications:delivery:PushDelivery",
   pushSenderFunction: "acs-notifications:delivery:PushSenderFunction",
   pushAlerts: "acs-notifications:monitoring:PushAlerts",
+  pushDashboard: "acs-notifications:monitoring:PushDashboard",
 } as const;
 
 /** The dynamic resources' type names. */

@@ -28,6 +28,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
         .sort(),
     ).toEqual([
       "azure-native:applicationinsights:Component acsnotif-dev-insights",
+      "azure-native:applicationinsights:Workbook acsnotif-dev-workbook",
       "azure-native:authorization:RoleAssignment acsnotif-dev-func-secrets",
       "azure-native:authorization:RoleAssignment acsnotif-dev-func-storage",
       "azure-native:authorization:RoleAssignment acsnotif-dev-func-telemetry",
@@ -77,6 +78,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "acs-notifications:communication:NotificationHubLink",
       "acs-notifications:delivery:PushDelivery",
       "acs-notifications:delivery:PushSenderFunction",
+      "acs-notifications:monitoring:PushDashboard",
       "acs-notifications:notificationhubs:NotificationHub",
     ]);
   });
@@ -162,6 +164,7 @@ describe("the stack program (index.ts) on the dev stack", () => {
       "applicationInsightsId",
       "deadLetterContainerUrl",
       "deadLetterStorageAccount",
+      "deliveryWorkbookId",
       "eventGridSystemTopicId",
       "eventSubscriptionName",
       "hubId",

@@ -12,7 +12,17 @@ import { projectRoot, runTool } from "../support/runTool";
 interface PlannedResource {
   type: string;
   name: string;
-  inputs: { criteria?: { allOf?: { query?: string }[] } };
+  inputs: { criteria?: { allOf?: { query?: string }[] }; serializedData?: string };
+}
+
+/** The queries of a workbook's definition (Notebook/1.0: query items are type 3). */
+function workbookQueries(resource: PlannedResource): [string, string][] {
+  const definition = JSON.parse(resource.inputs.serializedData ?? "{}") as {
+    items?: { type: number; name: string; content: { query?: string } }[];
+  };
+  return (definition.items ?? [])
+    .filter((item) => item.type === 3)
+    .map((item): [string, string] => [`${resource.name} ${item.name}`, item.content.query ?? ""]);
 }
 
 function docsQueries(): [string, string][] {
@@ -28,6 +38,7 @@ function docsQueries(): [string, string][] {
 
 describe("the project's KQL, checked by the Kusto language service", () => {
   let planned: [string, string][];
+  let workbook: [string, string][];
   beforeAll(async () => {
     const { code, stdout } = await runTool("plan", "--stack", "prod", "--json", "--no-policy");
     expect(code).toBe(0);
@@ -35,6 +46,7 @@ describe("the project's KQL, checked by the Kusto language service", () => {
     planned = plan.resources
       .filter((r) => r.type === "azure-native:monitor:ScheduledQueryRule")
       .flatMap((r) => (r.inputs.criteria?.allOf ?? []).map((c): [string, string] => [r.name, c.query ?? ""]));
+    workbook = plan.resources.filter((r) => r.type === "azure-native:applicationinsights:Workbook").flatMap(workbookQueries);
   }, 60_000);
 
   it("the schema fixtures hold the published columns the queries use", () => {
@@ -43,7 +55,8 @@ describe("the project's KQL, checked by the Kusto language service", () => {
     expect(traces).toEqual(expect.arrayContaining([{ name: "message", type: "string" }]));
     expect(requests).toEqual(
       expect.arrayContaining([
-        { name: "success", type: "bool" },
+        { name: "success", type: "string" },
+        { name: "timestamp", type: "datetime" },
         { name: "resultCode", type: "string" },
         { name: "operation_Name", type: "string" },
       ]),
@@ -57,6 +70,11 @@ describe("the project's KQL, checked by the Kusto language service", () => {
       ["acsnotif-prod-registration-failures", "acsnotif-prod-sender-failures", "acsnotif-prod-silent-pipeline"].sort(),
     );
     for (const [name, query] of planned) expect({ name, problems: kustoProblems(query) }).toEqual({ name, problems: [] });
+  });
+
+  it("every panel of prod's delivery workbook parses and binds, with no error", () => {
+    expect(workbook.length).toBeGreaterThanOrEqual(6);
+    for (const [name, query] of workbook) expect({ name, problems: kustoProblems(query) }).toEqual({ name, problems: [] });
   });
 
   it("every query in the docs parses and binds, with no error", () => {

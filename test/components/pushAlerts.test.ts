@@ -120,7 +120,7 @@ describe("PushAlerts", () => {
     });
     // Only the sendPush function's failed invocations: a burst of 400/403 from the registration route is not "sender failing".
     expect(SENDER_FAILURES_QUERY).toContain(`operation_Name == "${PUSH_FUNCTION_NAME}"`);
-    expect(SENDER_FAILURES_QUERY).toContain("success == false");
+    expect(SENDER_FAILURES_QUERY).toContain('tostring(success) =~ "false"');
     expect(SENDER_FAILURES_QUERY).not.toContain(REGISTRATION_FUNCTION_NAME);
     expect(criterion("push-registration-failures")).toMatchObject({ query: REGISTRATION_FAILURES_QUERY, threshold: 5 });
     expect(REGISTRATION_FAILURES_QUERY).toContain(`operation_Name == "${REGISTRATION_FUNCTION_NAME}"`);

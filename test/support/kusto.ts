@@ -34,7 +34,7 @@ export function publishedColumns(file: string): { name: string; type: string }[]
   return fs
     .readFileSync(path.join(FIXTURES, file), "utf8")
     .split("\n")
-    .map((line) => /^\|\s*\\?([A-Za-z_][\w]*)\s*\|\s*(string|int|long|real|bool|datetime|dynamic|timespan|guid)\s*\|/.exec(line))
+    .map((line) => /^\|\s*`?([A-Za-z_]\w*)`?\s*\|\s*(string|int|long|real|bool|datetime|dynamic|timespan|guid)\s*\|/.exec(line))
     .flatMap((m) => (m ? [{ name: m[1], type: m[2] }] : []));
 }
 

@@ -153,6 +153,10 @@ const MODELS: Record<string, Model> = {
   "azure-native:web:WebAppApplicationSettings": siteSettings("config/appsettings"),
   "azure-native:web:WebAppScmAllowed": siteSettings("basicPublishingCredentialsPolicies/scm"),
   "azure-native:web:WebAppFtpAllowed": siteSettings("basicPublishingCredentialsPolicies/ftp"),
+  "azure-native:applicationinsights:Workbook": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Insights/workbooks/${str(inputs, "resourceName")}`,
+    outputs: { name: str(inputs, "resourceName") },
+  }),
   "azure-native:authorization:RoleAssignment": (name, inputs) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${fakeGuid(name)}`,
     outputs: { name: fakeGuid(name) },
