@@ -9,7 +9,10 @@ const MARKDOWN = [
   "BENCHMARKS.md",
   "TESTING.md",
   "policies/README.md",
-  ...fs.readdirSync(path.join(projectRoot, "docs")).map((f) => `docs/${f}`),
+  ...fs
+    .readdirSync(path.join(projectRoot, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
 ];
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens. */
@@ -63,7 +66,7 @@ describe("links in the documentation", () => {
 
   it("give every page of docs/ its audience first, and a way in from the README", () => {
     const readmeLinks = new Set(linksOf("README.md"));
-    for (const page of fs.readdirSync(path.join(projectRoot, "docs"))) {
+    for (const page of fs.readdirSync(path.join(projectRoot, "docs")).filter((f) => f.endsWith(".md"))) {
       const text = fs.readFileSync(path.join(projectRoot, "docs", page), "utf8");
       expect({ page, audience: /^# .+\n\nFor: /.test(text) }).toEqual({ page, audience: true });
       expect({ page, linked: readmeLinks.has(`docs/${page}`) }).toEqual({ page, linked: true });

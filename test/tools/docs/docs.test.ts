@@ -5,7 +5,9 @@ import { CONFIG_REFERENCE } from "../../../config/configReference";
 import { KNOWN_KEYS, SECRET_KEYS } from "../../../config/stackConfigTypes";
 import { ruleInfoOf } from "../../../policies/framework/policyDefinition";
 import { allPolicies } from "../../../policies/rules";
-import { expectedDocs } from "../../../tools/docs/generateDocs";
+import { expectedDocs, WORKBOOK_PICTURE } from "../../../tools/docs/generateDocs";
+import { renderWorkbookPicture } from "../../../tools/docs/workbookPicture";
+import { DASHBOARD_PANELS, workbookDefinition } from "../../../components/pushDashboard";
 import {
   markdownTable,
   MARKERS,
@@ -88,11 +90,35 @@ describe("npm run docs", () => {
     fs.mkdirSync(path.join(copy, "policies"));
     fs.mkdirSync(path.join(copy, "docs"));
     fs.copyFileSync(path.join(projectRoot, "docs", "configuration.md"), path.join(copy, "docs", "configuration.md"));
+    fs.mkdirSync(path.join(copy, "docs", "images"));
+    fs.copyFileSync(path.join(projectRoot, WORKBOOK_PICTURE), path.join(copy, WORKBOOK_PICTURE));
     const policiesReadme = fs.readFileSync(path.join(projectRoot, "policies", "README.md"), "utf8");
     fs.writeFileSync(path.join(copy, "policies", "README.md"), policiesReadme.replace("- **Fix:**", "- **Fix (edited):**"));
     const stale = expectedDocs(copy);
     expect(stale.filter((d) => d.current !== d.expected).map((d) => path.relative(copy, d.file))).toEqual([
       path.join("policies", "README.md"),
     ]);
+  });
+});
+
+describe("the delivery workbook's picture", () => {
+  it("is drawn from the workbook's definition: its heading and every panel's title, in order", () => {
+    const svg = renderWorkbookPicture();
+    expect(svg.startsWith("<svg ")).toBe(true);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(" ");
+    expect(texts).toContain("Push delivery");
+    let from = 0;
+    for (const panel of DASHBOARD_PANELS) {
+      const firstWords = panel.title.split(" ").slice(0, 3).join(" ").replace(/&/g, "&amp;").replace(/>/g, "&gt;");
+      const at = texts.indexOf(firstWords, from);
+      expect({ panel: panel.title, found: at >= 0 }).toEqual({ panel: panel.title, found: true });
+      from = at;
+    }
+  });
+
+  it("changes when a panel does", () => {
+    const renamed = DASHBOARD_PANELS.map((p, i) => (i === 0 ? { ...p, title: "Renamed funnel" } : p));
+    expect(renderWorkbookPicture(workbookDefinition(renamed))).toContain("Renamed funnel");
+    expect(renderWorkbookPicture(workbookDefinition(renamed))).not.toBe(renderWorkbookPicture());
   });
 });
