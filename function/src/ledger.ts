@@ -28,14 +28,29 @@ export type LedgerStep =
   /** The event failed in a way Event Grid delivers again. */
   | "retried"
   /** The event will never be pushed; recorded in the dead-letter container too. */
-  | "dead-lettered";
+  | "dead-lettered"
+  /** The registration endpoint saved a device's installation for the user (no event: `eventId` is absent). */
+  | "installation-saved"
+  /** The registration endpoint deleted one of the user's installations. */
+  | "installation-deleted";
+
+/** The steps that belong to an ACS event, and so carry its id. */
+const EVENT_STEPS: ReadonlySet<string> = new Set([
+  "event-received",
+  "push-attempted",
+  "hub-answered",
+  "retried",
+  "dead-lettered",
+]);
+const REGISTRATION_STEPS: ReadonlySet<string> = new Set(["installation-saved", "installation-deleted"]);
 
 export interface LedgerRecord {
   readonly v: typeof LEDGER_VERSION;
   readonly step: LedgerStep;
   /** When the sender wrote the record (ISO 8601). */
   readonly at: string;
-  readonly eventId: string;
+  /** The ACS event's id; every step but the registration ones has it. */
+  readonly eventId?: string;
   readonly eventType?: string;
   /** The recipient's tag, `user_` + SHA-256 of the ACS raw id: what the doctor's trace looks for. */
   readonly recipientTag?: string;
@@ -67,14 +82,6 @@ export function ledgerLine(entry: LedgerEntry, now: Date = new Date()): string {
   return LEDGER_MARKER + JSON.stringify(record);
 }
 
-const STEPS: ReadonlySet<string> = new Set<LedgerStep>([
-  "event-received",
-  "push-attempted",
-  "hub-answered",
-  "retried",
-  "dead-lettered",
-]);
-
 /** The record in a log line, or undefined when the line is not a ledger record of this version. */
 export function parseLedgerLine(message: string): LedgerRecord | undefined {
   if (!message.startsWith(LEDGER_MARKER)) return undefined;
@@ -90,9 +97,11 @@ export function parseLedgerLine(message: string): LedgerRecord | undefined {
     record === null ||
     record.v !== LEDGER_VERSION ||
     typeof record.step !== "string" ||
-    !STEPS.has(record.step) ||
-    typeof record.eventId !== "string" ||
-    typeof record.at !== "string"
+    typeof record.at !== "string" ||
+    !(
+      (EVENT_STEPS.has(record.step) && typeof record.eventId === "string") ||
+      (REGISTRATION_STEPS.has(record.step) && typeof record.recipientTag === "string")
+    )
   )
     return undefined;
   return record as LedgerRecord;

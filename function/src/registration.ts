@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { userTag } from "./tags";
+import { ledgerLine } from "./ledger";
 
 /**
  * Device registration for the pushes this function sends. The caller is the app's trusted back
@@ -189,6 +190,7 @@ export class InstallationRegistrar {
       const failed = await this.hubCall(() => this.client.deleteInstallation(hubId), log);
       if (failed) return failed;
       log.info(`installation ${installationId} deleted by ${caller.clientId}`);
+      log.info(ledgerLine({ step: "installation-deleted", recipientTag: userTag(owner.userId) }));
       return { status: 204, body: {} };
     }
     if (method !== "PUT") return { status: 405, body: { error: "use PUT to register and DELETE to unregister" } };
@@ -204,6 +206,7 @@ export class InstallationRegistrar {
     if (failed) return failed;
     // Ids and outcomes only: neither the device token nor the user id is logged.
     log.info(`installation ${installationId} (${request.platform}) registered by ${caller.clientId}`);
+    log.info(ledgerLine({ step: "installation-saved", recipientTag: installation.tags[0], platform: request.platform }));
     return { status: 200, body: { installationId, platform: request.platform, tag: installation.tags[0] } };
   }
 

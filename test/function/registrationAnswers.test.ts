@@ -9,6 +9,12 @@ import {
   readRegistration,
 } from "../../function/src/registration";
 import { userTag } from "../../function/src/tags";
+import { LEDGER_MARKER, parseLedgerLine } from "../../function/src/ledger";
+
+/** The human lines, apart from the ledger's records. */
+const humanLines = (lines: string[]) => lines.filter((line) => !line.includes(LEDGER_MARKER));
+/** The ledger's records among the lines (each line starts with its level). */
+const ledgerRecords = (lines: string[]) => lines.flatMap((line) => parseLedgerLine(line.replace(/^\w+ /, "")) ?? []);
 
 const BACK_END = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
 const USER = "8:acs:11111111-2222-3333-4444-555555555555_00000020-aaaa-bbbb-cccc-000000000001";
@@ -58,7 +64,13 @@ describe("the registration endpoint's answers", () => {
       tags: [userTag(USER)],
     });
     expect(userTag(USER)).toBe(`user_${createHash("sha256").update(USER, "utf8").digest("hex")}`);
-    expect(lines).toEqual([`info installation install-1 (apns) registered by ${BACK_END}`]);
+    expect(humanLines(lines)).toEqual([`info installation install-1 (apns) registered by ${BACK_END}`]);
+    // The ledger records the save under the user's tag: the trace finds the user's devices by it.
+    expect(ledgerRecords(lines)).toEqual([
+      expect.objectContaining({ step: "installation-saved", recipientTag: userTag(USER), platform: "apns" }),
+    ]);
+    expect(lines.join("\n")).not.toContain(USER);
+    expect(lines.join("\n")).not.toContain(APNS);
   });
 
   it("deletes, and answers 204", async () => {
@@ -66,7 +78,8 @@ describe("the registration endpoint's answers", () => {
     await put({ userId: USER, platform: "apns", pushChannel: APNS });
     expect(await registrar.handle("DELETE", "install-1", asBackEnd, { userId: USER }, log)).toEqual({ status: 204, body: {} });
     expect(hub.installations.size).toBe(0);
-    expect(lines.at(-1)).toBe(`info installation install-1 deleted by ${BACK_END}`);
+    expect(humanLines(lines).at(-1)).toBe(`info installation install-1 deleted by ${BACK_END}`);
+    expect(ledgerRecords(lines).at(-1)).toMatchObject({ step: "installation-deleted", recipientTag: userTag(USER) });
   });
 
   it("refuses other methods with 405", async () => {

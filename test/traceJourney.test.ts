@@ -1,0 +1,179 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { TokenCredential } from "@azure/identity";
+import { NotificationHubsClient } from "@azure/notification-hubs";
+import { InstallationClient, InstallationRegistrar } from "../function/src/registration";
+import { createHubClient } from "../function/src/hubClient";
+import { PushSender } from "../function/src/pushSender";
+import { userTag } from "../function/src/tags";
+import { ledgerQuery, recordsFromAnswer, traceFromApplicationInsights } from "../tools/doctor/trace";
+import { TraceVerdict } from "../tools/doctor/traceVerdict";
+import { FakeNotificationHubs } from "./support/fakeNotificationHubs";
+import { FakeLogs } from "./support/fakeLogs";
+import { publishedAppleInstallation, publishedEvent } from "./support/azureFixtures";
+import { kustoProblems } from "./support/kusto";
+import { LOCALHOST_CA } from "./support/tlsFake";
+
+/**
+ * "Why didn't this user get the push?", end to end and offline: devices register through the real
+ * endpoint code, Azure's published chat event goes through the real push sender and the real hub
+ * client to the local hub, every line they log lands in a local Azure Monitor query endpoint, and
+ * `doctor trace` reads that user's ledger back with a bearer token and names the story.
+ */
+const BACK_END = "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b";
+const principal = Buffer.from(JSON.stringify({ auth_typ: "aad", claims: [{ typ: "azp", val: BACK_END }] })).toString("base64");
+const INSIGHTS_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/acsnotif-prod-rg/providers/Microsoft.Insights/components/acsnotif-prod-insights";
+const credential: TokenCredential = {
+  getToken: async () => ({ token: "operator-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+describe("doctor trace: one user's pushes, from the ledger the real code writes", () => {
+  const hub = new FakeNotificationHubs();
+  const logs = new FakeLogs();
+  const clientOptions = { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } };
+  let registrar: InstallationRegistrar;
+  let sender: PushSender;
+
+  beforeAll(async () => {
+    await Promise.all([hub.start(), logs.start()]);
+    registrar = new InstallationRegistrar(
+      new NotificationHubsClient(hub.connectionString(), "acs-hub", clientOptions) as unknown as InstallationClient,
+      [BACK_END],
+    );
+    sender = new PushSender(createHubClient(hub.connectionString(), "acs-hub", clientOptions), {
+      platforms: ["apple"],
+      includePreview: false,
+      sendChatMessages: true,
+    });
+  });
+  afterAll(() => Promise.all([hub.stop(), logs.stop()]));
+
+  /** Azure's published chat event, for this recipient. */
+  function eventFor(user: string, id: string) {
+    const event = publishedEvent("chatMessageReceived");
+    return { ...event, id, data: { ...event.data, recipientCommunicationIdentifier: { rawId: user } } };
+  }
+  const register = (user: string, device: string) =>
+    registrar.handle(
+      "PUT",
+      device,
+      principal,
+      { userId: user, platform: "apns", pushChannel: publishedAppleInstallation().DUMMY_DEVICE },
+      logs.log(),
+    );
+  const unregister = (user: string, device: string) =>
+    registrar.handle("DELETE", device, principal, { userId: user }, logs.log());
+  const push = (user: string, id: string) => sender.handle(eventFor(user, id), logs.log()).catch(() => "retried");
+  const trace = (user: string) =>
+    traceFromApplicationInsights(INSIGHTS_ID, userTag(user), 24, {
+      credential,
+      endpoint: logs.endpoint,
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } },
+    });
+
+  const stories: [string, (user: string) => Promise<unknown>, TraceVerdict, RegExp][] = [
+    ["registered, but no event ever came", (u) => register(u, "phone"), "events never reached the sender", /Event Grid/],
+    ["an event, and no device registered", (u) => push(u, `e-${u}`), "no installation for this user", /must register/],
+    [
+      "a device registered and removed, then an event",
+      async (u) => {
+        await register(u, "phone");
+        await unregister(u, "phone");
+        await push(u, `e-${u}`);
+      },
+      "no installation for this user",
+      /deleted one/,
+    ],
+    [
+      "the hub refused the function's credential",
+      async (u) => {
+        await register(u, "phone");
+        hub.failNext(401);
+        await push(u, `e-${u}`);
+      },
+      "the hub refused the credential",
+      /HTTP 401[\s\S]*Send key/,
+    ],
+    [
+      "the platform refused the payload",
+      async (u) => {
+        await register(u, "phone");
+        hub.failNext(400);
+        await push(u, `e-${u}`);
+      },
+      "the event was dead-lettered",
+      /HTTP 400/,
+    ],
+    [
+      "delivered",
+      async (u) => {
+        await register(u, "phone");
+        await push(u, `e-${u}`);
+      },
+      "delivered to the hub",
+      /accepted the push/,
+    ],
+  ];
+
+  it.each(stories)("%s: the trace says so", async (_story, happen, verdict, explanation) => {
+    const user = `8:acs:trace-${stories.findIndex((s) => s[0] === _story)}-${Date.now()}`;
+    await happen(user);
+    const result = await trace(user);
+    expect(result.verdict).toBe(verdict);
+    expect(result.explanation).toMatch(explanation);
+    expect(result.recipientTag).toBe(userTag(user));
+  });
+
+  it("lists the user's events and the hub's answers in order, and reads only that user's records", async () => {
+    const user = `8:acs:trace-list-${Date.now()}`;
+    const other = `8:acs:trace-other-${Date.now()}`;
+    await register(user, "phone");
+    await register(other, "phone");
+    await push(user, "first");
+    hub.failNext(503);
+    await push(user, "second");
+    await push(other, "someone-else");
+    const result = await trace(user);
+    expect(result.registrations).toEqual({ saved: 1, deleted: 0, platforms: ["apns"], last: "installation-saved" });
+    expect(result.events.map((e) => [e.eventId, e.outcome])).toEqual([
+      ["first", "accepted"],
+      ["second", "retried"],
+    ]);
+    expect(result.events[0].answers).toEqual([
+      expect.objectContaining({ platform: "apple", status: 201, notificationId: expect.stringMatching(/^\d+$/) }),
+    ]);
+    expect(result.verdict).toBe("retried; the hub has not accepted it yet");
+    // The query went to the component's resource-centric path, with the operator's token.
+    const request = logs.requests.at(-1)!;
+    expect(request.path).toBe(`/v1${INSIGHTS_ID}/query`);
+    expect(request.authorization).toBe("Bearer operator-token");
+    expect(request.body).toEqual({ query: ledgerQuery(userTag(user)), timespan: "PT24H" });
+  });
+
+  it("the query it sends passes the Kusto language service against Application Insights' schema", () => {
+    expect(kustoProblems(ledgerQuery(userTag("8:acs:x")))).toEqual([]);
+  });
+
+  it("refuses to put anything but a tag into its query", () => {
+    expect(() => ledgerQuery('user_x" or 1 == 1 //')).toThrow(/is not a recipient tag/);
+  });
+
+  it("names the host and what the identity needs when the query is refused", async () => {
+    logs.failWith = 403;
+    try {
+      await expect(trace("8:acs:refused")).rejects.toThrow(
+        /127\.0\.0\.1:\d+ refused the query \(HTTP 403\).*Log Analytics Reader/,
+      );
+    } finally {
+      logs.failWith = undefined;
+    }
+  });
+
+  it("says an answer without the message column cannot be read, naming the host (Azure's published answer is one)", () => {
+    const published = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "fixtures", "azure", "logs", "la-post-resource-centric-example.json"), "utf8"),
+    ) as { responses: { "200": { body: Parameters<typeof recordsFromAnswer>[0] } } };
+    expect(() => recordsFromAnswer(published.responses["200"].body, "api.loganalytics.io")).toThrow(/api\.loganalytics\.io/);
+  });
+});

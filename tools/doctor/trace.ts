@@ -1,0 +1,104 @@
+/**
+ * `doctor trace --user RAW_ID`: the delivery ledger's records for one user, read from the push
+ * sender's Application Insights with the operator's own Entra identity (Azure Monitor's query API,
+ * `POST /v1/{resourceId}/query`; never a workspace key), and judged by traceVerdict.ts.
+ */
+import type { PipelineOptions } from "@azure/core-rest-pipeline";
+import type { TokenCredential } from "@azure/identity";
+import { createAuthenticatedPipeline, INTERACTIVE_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
+import { networkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "../../azure/requestLimits";
+import { LEDGER_MARKER, LedgerRecord, parseLedgerLine } from "../../function/src/ledger";
+import { traceUser, UserTrace } from "./traceVerdict";
+
+/** Azure Monitor's query endpoint; ACS_NOTIFICATIONS_LOGS_ENDPOINT for sovereign clouds and tests. */
+export const LOGS_ENDPOINT_ENV = "ACS_NOTIFICATIONS_LOGS_ENDPOINT";
+const DEFAULT_LOGS_ENDPOINT = "https://api.loganalytics.io";
+
+/** The most records one trace reads: a user's day is tens of records; more is a loop, not a user. */
+export const MAX_TRACE_RECORDS = 5000;
+
+const TAG = /^user_[0-9a-f]{64}$/;
+const COMPONENT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/components\/[^/]+$/i;
+
+/** The query for one tag's records; the tag is checked to be `user_` + 64 hex first, so it cannot break out of its string. */
+export function ledgerQuery(recipientTag: string): string {
+  if (!TAG.test(recipientTag)) throw new Error(`'${recipientTag.slice(0, 80)}' is not a recipient tag (user_ and 64 hex).`);
+  return [
+    "traces",
+    `| where message startswith "${LEDGER_MARKER}"`,
+    `| extend record = parse_json(substring(message, ${LEDGER_MARKER.length}))`,
+    `| where tostring(record.recipientTag) == "${recipientTag}"`,
+    "| project timestamp, message",
+    "| order by timestamp asc",
+    `| take ${MAX_TRACE_RECORDS}`,
+  ].join("\n");
+}
+
+export interface TraceOptions {
+  /** Default: DefaultAzureCredential (the operator's `az login`). */
+  readonly credential?: TokenCredential;
+  /** Default: ACS_NOTIFICATIONS_LOGS_ENDPOINT, else Azure Monitor's public endpoint. */
+  readonly endpoint?: string;
+  /** TLS trust and retry timings, for tests. */
+  readonly pipelineOptions?: PipelineOptions;
+  readonly requestTimeoutMs?: number;
+}
+
+interface QueryResults {
+  readonly tables?: readonly {
+    readonly columns?: readonly { readonly name?: string }[];
+    readonly rows?: readonly (readonly unknown[])[];
+  }[];
+}
+
+/** The ledger records in a query answer (Azure Monitor's `tables` → `columns` + `rows`); lines that are not records are skipped. */
+export function recordsFromAnswer(answer: QueryResults, host: string): LedgerRecord[] {
+  const table = answer.tables?.[0];
+  const messageColumn = table?.columns?.findIndex((c) => c.name === "message") ?? -1;
+  if (!table || messageColumn < 0 || !Array.isArray(table.rows)) throw networkFailure("unreadable", host, 0);
+  return table.rows.flatMap((row) => {
+    const message = row[messageColumn];
+    return typeof message === "string" ? (parseLedgerLine(message) ?? []) : [];
+  });
+}
+
+/** Reads one user's ledger records from Application Insights and traces them. */
+export async function traceFromApplicationInsights(
+  applicationInsightsId: string,
+  recipientTag: string,
+  sinceHours: number,
+  options: TraceOptions = {},
+): Promise<UserTrace> {
+  if (!COMPONENT_ID.test(applicationInsightsId))
+    throw new Error(`'${applicationInsightsId.slice(0, 200)}' is not the ARM id of an Application Insights component.`);
+  const endpoint = (options.endpoint ?? process.env[LOGS_ENDPOINT_ENV] ?? DEFAULT_LOGS_ENDPOINT).replace(/\/$/, "");
+  const host = new URL(endpoint).host;
+  const http = await createAuthenticatedPipeline({
+    credential: options.credential ?? (await resolveCredential()),
+    scope: `${endpoint}/.default`,
+    limits: requestLimitsPolicy(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+    retryOptions: INTERACTIVE_RETRIES,
+    pipelineOptions: options.pipelineOptions,
+  });
+  const res = await http.send({
+    url: `${endpoint}/v1${applicationInsightsId}/query`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: ledgerQuery(recipientTag), timespan: `PT${sinceHours}H` }),
+  });
+  if (res.status === 401 || res.status === 403) {
+    throw new Error(
+      `${host} refused the query (HTTP ${res.status}): your identity needs to read Application Insights' logs ` +
+        "(Log Analytics Reader, or Microsoft.Insights/components/query/read on the component).",
+    );
+  }
+  if (res.status !== 200) throw new Error(`${host} answered the query with HTTP ${res.status}.`);
+  let answer: QueryResults;
+  try {
+    answer = JSON.parse(res.bodyAsText ?? "") as QueryResults;
+  } catch {
+    throw networkFailure("unreadable", host, 0);
+  }
+  const windowText = sinceHours % 24 === 0 ? `${sinceHours / 24} day(s)` : `${sinceHours} hour(s)`;
+  return traceUser(recipientTag, recordsFromAnswer(answer, host), windowText);
+}
