@@ -8,6 +8,7 @@ import { PushSender } from "../function/src/pushSender";
 import { userTag } from "../function/src/tags";
 import { ledgerQuery, recordsFromAnswer, traceFromApplicationInsights } from "../tools/doctor/trace";
 import { TraceVerdict } from "../tools/doctor/traceVerdict";
+import { renderTrace } from "../tools/doctor/report";
 import { FakeNotificationHubs } from "./support/fakeNotificationHubs";
 import { FakeLogs } from "./support/fakeLogs";
 import { publishedAppleInstallation, publishedEvent } from "./support/azureFixtures";
@@ -144,6 +145,13 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
       expect.objectContaining({ platform: "apple", status: 201, notificationId: expect.stringMatching(/^\d+$/) }),
     ]);
     expect(result.verdict).toBe("retried; the hub has not accepted it yet");
+    // What the operator reads: the verdict first, the registrations, then each event and the hub's answers.
+    const text = renderTrace(user, result);
+    expect(text.split("\n")[0]).toMatch(/: retried; the hub has not accepted it yet$/);
+    expect(text).toMatch(/registrations in the window: 1 saved \(apns\), 0 deleted/);
+    expect(text).toMatch(/event first {2}accepted {2}\[apple 201 #\d+\]/);
+    expect(text).toMatch(/event second {2}retried {2}\[apple 503\]/);
+    expect(text).not.toContain("someone-else");
     // The query went to the component's resource-centric path, with the operator's token.
     const request = logs.requests.at(-1)!;
     expect(request.path).toBe(`/v1${INSIGHTS_ID}/query`);

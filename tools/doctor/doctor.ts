@@ -1,7 +1,8 @@
 /**
  * `npm run doctor -- --stack NAME` checks a deployed environment against every cause of lost pushes
  * the ACS troubleshooting guide lists; `npm run doctor -- test-send --stack NAME --user RAW_ID` sends a
- * test push and shows what each device registration did with it. See the README's troubleshooting section.
+ * test push and shows what each device registration did with it; `… trace --stack NAME --user RAW_ID` follows
+ * one user's pushes through the delivery ledger. See docs/troubleshooting.md.
  * Exit codes: 0 no failure, 1 a check failed (or Azure could not be read), 2 bad usage.
  */
 import { execFileSync } from "node:child_process";
@@ -14,7 +15,8 @@ import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
 import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
-import { renderChecks, renderTestSend } from "./report";
+import { renderChecks, renderTestSend, renderTrace } from "./report";
+import { traceFromApplicationInsights } from "./trace";
 import { tagForUser, testSend } from "./testSend";
 import { ACS_USER } from "../../function/src/registration";
 import { APNS_ENVIRONMENTS, ApnsEnvironment } from "../../azure/apns";
@@ -41,6 +43,7 @@ export function qualifiedStackProblem(stack: string): string | undefined {
 
 const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
        npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG | --tag-expression EXPR) [--platform apple|fcmv1|all] [--json]
+       npm run -s doctor -- trace (--stack NAME | --outputs FILE) --user ACS_RAW_ID [--since 24h|7d] [--json]
 
   --stack NAME        read the stack's outputs with \`pulumi stack output\` (NAME, ORG/NAME or ORG/PROJECT/NAME)
   --outputs FILE      a saved \`pulumi stack output --json\`
@@ -58,10 +61,15 @@ const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --ac
                       never taken from --tag
   --platform          apple, fcmv1 or all (default all)
 
+  trace reads one user's delivery ledger from the push sender's Application Insights, with your own Entra
+  identity (Log Analytics Reader on it), and says why their push did or did not arrive:
+  --user ACS_RAW_ID   the ACS user (8:acs:…) whose devices and pushes to follow
+  --since             how far back (default 24h)
+
 Relative paths are taken from the directory you ran npm in. Exit: 0 no failure, 1 a check failed or Azure could not be read, 2 bad usage.`;
 
 export interface DoctorArgs {
-  command: "check" | "test-send";
+  command: "check" | "test-send" | "trace";
   stack?: string;
   outputsFile?: string;
   acsId?: string;
@@ -99,10 +107,11 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
   if (parsed.kind === "usage-error") return parsed.message;
   const v = parsed.values as Record<string, string | undefined> & { json?: boolean };
   const [command, ...extra] = parsed.positionals;
-  if ((command !== undefined && command !== "test-send") || extra.length > 0)
-    return `unknown command '${command !== "test-send" ? command : extra[0]}' (the only command is test-send)\n${USAGE}`;
+  const known = command === undefined || command === "test-send" || command === "trace";
+  if (!known || extra.length > 0)
+    return `unknown command '${!known ? command : extra[0]}' (the commands are test-send and trace)\n${USAGE}`;
   const args: DoctorArgs = {
-    command: command === "test-send" ? "test-send" : "check",
+    command: command ?? "check",
     stack: v.stack,
     outputsFile: v.outputs && userPath(v.outputs),
     acsId: v["acs-id"],
@@ -148,6 +157,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
   const recipients = [v.user, v.tag, v["tag-expression"]].filter((r) => r !== undefined).length;
   if (args.command === "test-send" && recipients !== 1)
     return `test-send needs exactly one of --user, --tag or --tag-expression\n${USAGE}`;
+  if (args.command === "trace" && (v.user === undefined || v.tag !== undefined || v["tag-expression"] !== undefined))
+    return `trace follows one user: it needs --user (an ACS raw id), not a tag\n${USAGE}`;
   return args;
 }
 
@@ -242,6 +253,24 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       );
       io.out(args.json ? JSON.stringify(summary, null, 2) : renderTestSend(summary));
       return summary.failure > 0 || summary.results.length === 0 ? 1 : 0;
+    }
+    if (args.command === "trace") {
+      const insightsId = str(outputs.applicationInsightsId);
+      if (!insightsId) {
+        reportError(
+          "trace reads the push sender's Application Insights: the outputs have no applicationInsightsId (a stack with delivery mode function has it; --stack NAME or --outputs FILE)",
+          args.json,
+          io,
+        );
+        return 2;
+      }
+      const trace = await withDeadline(
+        traceFromApplicationInsights(insightsId, tagForUser(args.user!), args.sinceHours),
+        DOCTOR_DEADLINE_MS,
+        "The trace",
+      );
+      io.out(args.json ? JSON.stringify(trace, null, 2) : renderTrace(args.user!, trace));
+      return trace.verdict === "delivered to the hub" ? 0 : 1;
     }
     const target = targetFrom(args, outputs);
     const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;

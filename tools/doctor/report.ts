@@ -1,5 +1,6 @@
 import type { CheckResult } from "./catalogue";
 import type { TestSendSummary } from "./testSend";
+import type { UserTrace } from "./traceVerdict";
 
 const MARK: Record<CheckResult["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 
@@ -23,5 +24,25 @@ export function renderTestSend(summary: TestSendSummary): string {
     lines.push("  no registration carries this tag: the app has not registered for this user (or registered another tag)");
   for (const r of summary.results)
     lines.push(`  ${r.platform.padEnd(8)} registration ${r.registrationId}  device ${r.handle}  → ${r.outcome}`);
+  return lines.join("\n");
+}
+
+/** One user's trace: the verdict first, then their registrations and each event with the hub's answers. */
+export function renderTrace(user: string, trace: UserTrace): string {
+  const r = trace.registrations;
+  const lines = [
+    `Trace of ${user.slice(0, 40)}${user.length > 40 ? "…" : ""} (tag ${trace.recipientTag.slice(0, 17)}…): ${trace.verdict}`,
+    `  ${trace.explanation}`,
+    `  registrations in the window: ${r.saved} saved${r.platforms.length ? ` (${r.platforms.join(", ")})` : ""}, ${r.deleted} deleted`,
+  ];
+  if (trace.events.length === 0) lines.push("  events: none");
+  for (const e of trace.events) {
+    const answers = e.answers
+      .map((a) => `${a.platform} ${a.status ?? "no answer"}${a.notificationId ? ` #${a.notificationId}` : ""}`)
+      .join(", ");
+    lines.push(
+      `  ${e.at}  event ${e.eventId}  ${e.outcome}${answers ? `  [${answers}]` : ""}${e.latencyMs !== undefined ? `  ${Math.round(e.latencyMs)} ms` : ""}${e.reason ? `  (${e.reason})` : ""}`,
+    );
+  }
   return lines.join("\n");
 }

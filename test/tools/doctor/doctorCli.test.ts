@@ -25,6 +25,10 @@ describe("doctor command line", () => {
       /say which environment/,
     ],
     [["test-send", "--stack", "prod"], /exactly one of --user, --tag or --tag-expression/],
+    [["trace", "--stack", "prod"], /trace follows one user: it needs --user/],
+    [["trace", "--stack", "prod", "--tag", "user_1"], /trace follows one user: it needs --user/],
+    [["trace", "--stack", "prod", "--user", "someone"], /--user must be an ACS user's raw id/],
+    [["retrace", "--stack", "prod"], /unknown command 'retrace' \(the commands are test-send and trace\)/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
     [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
     [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],
@@ -85,6 +89,15 @@ describe("doctor command line", () => {
     expect(stderr).toMatch(
       /the outputs hubName and hubSendRuleId.*or the Send connection string in ACS_NOTIFICATIONS_HUB_CONNECTION_STRING/,
     );
+  });
+
+  it("trace says it needs the push sender's Application Insights when the outputs have none", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-doctor-"));
+    const outputs = path.join(dir, "outputs.json");
+    fs.writeFileSync(outputs, JSON.stringify({ hubName: "hub" }));
+    const { code, stderr } = await runToolInEnv({}, "doctor", "trace", "--outputs", outputs, "--user", "8:acs:abc_def");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the outputs have no applicationInsightsId/);
   });
 
   it("without the pulumi CLI, says how to run with --outputs instead", async () => {
