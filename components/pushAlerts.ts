@@ -4,7 +4,7 @@ import { HUB_METRICS, MetricRef, SYSTEM_TOPIC_METRICS } from "../azure/pushMetri
 import { COMPONENT_TYPES } from "./resourceTypes";
 import { ComponentScope } from "./componentScope";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../function/src/contract";
-import { LEDGER_MARKER } from "../function/src/ledger";
+import { LEDGER_RECORDS_KQL } from "../azure/ledgerKql";
 
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
@@ -30,9 +30,7 @@ export interface PushAlertsArgs {
  * attempts and no notification the hub accepted (201).
  */
 export const SILENT_PIPELINE_QUERY = [
-  "traces",
-  `| where message startswith "${LEDGER_MARKER}"`,
-  `| extend record = parse_json(substring(message, ${LEDGER_MARKER.length}))`,
+  LEDGER_RECORDS_KQL,
   '| summarize attempts = countif(tostring(record.step) == "push-attempted"), accepted = countif(tostring(record.step) == "hub-answered" and toint(record.status) == 201)',
   "| where attempts > 0 and accepted == 0",
 ].join("\n");

@@ -4,7 +4,7 @@ import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import { COMPONENT_TYPES } from "./resourceTypes";
 import { ComponentScope } from "./componentScope";
 import { REGISTRATION_FUNCTION_NAME } from "../function/src/contract";
-import { LEDGER_MARKER } from "../function/src/ledger";
+import { LEDGER_RECORDS_KQL } from "../azure/ledgerKql";
 
 export interface PushDashboardArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -18,9 +18,7 @@ export interface PushDashboardArgs {
 
 /** The delivery ledger's records (function/src/ledger.ts) with the fields the panels use. */
 const LEDGER = [
-  "traces",
-  `| where message startswith "${LEDGER_MARKER}"`,
-  `| extend record = parse_json(substring(message, ${LEDGER_MARKER.length}))`,
+  LEDGER_RECORDS_KQL,
   "| extend step = tostring(record.step), status = toint(record.status), latencyMs = toreal(record.latencyMs)",
 ].join("\n");
 

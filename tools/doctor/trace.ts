@@ -7,7 +7,8 @@ import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { createAuthenticatedPipeline, INTERACTIVE_RETRIES, resolveCredential } from "../../azure/authenticatedPipeline";
 import { networkFailure, REQUEST_TIMEOUT_MS, requestLimitsPolicy } from "../../azure/requestLimits";
-import { LEDGER_MARKER, LedgerRecord, parseLedgerLine } from "../../function/src/ledger";
+import { LedgerRecord, parseLedgerLine } from "../../function/src/ledger";
+import { LEDGER_RECORDS_KQL } from "../../azure/ledgerKql";
 import { traceUser, UserTrace } from "./traceVerdict";
 
 /** Azure Monitor's query endpoint; ACS_NOTIFICATIONS_LOGS_ENDPOINT for sovereign clouds and tests. */
@@ -24,9 +25,7 @@ const COMPONENT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\
 export function ledgerQuery(recipientTag: string): string {
   if (!TAG.test(recipientTag)) throw new Error(`'${recipientTag.slice(0, 80)}' is not a recipient tag (user_ and 64 hex).`);
   return [
-    "traces",
-    `| where message startswith "${LEDGER_MARKER}"`,
-    `| extend record = parse_json(substring(message, ${LEDGER_MARKER.length}))`,
+    LEDGER_RECORDS_KQL,
     `| where tostring(record.recipientTag) == "${recipientTag}"`,
     "| project timestamp, message",
     "| order by timestamp asc",
