@@ -8,7 +8,8 @@ import { PushSender } from "../function/src/pushSender";
 import { userTag } from "../function/src/tags";
 import { ledgerQuery, recordsFromAnswer, traceFromApplicationInsights } from "../tools/doctor/trace";
 import { TraceVerdict } from "../tools/doctor/traceVerdict";
-import { renderTrace } from "../tools/doctor/report";
+import { renderFreshness, renderTrace } from "../tools/doctor/report";
+import { freshnessFromAnswer, freshnessQuery, registrationFreshness } from "../tools/doctor/freshness";
 import { FakeNotificationHubs } from "./support/fakeNotificationHubs";
 import { FakeLogs } from "./support/fakeLogs";
 import { publishedAppleInstallation, publishedEvent } from "./support/azureFixtures";
@@ -159,8 +160,57 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
     expect(request.body).toEqual({ query: ledgerQuery(userTag(user)), timespan: "PT24H" });
   });
 
-  it("the query it sends passes the Kusto language service against Application Insights' schema", () => {
+  it("the queries it sends pass the Kusto language service against Application Insights' schema", () => {
     expect(kustoProblems(ledgerQuery(userTag("8:acs:x")))).toEqual([]);
+    expect(kustoProblems(freshnessQuery(7 * 24))).toEqual([]);
+  });
+
+  it("freshness counts, per platform, the users whose devices did not renew within the window", async () => {
+    logs.lines.length = 0;
+    const day = 24 * 3_600_000;
+    const registerAt = (user: string, platform: "apns" | "fcmv1", daysAgo: number) =>
+      registrar.handle(
+        "PUT",
+        `${platform}-device`,
+        principal,
+        {
+          userId: user,
+          platform,
+          pushChannel: platform === "apns" ? publishedAppleInstallation().DUMMY_DEVICE : `cR2Xq8sT0uV:APA91b${"Q".repeat(140)}`,
+        },
+        logs.log(new Date(Date.now() - daysAgo * day)),
+      );
+    await registerAt("8:acs:fresh-ios", "apns", 1);
+    await registerAt("8:acs:stale-ios", "apns", 40);
+    await registerAt("8:acs:renewed-ios", "apns", 40);
+    await registerAt("8:acs:renewed-ios", "apns", 2);
+    await registerAt("8:acs:stale-android", "fcmv1", 10);
+    const report = await registrationFreshness(INSIGHTS_ID, 7 * 24, {
+      credential,
+      endpoint: logs.endpoint,
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } },
+    });
+    expect(report.platforms).toEqual([
+      { platform: "apns", installations: 3, stale: 1 },
+      { platform: "fcmv1", installations: 1, stale: 1 },
+    ]);
+    expect(logs.requests.at(-1)!.body.timespan).toBe("PT2160H");
+    expect(renderFreshness(report)).toMatch(/apns {3}1 of 3 users \(33 %\)\n {2}fcmv1 {2}1 of 1 users \(100 %\)/);
+  });
+
+  it("freshness refuses a window it cannot put into its query, and an answer it cannot count", () => {
+    expect(() => freshnessQuery(0)).toThrow(/the window must be 1 to 2160 whole hours/);
+    expect(() => freshnessQuery(1.5)).toThrow(/whole hours/);
+    expect(() =>
+      freshnessFromAnswer(
+        {
+          tables: [
+            { columns: [{ name: "platform" }, { name: "installations" }, { name: "stale" }], rows: [["apns", "many", "0"]] },
+          ],
+        },
+        "h.example",
+      ),
+    ).toThrow(/h\.example/);
   });
 
   it("refuses to put anything but a tag into its query", () => {

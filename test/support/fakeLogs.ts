@@ -35,8 +35,13 @@ export class FakeLogs {
       if (!req.headers.authorization?.startsWith("Bearer ")) return void res.writeHead(401).end();
       if (this.failWith) return void res.writeHead(this.failWith).end();
       if (req.method !== "POST" || !/^\/v1\/subscriptions\/.+\/query$/.test(req.url ?? "")) return void res.writeHead(404).end();
-      const tag = /recipientTag\) == "(user_[0-9a-f]{64})"/.exec(body.query ?? "")?.[1];
       const template = PUBLISHED.responses["200"].body.tables[0];
+      const freshnessWindow = /countif\(lastSaved < ago\((\d+)h\)\)/.exec(body.query ?? "")?.[1];
+      if (freshnessWindow) {
+        const answer = { tables: [{ name: template.name, ...this.freshness(Number(freshnessWindow)) }] };
+        return void res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(answer));
+      }
+      const tag = /recipientTag\) == "(user_[0-9a-f]{64})"/.exec(body.query ?? "")?.[1];
       const answer = {
         tables: [
           {
@@ -59,10 +64,39 @@ export class FakeLogs {
     return this.server.endpoint;
   }
 
-  /** A log sink for the sender and the registrar: every line is stored as Application Insights would. */
-  log() {
-    const store = (message: string) => void this.lines.push({ timestamp: new Date().toISOString(), message });
+  /** A log sink for the sender and the registrar: every line is stored as Application Insights would, at `at` (default now). */
+  log(at?: Date) {
+    const store = (message: string) => void this.lines.push({ timestamp: (at ?? new Date()).toISOString(), message });
     return { info: store, warn: store, error: store };
+  }
+
+  /** What `doctor freshness`'s query computes, over the stored lines: per platform, users and those last saved before the window. */
+  private freshness(windowHours: number) {
+    const lastSaved = new Map<string, { platform: string; at: string }>();
+    for (const line of this.lines) {
+      const record = /"step":"installation-saved"/.test(line.message)
+        ? (JSON.parse(line.message.slice(line.message.indexOf("{"))) as { recipientTag: string; platform: string })
+        : undefined;
+      if (!record) continue;
+      const key = `${record.recipientTag}|${record.platform}`;
+      const seen = lastSaved.get(key);
+      if (!seen || seen.at < line.timestamp) lastSaved.set(key, { platform: record.platform, at: line.timestamp });
+    }
+    const cutoff = new Date(Date.now() - windowHours * 3_600_000).toISOString();
+    const byPlatform = new Map<string, [number, number]>();
+    for (const { platform, at } of lastSaved.values()) {
+      const [total, stale] = byPlatform.get(platform) ?? [0, 0];
+      byPlatform.set(platform, [total + 1, stale + (at < cutoff ? 1 : 0)]);
+    }
+    return {
+      columns: [
+        { name: "platform", type: "string" },
+        { name: "installations", type: "long" },
+        { name: "stale", type: "long" },
+      ],
+      // Counts as strings, as Azure's published answer gives its long column.
+      rows: [...byPlatform.entries()].sort().map(([platform, [total, stale]]) => [platform, String(total), String(stale)]),
+    };
   }
 
   start(): Promise<void> {

@@ -15,7 +15,8 @@ import { describeThrown, runAsCommand, ToolIO } from "../shared/toolMain";
 import { readJsonFile } from "../shared/readFiles";
 import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
-import { renderChecks, renderTestSend, renderTrace } from "./report";
+import { renderChecks, renderFreshness, renderTestSend, renderTrace } from "./report";
+import { registrationFreshness } from "./freshness";
 import { traceFromApplicationInsights } from "./trace";
 import { tagForUser, testSend } from "./testSend";
 import { ACS_USER } from "../../function/src/registration";
@@ -44,6 +45,7 @@ export function qualifiedStackProblem(stack: string): string | undefined {
 const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --acs-id ID --hub-id ID) [--since 24h|7d] [--apns-environment production|sandbox] [--rule NAME] [--json]
        npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG | --tag-expression EXPR) [--platform apple|fcmv1|all] [--json]
        npm run -s doctor -- trace (--stack NAME | --outputs FILE) --user ACS_RAW_ID [--since 24h|7d] [--json]
+       npm run -s doctor -- freshness (--stack NAME | --outputs FILE) [--since 7d] [--json]
 
   --stack NAME        read the stack's outputs with \`pulumi stack output\` (NAME, ORG/NAME or ORG/PROJECT/NAME)
   --outputs FILE      a saved \`pulumi stack output --json\`
@@ -66,10 +68,13 @@ const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --ac
   --user ACS_RAW_ID   the ACS user (8:acs:…) whose devices and pushes to follow
   --since             how far back (default 24h)
 
+  freshness counts, per platform, the users whose installations were not renewed within --since (default 7d),
+  from the registration endpoint's records over the last 90 days (the same logs reader role)
+
 Relative paths are taken from the directory you ran npm in. Exit: 0 no failure, 1 a check failed or Azure could not be read, 2 bad usage.`;
 
 export interface DoctorArgs {
-  command: "check" | "test-send" | "trace";
+  command: "check" | "test-send" | "trace" | "freshness";
   stack?: string;
   outputsFile?: string;
   acsId?: string;
@@ -107,9 +112,9 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
   if (parsed.kind === "usage-error") return parsed.message;
   const v = parsed.values as Record<string, string | undefined> & { json?: boolean };
   const [command, ...extra] = parsed.positionals;
-  const known = command === undefined || command === "test-send" || command === "trace";
+  const known = command === undefined || command === "test-send" || command === "trace" || command === "freshness";
   if (!known || extra.length > 0)
-    return `unknown command '${!known ? command : extra[0]}' (the commands are test-send and trace)\n${USAGE}`;
+    return `unknown command '${!known ? command : extra[0]}' (the commands are test-send, trace and freshness)\n${USAGE}`;
   const args: DoctorArgs = {
     command: command ?? "check",
     stack: v.stack,
@@ -117,7 +122,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
     acsId: v["acs-id"],
     hubId: v["hub-id"],
     rule: v.rule,
-    sinceHours: 24,
+    // freshness asks who has not renewed in a week; the checks and trace look at the last day.
+    sinceHours: command === "freshness" ? 7 * 24 : 24,
     json: v.json === true,
     user: v.user,
     tag: v.tag ?? v["tag-expression"],
@@ -254,15 +260,24 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       io.out(args.json ? JSON.stringify(summary, null, 2) : renderTestSend(summary));
       return summary.failure > 0 || summary.results.length === 0 ? 1 : 0;
     }
-    if (args.command === "trace") {
+    if (args.command === "trace" || args.command === "freshness") {
       const insightsId = str(outputs.applicationInsightsId);
       if (!insightsId) {
         reportError(
-          "trace reads the push sender's Application Insights: the outputs have no applicationInsightsId (a stack with delivery mode function has it; --stack NAME or --outputs FILE)",
+          `${args.command} reads the push sender's Application Insights: the outputs have no applicationInsightsId (a stack with delivery mode function has it; --stack NAME or --outputs FILE)`,
           args.json,
           io,
         );
         return 2;
+      }
+      if (args.command === "freshness") {
+        const report = await withDeadline(
+          registrationFreshness(insightsId, args.sinceHours),
+          DOCTOR_DEADLINE_MS,
+          "The freshness query",
+        );
+        io.out(args.json ? JSON.stringify(report, null, 2) : renderFreshness(report));
+        return 0;
       }
       const trace = await withDeadline(
         traceFromApplicationInsights(insightsId, tagForUser(args.user!), args.sinceHours),

@@ -1,6 +1,7 @@
 import type { CheckResult } from "./catalogue";
 import type { TestSendSummary } from "./testSend";
 import type { UserTrace } from "./traceVerdict";
+import type { FreshnessReport } from "./freshness";
 
 const MARK: Record<CheckResult["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 
@@ -43,6 +44,19 @@ export function renderTrace(user: string, trace: UserTrace): string {
     lines.push(
       `  ${e.at}  event ${e.eventId}  ${e.outcome}${answers ? `  [${answers}]` : ""}${e.latencyMs !== undefined ? `  ${Math.round(e.latencyMs)} ms` : ""}${e.reason ? `  (${e.reason})` : ""}`,
     );
+  }
+  return lines.join("\n");
+}
+
+/** Per platform: users whose installations were not renewed within the window. */
+export function renderFreshness(report: FreshnessReport): string {
+  const window = report.windowHours % 24 === 0 ? `${report.windowHours / 24} day(s)` : `${report.windowHours} hour(s)`;
+  const lines = [`Installations not renewed in the last ${window} (users saved through the endpoint in the last 90 days):`];
+  if (report.platforms.length === 0)
+    lines.push("  none saved in the last 90 days: no device has registered through the endpoint");
+  for (const p of report.platforms) {
+    const share = p.installations > 0 ? Math.round((100 * p.stale) / p.installations) : 0;
+    lines.push(`  ${p.platform.padEnd(6)} ${p.stale} of ${p.installations} users (${share} %)`);
   }
   return lines.join("\n");
 }

@@ -43,7 +43,7 @@ export interface TraceOptions {
   readonly requestTimeoutMs?: number;
 }
 
-interface QueryResults {
+export interface QueryResults {
   readonly tables?: readonly {
     readonly columns?: readonly { readonly name?: string }[];
     readonly rows?: readonly (readonly unknown[])[];
@@ -61,13 +61,17 @@ export function recordsFromAnswer(answer: QueryResults, host: string): LedgerRec
   });
 }
 
-/** Reads one user's ledger records from Application Insights and traces them. */
-export async function traceFromApplicationInsights(
+/**
+ * The one way the doctor queries the push sender's Application Insights: Azure Monitor's query API
+ * with the operator's Entra token, bounded like every other read (boundedHttpClient), refusals
+ * said with the role that is missing. Returns the answer's tables.
+ */
+export async function queryApplicationInsights(
   applicationInsightsId: string,
-  recipientTag: string,
-  sinceHours: number,
+  query: string,
+  hours: number,
   options: TraceOptions = {},
-): Promise<UserTrace> {
+): Promise<{ answer: QueryResults; host: string }> {
   if (!COMPONENT_ID.test(applicationInsightsId))
     throw new Error(`'${applicationInsightsId.slice(0, 200)}' is not the ARM id of an Application Insights component.`);
   const endpoint = (options.endpoint ?? process.env[LOGS_ENDPOINT_ENV] ?? DEFAULT_LOGS_ENDPOINT).replace(/\/$/, "");
@@ -83,7 +87,7 @@ export async function traceFromApplicationInsights(
     url: `${endpoint}/v1${applicationInsightsId}/query`,
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: ledgerQuery(recipientTag), timespan: `PT${sinceHours}H` }),
+    body: JSON.stringify({ query, timespan: `PT${hours}H` }),
   });
   if (res.status === 401 || res.status === 403) {
     throw new Error(
@@ -92,12 +96,21 @@ export async function traceFromApplicationInsights(
     );
   }
   if (res.status !== 200) throw new Error(`${host} answered the query with HTTP ${res.status}.`);
-  let answer: QueryResults;
   try {
-    answer = JSON.parse(res.bodyAsText ?? "") as QueryResults;
+    return { answer: JSON.parse(res.bodyAsText ?? "") as QueryResults, host };
   } catch {
     throw networkFailure("unreadable", host, 0);
   }
+}
+
+/** Reads one user's ledger records from Application Insights and traces them. */
+export async function traceFromApplicationInsights(
+  applicationInsightsId: string,
+  recipientTag: string,
+  sinceHours: number,
+  options: TraceOptions = {},
+): Promise<UserTrace> {
+  const { answer, host } = await queryApplicationInsights(applicationInsightsId, ledgerQuery(recipientTag), sinceHours, options);
   const windowText = sinceHours % 24 === 0 ? `${sinceHours / 24} day(s)` : `${sinceHours} hour(s)`;
   return traceUser(recipientTag, recordsFromAnswer(answer, host), windowText);
 }

@@ -28,7 +28,7 @@ describe("doctor command line", () => {
     [["trace", "--stack", "prod"], /trace follows one user: it needs --user/],
     [["trace", "--stack", "prod", "--tag", "user_1"], /trace follows one user: it needs --user/],
     [["trace", "--stack", "prod", "--user", "someone"], /--user must be an ACS user's raw id/],
-    [["retrace", "--stack", "prod"], /unknown command 'retrace' \(the commands are test-send and trace\)/],
+    [["retrace", "--stack", "prod"], /unknown command 'retrace' \(the commands are test-send, trace and freshness\)/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
     [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
     [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],
@@ -89,6 +89,12 @@ describe("doctor command line", () => {
     expect(stderr).toMatch(
       /the outputs hubName and hubSendRuleId.*or the Send connection string in ACS_NOTIFICATIONS_HUB_CONNECTION_STRING/,
     );
+  });
+
+  it("freshness looks a week back unless told otherwise", () => {
+    const week = parseDoctorArgs(["freshness", "--stack", "prod"]);
+    const month = parseDoctorArgs(["freshness", "--stack", "prod", "--since", "30d"]);
+    expect([week, month].map((a) => (typeof a === "object" && !("help" in a) ? a.sinceHours : a))).toEqual([168, 720]);
   });
 
   it("trace says it needs the push sender's Application Insights when the outputs have none", async () => {
