@@ -86,6 +86,7 @@ function stackProgram() {
                   maxInstances: config.delivery.maxInstances,
                   instanceMemoryMb: config.delivery.instanceMemoryMb,
                   registration: config.delivery.registration,
+                  hubSku: config.hubSku,
                 }
               : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl) },
         });

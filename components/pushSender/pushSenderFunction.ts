@@ -8,6 +8,7 @@ import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES } from "../../azure/roles";
 import { keyVaultName, scmHostOf } from "../../azure/globalNames";
 import { DEFAULT_FUNCTION_NODE_VERSION, FunctionNodeVersion, PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
+import { PNS_OUTCOME_QUEUE } from "../../function/src/pnsOutcomes";
 import { VaultNameSuffix } from "../vaultNameSuffix/vaultNameSuffix";
 import { HubKeySecret } from "../hubKeySecret/hubKeySecret";
 import { assignRole } from "../roleAssignment";
@@ -42,6 +43,12 @@ export interface FunctionDelivery {
   readonly instanceMemoryMb?: 512 | 2048 | 4096;
   /** Device registration by the app's back end. Default: the endpoint stays closed. */
   readonly registration?: RegistrationAccess;
+  /**
+   * The hub's tier. On Standard, the function reads each accepted notification's PNS outcome
+   * later through a storage queue (function/src/pnsOutcomes.ts); on Free and Basic the ledger says
+   * the tier reports none. Default: Free.
+   */
+  readonly hubSku?: "Free" | "Basic" | "Standard";
 }
 
 /**
@@ -117,7 +124,7 @@ export class PushSenderFunction extends pulumi.ComponentResource {
     this.keyVault = keyVault(scope);
     const secrets = hubKeySecrets(scope, this.keyVault);
     this.app = functionApp(scope, deploymentContainer);
-    const appRoles = appRoleAssignments(scope, this.app, this.keyVault, insights);
+    const appRoles = [...appRoleAssignments(scope, this.app, this.keyVault, insights), ...pnsOutcomeQueue(scope, this.app)];
     this.appSettings = appSettings(scope, this.app, insights, secrets, appRoles);
     this.authSettings = args.registration
       ? registrationAuthentication(scope, this.app, args.registration, this.appSettings)
@@ -328,6 +335,32 @@ function appRoleAssignments(
   ];
 }
 
+/**
+ * On a Standard hub: the queue of accepted notifications whose PNS outcome the function reads
+ * later, and the app's right to use it. The Functions host's queue binding creates a queue it
+ * does not find and moves failed messages to `<queue>-poison`, so the documented role for queue
+ * bindings with an identity, Storage Queue Data Contributor, is the narrowest that works.
+ */
+function pnsOutcomeQueue({ name, args, child }: SenderScope, app: web.WebApp): pulumi.Resource[] {
+  if (args.hubSku !== "Standard") return [];
+  const queue = new storage.Queue(
+    `${name}-pns-outcomes`,
+    { resourceGroupName: args.resourceGroupName, accountName: args.storageAccount.name, queueName: PNS_OUTCOME_QUEUE },
+    child,
+  );
+  const role = assignRole(
+    `${name}-func-queue`,
+    {
+      scope: args.storageAccount.id,
+      principalId: app.identity.apply((i) => i?.principalId ?? ""),
+      role: "storageQueueDataContributor",
+      subscriptionId: args.client.subscriptionId,
+    },
+    child,
+  );
+  return [queue, role];
+}
+
 function appSettings(
   { name, args, child }: SenderScope,
   app: web.WebApp,
@@ -355,6 +388,7 @@ function appSettings(
         [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
         [SETTINGS.chatMessages]: String(args.chatPush === "function"),
         [SETTINGS.deadLetterUrl]: args.deadLetterContainerUrl,
+        [SETTINGS.hubSku]: args.hubSku ?? "Free",
         ...(secrets.registration && args.registration
           ? {
               [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secrets.registration.secretUriWithVersion})`,

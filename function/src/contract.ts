@@ -25,6 +25,8 @@ export const SETTINGS = {
   messagePreview: "PUSH_MESSAGE_PREVIEW",
   chatMessages: "PUSH_CHAT_MESSAGES",
   deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
+  /** The hub's tier: only Standard reports per-message PNS outcomes. */
+  hubSku: "NOTIFICATION_HUB_SKU",
   registrationConnectionString: "NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING",
   registrationAllowedClients: "REGISTRATION_ALLOWED_CLIENT_IDS",
 } as const;

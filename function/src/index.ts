@@ -1,5 +1,5 @@
 // Azure Functions entry point (Node v4 programming model): one Event Grid-triggered function.
-import { app, InvocationContext } from "@azure/functions";
+import { app, InvocationContext, output } from "@azure/functions";
 import { BlobDeadLetter } from "./deadLetter";
 import { createHubClient } from "./hubClient";
 import { PushSender } from "./pushSender";
@@ -7,6 +7,18 @@ import { readRegistrationSettings, readSettings } from "./settings";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME, REGISTRATION_ROUTE } from "./contract";
 import { InstallationClient, InstallationRegistrar } from "./registration";
 import { NotificationHubsClient } from "@azure/notification-hubs";
+import {
+  OutcomeClient,
+  OutcomeNotReadyError,
+  OutcomeRequest,
+  PNS_OUTCOME_FUNCTION_NAME,
+  PNS_OUTCOME_QUEUE,
+  PnsOutcomeReader,
+} from "./pnsOutcomes";
+
+// The host's own storage account (identity-based AzureWebJobsStorage) holds the outcome queue.
+const STORAGE_CONNECTION = "AzureWebJobsStorage";
+const outcomeQueue = output.storageQueue({ queueName: PNS_OUTCOME_QUEUE, connection: STORAGE_CONNECTION });
 
 // Nothing is read at module load: a module that throws while loading registers no function, the
 // host indexes none, and Event Grid then rejects the subscription or fails every delivery. A bad
@@ -32,6 +44,8 @@ function loggerFor(context: InvocationContext) {
 }
 
 app.eventGrid(PUSH_FUNCTION_NAME, {
+  // Accepted notifications whose PNS outcome the hub reports later (Standard tier): read by readPnsOutcome.
+  extraOutputs: [outcomeQueue],
   handler: async (event, context) => {
     const log = loggerFor(context);
     let current: PushSender;
@@ -41,7 +55,40 @@ app.eventGrid(PUSH_FUNCTION_NAME, {
       log.error(`event ${event.id}: ${(error as Error).message}`);
       throw error;
     }
-    await current.handle(event, log);
+    const outcomes: OutcomeRequest[] = [];
+    try {
+      await current.handle(event, log, (request) => outcomes.push(request));
+    } finally {
+      // Also when Event Grid retries the event: the notifications the hub accepted so far were pushed.
+      if (outcomes.length > 0) context.extraOutputs.set(outcomeQueue, outcomes);
+    }
+  },
+});
+
+let outcomeReader: PnsOutcomeReader | undefined;
+
+function currentOutcomeReader(): PnsOutcomeReader {
+  if (outcomeReader) return outcomeReader;
+  const settings = readSettings(process.env);
+  // The sender's own client and Send rule: the outcome is read from the hub that accepted the push.
+  outcomeReader = new PnsOutcomeReader(createHubClient(settings.connectionString, settings.hubName) as unknown as OutcomeClient);
+  return outcomeReader;
+}
+
+app.storageQueue(PNS_OUTCOME_FUNCTION_NAME, {
+  queueName: PNS_OUTCOME_QUEUE,
+  connection: STORAGE_CONNECTION,
+  handler: async (message, context) => {
+    const log = loggerFor(context);
+    const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+    try {
+      await currentOutcomeReader().handle(message, dequeueCount, log);
+    } catch (error) {
+      // Not ready yet: the host shows the message again after host.json's visibilityTimeout.
+      if (error instanceof OutcomeNotReadyError) log.info(error.message);
+      else log.error((error as Error).message);
+      throw error;
+    }
   },
 });
 

@@ -29,6 +29,11 @@ export type LedgerStep =
   | "retried"
   /** The event will never be pushed; recorded in the dead-letter container too. */
   | "dead-lettered"
+  /**
+   * What Apple or Google did with an accepted notification, as the hub reports it later
+   * (pnsOutcomes.ts) — or why it cannot: per-message outcomes exist on the Standard tier only.
+   */
+  | "pns-outcome"
   /** The registration endpoint saved a device's installation for the user (no event: `eventId` is absent). */
   | "installation-saved"
   /** The registration endpoint deleted one of the user's installations. */
@@ -41,6 +46,7 @@ const EVENT_STEPS: ReadonlySet<string> = new Set([
   "hub-answered",
   "retried",
   "dead-lettered",
+  "pns-outcome",
 ]);
 const REGISTRATION_STEPS: ReadonlySet<string> = new Set(["installation-saved", "installation-deleted"]);
 
@@ -65,8 +71,15 @@ export interface LedgerRecord {
   readonly trackingId?: string;
   /** Milliseconds from the event's own time (`eventTime`, or CloudEvents' `time`) to the hub's acceptance. */
   readonly latencyMs?: number;
-  /** Why an event is retried or dead-lettered: statuses and kinds, never content. */
+  /** Why an event is retried or dead-lettered, or why no PNS outcome is known: statuses and kinds, never content. */
   readonly reason?: string;
+  /**
+   * The hub's state for the notification (`Completed`, `Abandoned`, `NoTargetFound`, …), or
+   * `unavailable` when the hub cannot report one (its tier, its refusal, or no answer in time).
+   */
+  readonly pnsState?: string;
+  /** The platform's outcome counts the hub reported, by outcome name (`Success`, `WrongToken`, …). */
+  readonly pnsOutcomes?: Readonly<Record<string, number>>;
 }
 
 export type LedgerEntry = Omit<LedgerRecord, "v" | "at">;

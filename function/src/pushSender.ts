@@ -13,6 +13,7 @@ import { RecentEvents } from "./recentEvents";
 import { classifySendError, CredentialRefusedError, PermanentSendError, TransientSendError } from "./sendErrors";
 import { userTag } from "./tags";
 import { latencySince, ledgerLine, threadHash } from "./ledger";
+import { OutcomeRequest, outcomeUnavailableReason } from "./pnsOutcomes";
 
 export type Platform = "apple" | "fcmv1";
 
@@ -47,7 +48,12 @@ export interface SenderOptions extends PayloadOptions {
   readonly platforms: readonly Platform[];
   /** False when apps push chat natively through the linked hub: sending too would duplicate every message. */
   readonly sendChatMessages: boolean;
+  /** The hub's tier. Standard: each accepted notification's PNS outcome is read later; otherwise the ledger says it cannot be. Default: Free. */
+  readonly hubSku?: "Free" | "Basic" | "Standard";
 }
+
+/** Where the sender puts accepted notifications whose PNS outcome is to be read later (the outcome queue). */
+export type OutcomeRequests = (request: OutcomeRequest) => void;
 
 export type Outcome = "sent" | "duplicate" | "ignored" | "dead-lettered";
 
@@ -78,7 +84,7 @@ export class PushSender {
    * subscription delivers one event per batch: the Functions Event Grid extension fails a whole
    * batch when one event fails, and Event Grid would then re-send (and re-push) the others.
    */
-  async handle(event: IncomingEvent, log: SenderLog): Promise<Outcome> {
+  async handle(event: IncomingEvent, log: SenderLog, outcomes?: OutcomeRequests): Promise<Outcome> {
     if (this.recent.has(event.id) || this.inFlight.has(event.id)) {
       log.info(`event ${event.id}: already pushed by this instance, skipped`);
       return "duplicate";
@@ -133,8 +139,8 @@ export class PushSender {
       }),
     );
     this.inFlight.add(event.id);
-    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, delivery, log))).finally(() =>
-      this.inFlight.delete(event.id),
+    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, delivery, log, outcomes))).finally(
+      () => this.inFlight.delete(event.id),
     );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
     if (failures.some((f) => f instanceof CredentialRefusedError)) {
@@ -159,7 +165,12 @@ export class PushSender {
     return "sent";
   }
 
-  private async send(platform: Platform, { intent, recipientTag, eventTime }: Delivery, log: SenderLog): Promise<void> {
+  private async send(
+    platform: Platform,
+    { intent, recipientTag, eventTime }: Delivery,
+    log: SenderLog,
+    outcomes: OutcomeRequests | undefined,
+  ): Promise<void> {
     const notification = platform === "apple" ? this.apple(intent) : this.fcm(intent);
     const about = { eventId: intent.eventId, eventType: intent.eventType, recipientTag, platform };
     log.info(ledgerLine({ step: "push-attempted", ...about }));
@@ -177,6 +188,7 @@ export class PushSender {
           latencyMs: latencySince(eventTime),
         }),
       );
+      this.followOutcome(about, result.notificationId, log, outcomes);
     } catch (error) {
       const failure = classifySendError(error, platform);
       const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
@@ -190,6 +202,34 @@ export class PushSender {
       );
       throw failure;
     }
+  }
+
+  /** Standard hubs report what the PNS did, later: queue the notification for that. Other tiers cannot: say so. */
+  private followOutcome(
+    about: { eventId: string; eventType: string; recipientTag: string; platform: Platform },
+    notificationId: string | undefined,
+    log: SenderLog,
+    outcomes: OutcomeRequests | undefined,
+  ): void {
+    const hubSku = this.options.hubSku ?? "Free";
+    if (hubSku === "Standard" && notificationId && outcomes) {
+      outcomes({ ...about, notificationId });
+      return;
+    }
+    log.info(
+      ledgerLine({
+        step: "pns-outcome",
+        ...about,
+        notificationId,
+        pnsState: "unavailable",
+        reason:
+          hubSku !== "Standard"
+            ? outcomeUnavailableReason(hubSku)
+            : !notificationId
+              ? "the hub gave no notification id, so its outcome cannot be asked for"
+              : "this sender has no outcome queue",
+      }),
+    );
   }
 
   private apple(intent: PushIntent): HubNotification {

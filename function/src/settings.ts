@@ -39,6 +39,8 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
   const platforms = listSetting(env, SETTINGS.platforms, "apple,fcmv1");
   const unknown = platforms.filter((p) => p !== "apple" && p !== "fcmv1");
   if (platforms.length === 0 || unknown.length > 0) problems.push(`${SETTINGS.platforms} must list apple and/or fcmv1`);
+  const hubSku = env[SETTINGS.hubSku] || "Free";
+  if (!["Free", "Basic", "Standard"].includes(hubSku)) problems.push(`${SETTINGS.hubSku} must be Free, Basic or Standard`);
   if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
   return {
     connectionString,
@@ -47,6 +49,7 @@ export function readSettings(env: NodeJS.ProcessEnv): FunctionSettings {
     includePreview: bool(env[SETTINGS.messagePreview], false),
     sendChatMessages: bool(env[SETTINGS.chatMessages], true),
     deadLetterUrl: env[SETTINGS.deadLetterUrl] || undefined,
+    hubSku: hubSku as FunctionSettings["hubSku"],
   };
 }
 

@@ -12,7 +12,9 @@ jest.mock("../../function/node_modules/@azure/functions", () => ({
   app: {
     eventGrid: (name: string, options: { handler: Handler }) => (registered[name] = { options, handler: options.handler }),
     http: (name: string, options: { handler: Handler }) => (registered[name] = { options, handler: options.handler }),
+    storageQueue: (name: string, options: { handler: Handler }) => (registered[name] = { options, handler: options.handler }),
   },
+  output: { storageQueue: (options: Record<string, unknown>) => ({ ...options, type: "queue", name: "outcomeQueue" }) },
 }));
 
 const CS = "Endpoint=sb://127.0.0.1:9/;SharedAccessKeyName=acs-send;SharedAccessKey=a2V5";
@@ -55,7 +57,7 @@ describe("the function app's entry point", () => {
 
   it("registers sendPush (Event Grid) and installations (HTTP PUT/DELETE, anonymous at the function, behind App Service authentication)", () => {
     restore = load({});
-    expect(Object.keys(registered).sort()).toEqual(["installations", "sendPush"]);
+    expect(Object.keys(registered).sort()).toEqual(["installations", "readPnsOutcome", "sendPush"]);
     expect(registered.installations.options).toMatchObject({
       route: "installations/{installationId}",
       methods: ["PUT", "DELETE"],

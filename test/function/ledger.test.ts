@@ -63,8 +63,16 @@ describe("the delivery ledger the push sender writes (real hub client, local hub
         "push-attempted fcmv1",
         "hub-answered apple 201",
         "hub-answered fcmv1 201",
+        // A Free hub (the default tier) reports no per-message outcome: the ledger says so.
+        "pns-outcome apple",
+        "pns-outcome fcmv1",
       ].sort(),
     );
+    for (const outcome of log.records.filter((r) => r.step === "pns-outcome"))
+      expect(outcome).toMatchObject({
+        pnsState: "unavailable",
+        reason: expect.stringMatching(/Standard tier; this hub is Free/),
+      });
     const received = log.records.find((r) => r.step === "event-received")!;
     expect(received).toMatchObject({
       eventId: "ok-1",

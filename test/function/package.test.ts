@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionPackage, functionPackage } from "../../components/pushSender/functionPackage";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME } from "../../function/src/contract";
+import { PNS_OUTCOME_FUNCTION_NAME, PNS_OUTCOME_QUEUE, PNS_OUTCOME_TRIES } from "../../function/src/pnsOutcomes";
 
 describe("the push sender package", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "acs-pkg-"));
@@ -28,7 +29,12 @@ describe("the push sender package", () => {
     env: Record<string, string>,
     invoke: boolean,
     httpRequest?: { method: string; installationId: string; principal: string; body: unknown },
-  ): { registered: unknown[]; invocation?: string; http?: { status: number; jsonBody?: unknown } } {
+  ): {
+    registered: unknown[];
+    invocation?: string;
+    http?: { status: number; jsonBody?: unknown };
+    queues: { function: string; type: string; direction: string; queueName: string; connection: string }[];
+  } {
     const files = unzipSync(fs.readFileSync(buildFunctionPackage(path.join(out, "c")).path));
     const dir = path.join(out, "site");
     fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
@@ -36,12 +42,15 @@ describe("the push sender package", () => {
     const host = `
       const Module = require("node:module");
       const registered = [];
-      const handlers = [];
+      const handlers = {};
+      const queues = [];
       const core = {
         version: "4.5.0",
         registerFunction: (m, callback) => {
           registered.push({ name: m.name, trigger: Object.values(m.bindings).find((b) => b.type.endsWith("Trigger")).type });
-          handlers.push(callback);
+          handlers[m.name] = callback;
+          for (const b of Object.values(m.bindings))
+            if (b.type.startsWith("queue")) queues.push({ function: m.name, type: b.type, direction: b.direction, queueName: b.queueName, connection: b.connection });
           return { dispose() {} };
         },
         setProgrammingModel() {}, getProgrammingModel: () => ({}), registerHook: () => ({ dispose() {} }), log() {},
@@ -54,7 +63,7 @@ describe("the push sender package", () => {
         if (${invoke}) {
           // The worker calls a v4 handler with the trigger value, then the invocation context.
           const context = { log() {}, warn() {}, error() {} };
-          try { await handlers[0]({ id: "e1", eventType: "Microsoft.Communication.ChatMessageReceived", data: {} }, context); invocation = "ok"; }
+          try { await handlers.sendPush({ id: "e1", eventType: "Microsoft.Communication.ChatMessageReceived", data: {} }, context); invocation = "ok"; }
           catch (e) { invocation = e.message; }
         }
         let http;
@@ -67,9 +76,9 @@ describe("the push sender package", () => {
             headers: { get: (name) => (name.toLowerCase() === "x-ms-client-principal" ? req.principal : null) },
             json: async () => req.body,
           };
-          http = await handlers[1](request, { log() {}, warn() {}, error() {} });
+          http = await handlers.installations(request, { log() {}, warn() {}, error() {} });
         }
-        process.stdout.write(JSON.stringify({ registered, invocation, http }));
+        process.stdout.write(JSON.stringify({ registered, invocation, http, queues }));
       })();
     `;
     return JSON.parse(
@@ -77,8 +86,8 @@ describe("the push sender package", () => {
     );
   }
 
-  it("registers the Event Grid function `sendPush` and the registration endpoint when the Functions host loads it", () => {
-    const { registered } = runHost(
+  it("registers `sendPush`, the PNS outcome reader on its queue, and the registration endpoint when the Functions host loads it", () => {
+    const { registered, queues } = runHost(
       {
         NOTIFICATION_HUB_CONNECTION_STRING: "Endpoint=sb://nh.servicebus.windows.net/;SharedAccessKeyName=s;SharedAccessKey=k",
         NOTIFICATION_HUB_NAME: "hub",
@@ -87,8 +96,37 @@ describe("the push sender package", () => {
     );
     expect(registered).toEqual([
       { name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" },
+      { name: PNS_OUTCOME_FUNCTION_NAME, trigger: "queueTrigger" },
       { name: REGISTRATION_FUNCTION_NAME, trigger: "httpTrigger" },
     ]);
+    // sendPush writes to the queue readPnsOutcome reads, on the host's own (identity-based) storage.
+    expect(queues).toEqual([
+      {
+        function: PUSH_FUNCTION_NAME,
+        type: "queue",
+        direction: "out",
+        queueName: PNS_OUTCOME_QUEUE,
+        connection: "AzureWebJobsStorage",
+      },
+      {
+        function: PNS_OUTCOME_FUNCTION_NAME,
+        type: "queueTrigger",
+        direction: "in",
+        queueName: PNS_OUTCOME_QUEUE,
+        connection: "AzureWebJobsStorage",
+      },
+    ]);
+  });
+
+  it("lets the host try each outcome as often as the reader expects, and never samples the ledger away", () => {
+    const files = unzipSync(fs.readFileSync(buildFunctionPackage(path.join(out, "d")).path));
+    const host = JSON.parse(Buffer.from(files["host.json"]).toString());
+    expect(host.extensions.queues.maxDequeueCount).toBe(PNS_OUTCOME_TRIES);
+    // Application Insights' adaptive sampling drops traces unless excluded: a sampled ledger would
+    // report a delivered push as never received.
+    expect(host.logging.applicationInsights.samplingSettings.excludedTypes.split(";")).toEqual(
+      expect.arrayContaining(["Request", "Trace"]),
+    );
   });
 
   it("still registers `sendPush` when its settings are missing or unresolved, and fails each invocation naming the setting", () => {
@@ -96,6 +134,7 @@ describe("the push sender package", () => {
     const { registered, invocation } = runHost({ NOTIFICATION_HUB_CONNECTION_STRING: unresolved }, true);
     expect(registered).toEqual([
       { name: PUSH_FUNCTION_NAME, trigger: "eventGridTrigger" },
+      { name: PNS_OUTCOME_FUNCTION_NAME, trigger: "queueTrigger" },
       { name: REGISTRATION_FUNCTION_NAME, trigger: "httpTrigger" },
     ]);
     expect(invocation).toMatch(/NOTIFICATION_HUB_CONNECTION_STRING must be a Notification Hubs connection string/);

@@ -57,6 +57,28 @@ export function publishedNotificationOutcome(name: "notification-outcome" | "not
   return fs.readFileSync(path.join(ROOT, "notificationhubs", `${name}.xml`), "utf8");
 }
 
+/**
+ * A Standard hub's per-message telemetry (`GET /<hub>/messages/<id>`), as the Azure SDK for JS's
+ * serializer tests hold it; `outcomes` replaces the published counts (Success 3, WrongToken 1),
+ * `state` its Completed, and the id is the one asked for — everything else stays as published.
+ */
+export function publishedNotificationDetails(
+  platform: "apns" | "fcmv1",
+  notificationId: string,
+  change: { outcomes?: Record<string, number>; state?: string } = {},
+): string {
+  let xml = fs.readFileSync(path.join(ROOT, "notificationhubs", `notification-details-${platform}.xml`), "utf8");
+  xml = xml.replace("<NotificationId>{Your message id}</NotificationId>", `<NotificationId>${notificationId}</NotificationId>`);
+  if (change.state) xml = xml.replace("<State>Completed</State>", `<State>${change.state}</State>`);
+  if (change.outcomes) {
+    const outcomes = Object.entries(change.outcomes)
+      .map(([name, count]) => `<Outcome><Name>${name}</Name><Count>${count}</Count></Outcome>`)
+      .join("");
+    xml = xml.replace(/(<(?:Apns|FcmV1)OutcomeCounts>)[\s\S]*(<\/(?:Apns|FcmV1)OutcomeCounts>)/, `$1${outcomes}$2`);
+  }
+  return xml;
+}
+
 /** The APNs device token and tags the Azure SDK for JS's installation test registers. */
 export function publishedAppleInstallation(): { DUMMY_DEVICE: string; tags: string[] } {
   return JSON.parse(fs.readFileSync(path.join(ROOT, "notificationhubs", "apple-installation.sdk-test.json"), "utf8"));

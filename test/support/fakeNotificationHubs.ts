@@ -1,4 +1,5 @@
 import { TlsFakeServer } from "./tlsFake";
+import { publishedNotificationDetails } from "./azureFixtures";
 
 export interface HubSend {
   readonly hub: string;
@@ -36,6 +37,16 @@ export class FakeNotificationHubs {
   readonly installations = new Map<string, StoredInstallation>();
   /** When set, test sends answer with this NotificationOutcome body as is (a published one). */
   testOutcomeXml?: string;
+  /**
+   * Per-message telemetry (`GET /<hub>/messages/<id>`, Standard tier): what Apple or Google did
+   * with each accepted notification, by notification id, in Azure's published shape. A send takes
+   * `nextOutcome` (default: one Success); `pending` answers state Enqueued that many more times.
+   */
+  readonly outcomes = new Map<string, { platform: "apns" | "fcmv1"; counts: Record<string, number>; pending: number }>();
+  nextOutcome: Record<string, number> = { Success: 1 };
+  nextOutcomePending = 0;
+  /** Status answered to every telemetry read instead (403: a Free or Basic hub; 401: a key without the right). */
+  telemetryStatus?: number;
 
   failNext(...statuses: number[]): void {
     this.queued.push(...statuses);
@@ -69,6 +80,8 @@ export class FakeNotificationHubs {
                 Buffer.concat(chunks).toString("utf8"),
                 res,
               );
+            const telemetry = /^\/([^/]+)\/messages\/([^/]+)$/.exec(pathname);
+            if (telemetry && req.method === "GET") return this.telemetryRoute(decodeURIComponent(telemetry[2]), req.headers, res);
             const match = /^\/([^/]+)\/messages\/?$/.exec(pathname);
             const status = this.queued.shift() ?? 201;
             if (!match || !String(req.headers.authorization ?? "").startsWith("SharedAccessSignature ")) {
@@ -130,6 +143,11 @@ export class FakeNotificationHubs {
                 body: JSON.parse(raw),
               });
               const id = `${this.sends.length}`.padStart(6, "0");
+              this.outcomes.set(id, {
+                platform: String(req.headers["servicebusnotification-format"]) === "apple" ? "apns" : "fcmv1",
+                counts: this.nextOutcome,
+                pending: this.nextOutcomePending,
+              });
               res.writeHead(201, {
                 location: `https://127.0.0.1:${this.port}/${match[1]}/messages/${id}?api-version=2020-06`,
                 trackingid: id,
@@ -147,6 +165,22 @@ export class FakeNotificationHubs {
       { keepAlive: true },
     );
     await this.server.start();
+  }
+
+  private telemetryRoute(
+    id: string,
+    headers: Record<string, string | string[] | undefined>,
+    res: import("node:http").ServerResponse,
+  ): void {
+    if (!String(headers.authorization ?? "").startsWith("SharedAccessSignature ")) return void res.writeHead(401).end();
+    if (this.telemetryStatus)
+      return void res.writeHead(this.telemetryStatus).end(`<Error><Code>${this.telemetryStatus}</Code></Error>`);
+    const outcome = this.outcomes.get(id);
+    if (!outcome) return void res.writeHead(404).end("<Error><Code>404</Code><Detail>message not found</Detail></Error>");
+    const pending = outcome.pending > 0;
+    if (pending) outcome.pending--;
+    res.writeHead(200, { "content-type": "application/xml; charset=utf-8" });
+    res.end(publishedNotificationDetails(outcome.platform, id, pending ? { state: "Enqueued" } : { outcomes: outcome.counts }));
   }
 
   private installationRoute(

@@ -100,6 +100,10 @@ const MODELS: Record<string, Model> = {
     id: `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs, "accountName")}/blobServices/default/containers/${str(inputs, "containerName")}`,
     outputs: { name: str(inputs, "containerName") },
   }),
+  "azure-native:storage:Queue": (_name, inputs) => ({
+    id: `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs, "accountName")}/queueServices/default/queues/${str(inputs, "queueName")}`,
+    outputs: { name: str(inputs, "queueName") },
+  }),
   "azure-native:operationalinsights:Workspace": (name, inputs) => {
     const wsName = str(inputs, "workspaceName") || autoName(name);
     return { id: `${rgId(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${wsName}`, outputs: { name: wsName } };

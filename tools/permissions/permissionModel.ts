@@ -13,6 +13,7 @@ import keyVaultSecretsUser from "./published/roles/key-vault-secrets-user.json";
 import monitoringMetricsPublisher from "./published/roles/monitoring-metrics-publisher.json";
 import storageBlobDataContributor from "./published/roles/storage-blob-data-contributor.json";
 import storageBlobDataOwner from "./published/roles/storage-blob-data-owner.json";
+import storageQueueDataContributor from "./published/roles/storage-queue-data-contributor.json";
 import userAccessAdministrator from "./published/roles/user-access-administrator.json";
 import { armAction, HttpMethod, permissionsAllow, patternCovers } from "./armActions";
 import endpointsFile from "./published/azure-native-endpoints.json";
@@ -83,6 +84,7 @@ export const PUBLISHED_ROLES: Readonly<Record<string, RoleDefinition>> = Object.
     monitoringMetricsPublisher,
     storageBlobDataContributor,
     storageBlobDataOwner,
+    storageQueueDataContributor,
     userAccessAdministrator,
   ].map((r) => [r.name, fromPublished(r as PublishedRole)]),
 );
@@ -327,6 +329,38 @@ function runtimeNeeds(type: string): Need[] {
         need("Function App at run time", "action", "PUT", container, type, "the Functions host creates its containers"),
         need("Function App at run time", "action", "GET", container, type, "the Functions host reads its containers"),
       ];
+    case "azure-native:storage:Queue": {
+      // The PNS outcome queue (Standard hubs): the sender's output binding adds messages, the
+      // readPnsOutcome trigger reads, hides and deletes them, and the host makes `<queue>-poison`.
+      const message = (verb: string) => `Microsoft.Storage/storageAccounts/queueServices/queues/messages/${verb}`;
+      const queue = apiPath("azure-native:storage:Queue");
+      const runtime = (action: string, why: string): Need => ({
+        stage: "Function App at run time",
+        kind: "dataAction",
+        action,
+        resourceType: type,
+        why,
+      });
+      return [
+        // Microsoft's role reference describes messages/write as "Add a message to a queue" (Storage
+        // Queue Data Contributor's row), the role the Functions host documents for queue output bindings.
+        runtime(
+          message("write"),
+          "sendPush adds each accepted notification to the PNS outcome queue; the host writes poison messages",
+        ),
+        runtime(message("read"), "readPnsOutcome receives queued notifications"),
+        runtime(message("process/action"), "readPnsOutcome hides a message while it asks the hub, and deletes it after"),
+        need(
+          "Function App at run time",
+          "action",
+          "PUT",
+          queue,
+          type,
+          "the queue bindings create their queue (and its poison queue) when missing",
+        ),
+        need("Function App at run time", "action", "GET", queue, type, "the queue bindings read their queue's properties"),
+      ];
+    }
     case "azure-native:eventgrid:SystemTopicEventSubscription":
       return [
         {
@@ -406,6 +440,11 @@ function withoutRepeats(needs: readonly Need[]): Need[] {
 export interface Identity {
   readonly name: string;
   readonly roles: readonly RoleDefinition[];
+  /**
+   * Roles the program assigns only together with the resource that needs them (the queue role
+   * with a Standard hub's PNS outcome queue): not held, hence not excess, in a plan without it.
+   */
+  readonly grantedWithTheirNeeds?: readonly string[];
 }
 
 const DEPLOY_IDENTITY: Identity = {
@@ -430,9 +469,11 @@ export const STAGE_IDENTITIES: Readonly<Record<Stage, Identity>> = {
     name: "the Function App's managed identity (program)",
     roles: [
       builtIn(BUILT_IN_ROLES.storageBlobDataOwner),
+      builtIn(BUILT_IN_ROLES.storageQueueDataContributor),
       builtIn(BUILT_IN_ROLES.keyVaultSecretsUser),
       builtIn(BUILT_IN_ROLES.monitoringMetricsPublisher),
     ],
+    grantedWithTheirNeeds: [builtIn(BUILT_IN_ROLES.storageQueueDataContributor).name],
   },
   "Event Grid delivery": {
     name: "the system topic's managed identity (program)",
@@ -494,6 +535,10 @@ export const ALLOWED_EXCESS: Readonly<Record<string, string>> = {
     "the built-in role the Functions host documents for identity-based AzureWebJobsStorage; no narrower built-in role creates containers and writes blobs.",
   "Storage Blob Data Owner Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*":
     "the same role's data actions; scoped to the Function App's own storage account.",
+  "Storage Queue Data Contributor Microsoft.Storage/storageAccounts/queueServices/queues/delete":
+    "part of the built-in role the Functions host documents for queue bindings with an identity; nothing narrower lets the binding create its queues.",
+  "Storage Queue Data Contributor Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete":
+    "part of the built-in role; the host deletes a processed message through process/action.",
   "Storage Blob Data Contributor Microsoft.Storage/storageAccounts/blobServices/containers/delete":
     "part of the built-in role Event Grid documents for dead-lettering with a managed identity.",
   "Storage Blob Data Contributor Microsoft.Storage/storageAccounts/blobServices/containers/read":
@@ -527,6 +572,11 @@ export function unusedGrants(needs: readonly Need[]): string[] {
   }
   for (const { identity, needs: used } of byIdentity.values()) {
     for (const role of identity.roles) {
+      const coversAny = (role: RoleDefinition) =>
+        used.some((n) =>
+          (n.kind === "action" ? role.actions : role.dataActions).some((pattern) => patternCovers(pattern, n.action)),
+        );
+      if (identity.grantedWithTheirNeeds?.includes(role.name) && !coversAny(role)) continue;
       for (const [kind, patterns] of [
         ["action", role.actions],
         ["dataAction", role.dataActions],

@@ -70,11 +70,12 @@ function environmentOf(r: ProgramRecording): NodeJS.ProcessEnv {
 }
 
 describe("the app settings PushDelivery declares are what the function reads", () => {
-  it("for the push sender: hub, platforms, preview, chat and dead-letter settings", async () => {
-    const env = environmentOf(await build(args({ platforms: ["fcmv1"], messagePreview: true }, "native")));
+  it("for the push sender: hub, tier, platforms, preview, chat and dead-letter settings", async () => {
+    const env = environmentOf(await build(args({ platforms: ["fcmv1"], messagePreview: true, hubSku: "Standard" }, "native")));
     expect(readSettings(env)).toEqual({
       connectionString: SEND_CS,
       hubName: "chat-hub",
+      hubSku: "Standard",
       platforms: ["fcmv1"],
       includePreview: true,
       sendChatMessages: false,
@@ -84,6 +85,7 @@ describe("the app settings PushDelivery declares are what the function reads", (
 
   it("with the defaults the component chooses", async () => {
     expect(readSettings(environmentOf(await build(args())))).toMatchObject({
+      hubSku: "Free",
       platforms: ["apple", "fcmv1"],
       includePreview: false,
       sendChatMessages: true,
