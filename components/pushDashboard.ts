@@ -35,7 +35,7 @@ export interface DashboardPanel {
  */
 export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
-    title: "Delivery funnel: events → pushes attempted → accepted by the hub",
+    title: "Delivery funnel: events → pushes attempted → accepted by the hub → delivered by Apple or Google",
     query: [
       LEDGER,
       "| summarize count() by stage = case(" +
@@ -44,7 +44,12 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
         'step == "hub-answered" and status == 201, "3 accepted by the hub", ' +
         'step == "hub-answered", "4 refused by the hub", ' +
         'step == "retried", "5 retried", ' +
-        '"6 dead-lettered")',
+        'step == "dead-lettered", "6 dead-lettered", ' +
+        'step == "pns-outcome" and toint(record.pnsOutcomes.Success) > 0, "7 delivered, said Apple or Google", ' +
+        'step == "pns-outcome" and tostring(record.pnsState) != "unavailable", "8 failed at Apple or Google", ' +
+        '"")',
+      // Registration records and outcomes a tier cannot report are not stages of an event.
+      '| where stage != ""',
       "| order by stage asc",
     ].join("\n"),
     visualization: "barchart",
@@ -67,6 +72,24 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
       "| order by refusals desc",
     ].join("\n"),
     visualization: "table",
+  },
+  {
+    title: "What Apple and Google did (Standard hubs): devices by platform and outcome",
+    query: [
+      LEDGER,
+      '| where step == "pns-outcome"',
+      // Each record's outcome counts (a property bag) as rows; a tier that reports none counts once as unavailable.
+      '| mv-expand bagexpansion=array outcome = iff(tostring(record.pnsState) == "unavailable", dynamic({"unavailable": 1}), record.pnsOutcomes)',
+      "| extend outcomeName = tostring(outcome[0]), devices = toint(outcome[1])",
+      "| summarize devices = sum(devices) by platform = tostring(record.platform), category = case(" +
+        'outcomeName == "Success", "delivered", ' +
+        'outcomeName matches regex "(?i)token|channel|unregistered|expired", "device token rejected", ' +
+        'outcomeName matches regex "(?i)credential|certificate", "hub credential refused", ' +
+        'outcomeName == "unavailable", "not reported (tier)", ' +
+        '"other failure")',
+      "| order by platform asc, devices desc",
+    ].join("\n"),
+    visualization: "barchart",
   },
   {
     title: "Dead letters by reason",
@@ -103,7 +126,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
 const INTRODUCTION =
   "## Push delivery\n" +
   "From the push sender's delivery ledger (one record per step of each event) and its registration requests. " +
-  "Outcomes reported by Apple and Google are not shown here: the hub makes them available on the Standard tier only.";
+  "What Apple and Google did with each push comes from the hub's per-message telemetry, which only the Standard tier reports.";
 
 /** A workbook's definition in Azure Monitor's `Notebook/1.0` schema: a text item, then one query item per panel. */
 export function workbookDefinition(panels: readonly DashboardPanel[] = DASHBOARD_PANELS): string {

@@ -5,6 +5,7 @@ import { NotificationHubsClient } from "@azure/notification-hubs";
 import { InstallationClient, InstallationRegistrar } from "../function/src/registration";
 import { createHubClient } from "../function/src/hubClient";
 import { PushSender } from "../function/src/pushSender";
+import { OutcomeClient, OutcomeRequest, PnsOutcomeReader } from "../function/src/pnsOutcomes";
 import { userTag } from "../function/src/tags";
 import { ledgerQuery, recordsFromAnswer, traceFromApplicationInsights } from "../tools/doctor/trace";
 import { TraceVerdict } from "../tools/doctor/traceVerdict";
@@ -36,6 +37,9 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
   const clientOptions = { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } };
   let registrar: InstallationRegistrar;
   let sender: PushSender;
+  /** A Standard hub's sender, and the function that reads what Apple or Google did later. */
+  let standardSender: PushSender;
+  let outcomeReader: PnsOutcomeReader;
 
   beforeAll(async () => {
     await Promise.all([hub.start(), logs.start()]);
@@ -48,6 +52,14 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
       includePreview: false,
       sendChatMessages: true,
     });
+    const standardClient = createHubClient(hub.connectionString(), "acs-hub", clientOptions);
+    standardSender = new PushSender(standardClient, {
+      platforms: ["apple"],
+      includePreview: false,
+      sendChatMessages: true,
+      hubSku: "Standard",
+    });
+    outcomeReader = new PnsOutcomeReader(standardClient as unknown as OutcomeClient);
   });
   afterAll(() => Promise.all([hub.stop(), logs.stop()]));
 
@@ -67,6 +79,15 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
   const unregister = (user: string, device: string) =>
     registrar.handle("DELETE", device, principal, { userId: user }, logs.log());
   const push = (user: string, id: string) => sender.handle(eventFor(user, id), logs.log()).catch(() => "retried");
+  /** On a Standard hub: the push, then — as the queue-triggered function does later — the hub's outcome for it. */
+  const pushAndReadOutcome = async (user: string, id: string, outcome: Record<string, number>) => {
+    const queued: OutcomeRequest[] = [];
+    hub.nextOutcome = outcome;
+    await standardSender
+      .handle(eventFor(user, id), logs.log(), (r) => queued.push(r))
+      .finally(() => (hub.nextOutcome = { Success: 1 }));
+    for (const request of queued) await outcomeReader.handle(JSON.stringify(request), 1, logs.log());
+  };
   const trace = (user: string) =>
     traceFromApplicationInsights(INSIGHTS_ID, userTag(user), 24, {
       credential,
@@ -108,13 +129,31 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
       /HTTP 400/,
     ],
     [
-      "delivered",
+      "accepted by a Free hub, which reports no outcome",
       async (u) => {
         await register(u, "phone");
         await push(u, `e-${u}`);
       },
       "delivered to the hub",
-      /accepted the push/,
+      /accepted the push[\s\S]*Standard tier; this hub is Free/,
+    ],
+    [
+      "accepted, and Apple said the device token is no longer valid (a Standard hub)",
+      async (u) => {
+        await register(u, "phone");
+        await pushAndReadOutcome(u, `e-${u}`, { WrongToken: 1 });
+      },
+      "the hub accepted, Apple reported the token as unregistered",
+      /Apple answered WrongToken 1[\s\S]*register its current token/,
+    ],
+    [
+      "delivered: Apple reported success (a Standard hub)",
+      async (u) => {
+        await register(u, "phone");
+        await pushAndReadOutcome(u, `e-${u}`, { Success: 1 });
+      },
+      "delivered",
+      /Apple reported Success 1/,
     ],
   ];
 

@@ -285,7 +285,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
         "The trace",
       );
       io.out(args.json ? JSON.stringify(trace, null, 2) : renderTrace(args.user!, trace));
-      return trace.verdict === "delivered to the hub" ? 0 : 1;
+      // Delivered, or accepted where the hub cannot (yet) say what Apple or Google did: nothing failed.
+      return trace.verdict === "delivered" || trace.verdict === "delivered to the hub" ? 0 : 1;
     }
     const target = targetFrom(args, outputs);
     const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;

@@ -44,6 +44,12 @@ export function renderTrace(user: string, trace: UserTrace): string {
     lines.push(
       `  ${e.at}  event ${e.eventId}  ${e.outcome}${answers ? `  [${answers}]` : ""}${e.latencyMs !== undefined ? `  ${Math.round(e.latencyMs)} ms` : ""}${e.reason ? `  (${e.reason})` : ""}`,
     );
+    for (const p of e.pns) {
+      const counts = Object.entries(p.outcomes ?? {})
+        .map(([name, n]) => `${name} ${n}`)
+        .join(", ");
+      lines.push(`      ${p.platform} outcome: ${p.state}${counts ? ` (${counts})` : ""}${p.reason ? ` — ${p.reason}` : ""}`);
+    }
   }
   return lines.join("\n");
 }

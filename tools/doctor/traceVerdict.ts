@@ -13,7 +13,21 @@ export type TraceVerdict =
   | "the hub refused the notification"
   | "the event was dead-lettered"
   | "retried; the hub has not accepted it yet"
-  | "delivered to the hub";
+  | "the hub accepted, Apple reported the token as unregistered"
+  | "the hub accepted, Google reported the token as unregistered"
+  | "the hub accepted, Apple refused the hub's credential"
+  | "the hub accepted, Google refused the hub's credential"
+  | "the hub accepted, the platform reported a failure"
+  | "delivered to the hub"
+  | "delivered";
+
+/** What the hub reported Apple or Google did with one accepted notification (Standard hubs), or why it could not. */
+export interface PnsReport {
+  readonly platform: string;
+  readonly state: string;
+  readonly outcomes?: Readonly<Record<string, number>>;
+  readonly reason?: string;
+}
 
 export interface TracedEvent {
   readonly eventId: string;
@@ -24,6 +38,8 @@ export interface TracedEvent {
   readonly outcome: "accepted" | "refused" | "retried" | "dead-lettered" | "no answer";
   readonly latencyMs?: number;
   readonly reason?: string;
+  /** Per platform, what the PNS did (pns-outcome records); empty until the hub reports. */
+  readonly pns: readonly PnsReport[];
 }
 
 export interface UserTrace {
@@ -64,6 +80,14 @@ function eventsOf(records: readonly LedgerRecord[]): TracedEvent[] {
         .map((r) => ({ platform: r.platform ?? "?", status: r.status, notificationId: r.notificationId, reason: r.reason }));
       const latencies = steps.flatMap((r) => (r.step === "hub-answered" && r.latencyMs !== undefined ? [r.latencyMs] : []));
       const ended = steps.find((r) => r.step === "dead-lettered" || r.step === "retried");
+      const pns = steps
+        .filter((r) => r.step === "pns-outcome")
+        .map((r) => ({
+          platform: r.platform ?? "?",
+          state: r.pnsState ?? "unavailable",
+          outcomes: r.pnsOutcomes,
+          reason: r.reason,
+        }));
       return {
         eventId,
         eventType: steps.find((r) => r.eventType)?.eventType,
@@ -72,6 +96,7 @@ function eventsOf(records: readonly LedgerRecord[]): TracedEvent[] {
         outcome: outcomeOf(steps),
         latencyMs: latencies.length > 0 ? Math.max(...latencies) : undefined,
         reason: ended?.reason,
+        pns,
       };
     })
     .sort((a, b) => a.at.localeCompare(b.at));
@@ -141,11 +166,71 @@ export function traceUser(recipientTag: string, records: readonly LedgerRecord[]
       `The latest event is being retried by Event Grid (${latest.reason ?? "no answer from the hub"}); trace again in a few minutes.`,
     );
   }
+  const pnsVerdict = verdictFromPns(latest.pns);
+  if (pnsVerdict) return result(pnsVerdict.verdict, pnsVerdict.explanation);
+  const unavailable = latest.pns.find((p) => p.state === "unavailable")?.reason;
   return result(
     "delivered to the hub",
     "The hub accepted the push for every platform" +
       (latest.latencyMs !== undefined ? ` ${Math.round(latest.latencyMs)} ms after the event` : "") +
-      ". What Apple or Google did with it the hub reports only on the Standard tier; if the device shows nothing, " +
-      "`doctor test-send --user` shows each registration's outcome.",
+      `. What Apple or Google did with it is not known${unavailable ? ` (${unavailable})` : " yet (the hub reports it a minute or more later on the Standard tier)"}; ` +
+      "if the device shows nothing, `doctor test-send --user` shows each registration's outcome.",
   );
+}
+
+const PNS_NAMES: Readonly<Record<string, string>> = { apple: "Apple", fcmv1: "Google" };
+
+/**
+ * How the hub names outcomes that mean "this device token is no longer good" (the published
+ * per-message sample's WrongToken; the hub's metrics say expired or bad channel) and "the hub's
+ * credential was refused": by name, as the hub reports them.
+ */
+const TOKEN_REJECTED = /token|channel|unregistered|expired/i;
+const CREDENTIAL_REJECTED = /credential|certificate|unauthori[sz]ed/i;
+
+/** The verdict the PNS outcomes give, or undefined when none is known yet. */
+function verdictFromPns(reports: readonly PnsReport[]): { verdict: TraceVerdict; explanation: string } | undefined {
+  const known = reports.filter((p) => p.state !== "unavailable" && p.outcomes);
+  if (known.length === 0) return undefined;
+  const failed = (p: PnsReport, pattern: RegExp) =>
+    Object.entries(p.outcomes ?? {}).some(([name, n]) => n > 0 && pattern.test(name));
+  const succeeded = (p: PnsReport) => (p.outcomes?.Success ?? 0) > 0;
+  const counts = (p: PnsReport) =>
+    Object.entries(p.outcomes ?? {})
+      .map(([name, n]) => `${name} ${n}`)
+      .join(", ");
+  const tokenGone = known.find((p) => !succeeded(p) && failed(p, TOKEN_REJECTED));
+  if (tokenGone) {
+    const pns = PNS_NAMES[tokenGone.platform] ?? "the platform";
+    return {
+      verdict:
+        pns === "Google"
+          ? "the hub accepted, Google reported the token as unregistered"
+          : "the hub accepted, Apple reported the token as unregistered",
+      explanation:
+        `${pns} answered ${counts(tokenGone)}: the device's token is stale (the app was removed, or the token changed and the app did not register it again). ` +
+        "The app must register its current token at every launch; the hub drops the stale installation.",
+    };
+  }
+  const credential = known.find((p) => !succeeded(p) && failed(p, CREDENTIAL_REJECTED));
+  if (credential) {
+    const pns = PNS_NAMES[credential.platform] ?? "the platform";
+    return {
+      verdict:
+        pns === "Google"
+          ? "the hub accepted, Google refused the hub's credential"
+          : "the hub accepted, Apple refused the hub's credential",
+      explanation: `${pns} answered ${counts(credential)}: the hub's ${pns === "Google" ? "FCM v1 service account" : "APNs token (key, team, bundle id, environment)"} is not accepted; run the doctor's credential checks.`,
+    };
+  }
+  const failure = known.find((p) => !succeeded(p));
+  if (failure)
+    return {
+      verdict: "the hub accepted, the platform reported a failure",
+      explanation: `${PNS_NAMES[failure.platform] ?? failure.platform} answered ${counts(failure) || failure.state}.`,
+    };
+  return {
+    verdict: "delivered",
+    explanation: `The hub accepted the push and ${known.map((p) => `${PNS_NAMES[p.platform] ?? p.platform} reported ${counts(p)}`).join("; ")}.`,
+  };
 }
