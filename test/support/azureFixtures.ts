@@ -59,22 +59,30 @@ export function publishedNotificationOutcome(name: "notification-outcome" | "not
 
 /**
  * A Standard hub's per-message telemetry (`GET /<hub>/messages/<id>`), as the Azure SDK for JS's
- * serializer tests hold it; `outcomes` replaces the published counts (Success 3, WrongToken 1),
- * `state` its Completed, and the id is the one asked for — everything else stays as published.
+ * serializer test holds it (a WNS sample). The platform's counts element is renamed for APNs or FCM v1
+ * (the names the SDK's parser and its later APNs and FCM v1 samples use); `outcomes` replaces the
+ * published counts (Success 3, WrongToken 1), `state` its Completed, and the id is the one asked for.
  */
 export function publishedNotificationDetails(
   platform: "apns" | "fcmv1",
   notificationId: string,
   change: { outcomes?: Record<string, number>; state?: string } = {},
 ): string {
-  let xml = fs.readFileSync(path.join(ROOT, "notificationhubs", `notification-details-${platform}.xml`), "utf8");
-  xml = xml.replace("<NotificationId>{Your message id}</NotificationId>", `<NotificationId>${notificationId}</NotificationId>`);
+  const element = platform === "apns" ? "ApnsOutcomeCounts" : "FcmV1OutcomeCounts";
+  let xml = fs
+    .readFileSync(path.join(ROOT, "notificationhubs", "notification-details.xml"), "utf8")
+    .replaceAll("WnsOutcomeCounts", element)
+    .replace(
+      "<TargetPlatforms>windows</TargetPlatforms>",
+      `<TargetPlatforms>${platform === "apns" ? "apple" : "fcm"}</TargetPlatforms>`,
+    )
+    .replace("<NotificationId>{Your message id}</NotificationId>", `<NotificationId>${notificationId}</NotificationId>`);
   if (change.state) xml = xml.replace("<State>Completed</State>", `<State>${change.state}</State>`);
   if (change.outcomes) {
     const outcomes = Object.entries(change.outcomes)
       .map(([name, count]) => `<Outcome><Name>${name}</Name><Count>${count}</Count></Outcome>`)
       .join("");
-    xml = xml.replace(/(<(?:Apns|FcmV1)OutcomeCounts>)[\s\S]*(<\/(?:Apns|FcmV1)OutcomeCounts>)/, `$1${outcomes}$2`);
+    xml = xml.replace(new RegExp(`(<${element}>)[\\s\\S]*(</${element}>)`), `$1${outcomes}$2`);
   }
   return xml;
 }

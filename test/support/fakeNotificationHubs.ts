@@ -42,8 +42,9 @@ export class FakeNotificationHubs {
    * with each accepted notification, by notification id, in Azure's published shape. A send takes
    * `nextOutcome` (default: one Success); `pending` answers state Enqueued that many more times.
    */
-  readonly outcomes = new Map<string, { platform: "apns" | "fcmv1"; counts: Record<string, number>; pending: number }>();
-  nextOutcome: Record<string, number> = { Success: 1 };
+  readonly outcomes = new Map<string, { platform: "apns" | "fcmv1"; counts?: Record<string, number>; pending: number }>();
+  /** Undefined: the published sample's own counts. */
+  nextOutcome: Record<string, number> | undefined = { Success: 1 };
   nextOutcomePending = 0;
   /** Status answered to every telemetry read instead (403: a Free or Basic hub; 401: a key without the right). */
   telemetryStatus?: number;
