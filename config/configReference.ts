@@ -86,6 +86,25 @@ export const CONFIG_REFERENCE: readonly ConfigKeyReference[] = [
     notes: "`type` must be `service_account`",
   },
   {
+    key: "apps",
+    required: "instead of `apns` / `fcm`",
+    form: "list of `{ name, apns?, fcm?, hubSku?, partitions?, growingFrom?, expectedDevices?, messagePreview? }`",
+    notes:
+      "several apps, each with its own hub per partition — see [Apps and partitions](apps-and-partitions.md); `name`: a lowercase letter then up to 11 letters or digits; `partitions`: 1–16 (default 1); `growingFrom`: the count before, while devices move",
+  },
+  {
+    key: "appSecrets",
+    required: "with `apps`",
+    form: "**secret**: `{ <app>: { apnsToken?, fcmPrivateKey? } }`",
+    notes: "each app's `.p8` key and FCM private key, in one secret object",
+  },
+  {
+    key: "nativeApp",
+    required: "with several `apps`",
+    form: "an app's name",
+    notes: "the app whose hub ACS links: native calling and chat pushes reach it alone; the others get the function's pushes",
+  },
+  {
     key: "delivery",
     required: "no (`function`)",
     form: "`function` \\| `webhook` \\| `none`",

@@ -36,44 +36,74 @@ function isPemPrivateKey(raw: string): boolean {
   return pem !== null && pem[1].replace(/\s+/g, "").length >= 64;
 }
 
+/** Where an APNs credential's settings live: the one-app keys, or an app's entry under `apps`. */
+export interface ApnsKeys {
+  /** The object's key, as problems name it: `apns` or `apps[1].apns`. */
+  readonly object: string;
+  /** The secret's key: `apnsToken`, or `appSecrets.<app>.apnsToken`. */
+  readonly token: string;
+  /** How to set the secret, for the problem that says it is missing. */
+  readonly setToken: string;
+}
+
+const ONE_APP_APNS: ApnsKeys = {
+  object: "apns",
+  token: "apnsToken",
+  setToken: "pulumi config set --secret acs-notifications:apnsToken < AuthKey_KEYID.p8",
+};
+
 export function readApns(problems: ProblemList, raw: RawStackConfig): ApnsConfig | undefined {
   const token = raw.secrets.apnsToken;
-  const obj = readObject(problems, "apns", raw.values.apns);
-  if (!obj) {
-    if (token && raw.values.apns === undefined) {
-      problems.add("apns", "is required when apnsToken is set: { keyId, teamId, bundleId, environment }.");
-    }
+  if (raw.values.apns === undefined) {
+    if (token) problems.add("apns", "is required when apnsToken is set: { keyId, teamId, bundleId, environment }.");
     return undefined;
   }
-  reportUnknownFields(problems, "apns", obj, ["keyId", "teamId", "bundleId", "environment"]);
+  return readApnsCredential(problems, ONE_APP_APNS, raw.values.apns, token);
+}
+
+/** An APNs token credential from its object and its secret, wherever they are configured. */
+export function readApnsCredential(
+  problems: ProblemList,
+  keys: ApnsKeys,
+  value: unknown,
+  token: SecretValue | undefined,
+): ApnsConfig | undefined {
+  const obj = readObject(problems, keys.object, value);
+  if (!obj) return undefined;
+  reportUnknownFields(problems, keys.object, obj, ["keyId", "teamId", "bundleId", "environment"]);
   // A hub's certificate-mode fields pasted into the config.
   if (APNS_CERTIFICATE_FIELDS.some((field) => obj[field] !== undefined)) {
-    problems.add("apns", "uses certificate authentication, which ACS push does not support: use a .p8 token key.");
+    problems.add(keys.object, "uses certificate authentication, which ACS push does not support: use a .p8 token key.");
   }
   const keyId = readString(
     problems,
-    "apns.keyId",
+    `${keys.object}.keyId`,
     obj.keyId,
     APPLE_ID,
     "the 10-character Key ID of the APNs auth key (A-Z, 0-9)",
   );
-  const teamId = readString(problems, "apns.teamId", obj.teamId, APPLE_ID, "the 10-character Apple Team ID (A-Z, 0-9)");
-  const bundleId = readString(problems, "apns.bundleId", obj.bundleId, BUNDLE_ID, "the app's bundle id, like com.contoso.chat");
-  const environment = readChoice(problems, "apns.environment", obj.environment, APNS_ENVIRONMENTS, undefined);
-  const normalizedToken = readApnsToken(problems, token);
+  const teamId = readString(problems, `${keys.object}.teamId`, obj.teamId, APPLE_ID, "the 10-character Apple Team ID (A-Z, 0-9)");
+  const bundleId = readString(
+    problems,
+    `${keys.object}.bundleId`,
+    obj.bundleId,
+    BUNDLE_ID,
+    "the app's bundle id, like com.contoso.chat",
+  );
+  const environment = readChoice(problems, `${keys.object}.environment`, obj.environment, APNS_ENVIRONMENTS, undefined);
+  const normalizedToken = readApnsToken(problems, keys, token);
   // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.
   if (!keyId || !teamId || !bundleId || !environment || !normalizedToken) return undefined;
   return { keyId, teamId, bundleId, environment, token: normalizedToken };
 }
 
-function readApnsToken(problems: ProblemList, token: SecretValue | undefined): SecretValue | undefined {
-  const how = "set it with: pulumi config set --secret acs-notifications:apnsToken < AuthKey_KEYID.p8";
-  if (!token) return problems.add("apnsToken", `is required when apns is set; ${how}.`);
+function readApnsToken(problems: ProblemList, keys: ApnsKeys, token: SecretValue | undefined): SecretValue | undefined {
+  if (!token) return problems.add(keys.token, `is required when ${keys.object} is set; set it with: ${keys.setToken}.`);
   if (token.kind === "opaque") return token;
   const body = normalizeApnsToken(token.value);
   if (!body) {
     return problems.add(
-      "apnsToken",
+      keys.token,
       "must be the contents of an APNs .p8 auth key (-----BEGIN PRIVATE KEY----- …); the value is not shown.",
     );
   }
@@ -110,6 +140,36 @@ function parseServiceAccount(problems: ProblemList, secret: SecretValue): Servic
   }
   const privateKey = typeof sa.private_key === "string" ? sa.private_key : "";
   return { projectId: sa.project_id, clientEmail: sa.client_email, privateKey: { kind: "plain", value: privateKey } };
+}
+
+/** Where an FCM v1 credential's settings live under `apps`: its object and its private key secret. */
+export interface FcmKeys {
+  readonly object: string;
+  readonly privateKey: string;
+  readonly setPrivateKey: string;
+}
+
+/** An app's FCM v1 credential: `{ projectId, clientEmail }` and its private key secret. */
+export function readFcmCredential(
+  problems: ProblemList,
+  keys: FcmKeys,
+  value: unknown,
+  privateKey: SecretValue | undefined,
+): FcmV1Config | undefined {
+  const obj = readObject(problems, keys.object, value);
+  if (!obj) return undefined;
+  reportUnknownFields(problems, keys.object, obj, ["projectId", "clientEmail"]);
+  if (!privateKey)
+    return problems.add(keys.privateKey, `is required when ${keys.object} is set; set it with: ${keys.setPrivateKey}.`);
+  return checkServiceAccount(
+    problems,
+    { projectId: `${keys.object}.projectId`, clientEmail: `${keys.object}.clientEmail`, privateKey: keys.privateKey },
+    {
+      projectId: obj.projectId,
+      clientEmail: obj.clientEmail,
+      privateKey,
+    },
+  );
 }
 
 export function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config | undefined {
@@ -150,23 +210,39 @@ export function readFcm(problems: ProblemList, raw: RawStackConfig): FcmV1Config
   }
   if (!source) return undefined;
   const keyName = (field: string, jsonField: string) => (json ? `${prefix}.${jsonField}` : `${prefix}.${field}`);
+  return checkServiceAccount(
+    problems,
+    {
+      projectId: keyName("projectId", "project_id"),
+      clientEmail: keyName("clientEmail", "client_email"),
+      privateKey: json ? "fcmServiceAccountJson.private_key" : "fcmPrivateKey",
+    },
+    source,
+  );
+}
+
+/** A service account's fields checked, problems named by the keys they came from. */
+function checkServiceAccount(
+  problems: ProblemList,
+  names: { projectId: string; clientEmail: string; privateKey: string },
+  source: ServiceAccount,
+): FcmV1Config | undefined {
   const projectId = readString(
     problems,
-    keyName("projectId", "project_id"),
+    names.projectId,
     source.projectId,
     GCP_PROJECT_ID,
     "a Firebase/Google Cloud project id (6-30 lowercase letters, digits, hyphens)",
   );
   const clientEmail = readString(
     problems,
-    keyName("clientEmail", "client_email"),
+    names.clientEmail,
     source.clientEmail,
     SERVICE_ACCOUNT_EMAIL,
     "a service account email ending in .iam.gserviceaccount.com",
   );
-  const keyKey = json ? "fcmServiceAccountJson.private_key" : "fcmPrivateKey";
   if (source.privateKey.kind === "plain" && !isPemPrivateKey(source.privateKey.value)) {
-    problems.add(keyKey, "must be a PEM private key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
+    problems.add(names.privateKey, "must be a PEM private key (-----BEGIN PRIVATE KEY----- …); the value is not shown.");
     return undefined;
   }
   // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — each part missing here was already reported, and validateStackConfig throws on any problem.

@@ -7,7 +7,7 @@
  */
 import { readAlerts } from "./alertsConfig";
 import { readDelivery } from "./deliveryConfig";
-import { readApns, readFcm } from "./platformCredentials";
+import { readApps } from "./appsConfig";
 import { describe, key, nearest, ProblemList, readChoice, readObject, readString } from "./readerKit";
 import {
   CONFIG_NAMESPACE,
@@ -160,20 +160,37 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
   const tags = readTags(problems, raw.values.tags);
   const dataLocation = readChoice(problems, "dataLocation", raw.values.dataLocation, DATA_LOCATIONS, undefined);
   const hubSku = readChoice(problems, "hubSku", raw.values.hubSku, HUB_SKUS, "Free");
-  const apns = readApns(problems, raw);
-  const fcmV1 = readFcm(problems, raw);
   const delivery = readDelivery(problems, raw);
   const alerts = readAlerts(problems, raw);
-  const anyPlatform =
-    raw.values.apns !== undefined ||
-    raw.values.fcm !== undefined ||
-    raw.secrets.fcmServiceAccountJson !== undefined ||
-    (raw.encryptedPlainKeys ?? []).some((k) => k === "apns" || k === "fcm");
-  if (!anyPlatform) {
-    problems.add("apns", "or fcm (or fcmServiceAccountJson) is required: configure at least one push platform.");
-  }
-  if (problems.items.length > 0 || !location || !namePrefix || !tags || !dataLocation || !hubSku || !delivery || !alerts) {
+  // Read even when the tier or delivery is wrong, so the apps' own problems are listed in the same pass.
+  const apps = readApps(problems, raw, { hubSku: hubSku ?? "Free", messagePreview: delivery?.messagePreview ?? false });
+  if (
+    problems.items.length > 0 ||
+    !location ||
+    !namePrefix ||
+    !tags ||
+    !dataLocation ||
+    !hubSku ||
+    !delivery ||
+    !alerts ||
+    !apps
+  ) {
     throw new StackConfigError(problems.items);
   }
-  return { location, existingResourceGroup, namePrefix, tags, dataLocation, hubSku, apns, fcmV1, delivery, alerts };
+  // The one-app view: the linked app's tier and credentials.
+  const linked = apps.apps.find((a) => a.name === apps.nativeApp)!;
+  return {
+    location,
+    existingResourceGroup,
+    namePrefix,
+    tags,
+    dataLocation,
+    hubSku: linked.hubSku,
+    apns: linked.apns,
+    fcmV1: linked.fcmV1,
+    apps: apps.apps,
+    nativeApp: apps.nativeApp,
+    delivery,
+    alerts,
+  };
 }

@@ -114,6 +114,34 @@ export interface AlertsConfig {
   readonly webhookUrl?: SecretValue;
 }
 
+/** The name the one-app form (top-level apns / fcm keys) gives its app. */
+export const ONE_APP_NAME = "default";
+
+/** Partitions an app may have: each is a Notification Hubs namespace of its own. */
+export const MAX_PARTITIONS = 16;
+
+/** Apps a stack may have. */
+export const MAX_APPS = 10;
+
+/**
+ * One mobile app: its own hub per partition (one namespace each), with its credentials. An iOS
+ * bundle id and a Firebase project belong to one app, and a hub holds the credentials of one.
+ */
+export interface AppConfig {
+  readonly name: string;
+  readonly apns?: ApnsConfig;
+  readonly fcmV1?: FcmV1Config;
+  readonly hubSku: HubSku;
+  /** Hubs (namespaces) the app's devices are spread over, by user (function/src/partitions.ts). */
+  readonly partitions: number;
+  /** While growing: the partition count before; the sender reaches both a moved user's old and new partition. */
+  readonly growingFrom?: number;
+  /** Devices the app expects: the plan and the policy pack warn when its hubs cannot hold them. */
+  readonly expectedDevices?: number;
+  /** Put message text in this app's notifications. */
+  readonly messagePreview: boolean;
+}
+
 export interface StackConfig {
   readonly location: string;
   /** When set, resources go into this existing group and no group is created. */
@@ -121,9 +149,14 @@ export interface StackConfig {
   readonly namePrefix: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly dataLocation: string;
+  /** The linked (native) app's tier and credentials: the one-app form's view of {@link apps}. */
   readonly hubSku: HubSku;
   readonly apns?: ApnsConfig;
   readonly fcmV1?: FcmV1Config;
+  /** Every app, the one-app form included (named {@link ONE_APP_NAME}). */
+  readonly apps: readonly AppConfig[];
+  /** The app whose hub (its first partition) is linked to ACS: native calling and chat pushes reach it alone. */
+  readonly nativeApp: string;
   readonly delivery: PushDeliveryConfig;
   readonly alerts: AlertsConfig;
 }
@@ -157,7 +190,14 @@ export interface RawStackConfig {
 export const READER_NAMESPACES = ["pulumi", "azure-native"] as const;
 
 /** Keys that may only hold secrets; anything else is plain configuration. */
-export const SECRET_KEYS = ["apnsToken", "fcmPrivateKey", "fcmServiceAccountJson", "webhookUrl", "alertWebhookUrl"] as const;
+export const SECRET_KEYS = [
+  "apnsToken",
+  "fcmPrivateKey",
+  "fcmServiceAccountJson",
+  "appSecrets",
+  "webhookUrl",
+  "alertWebhookUrl",
+] as const;
 
 /** Every key this project reads; anything else in the namespace is a typo worth reporting. */
 export const KNOWN_KEYS: readonly string[] = CONFIG_REFERENCE.map((entry) => entry.key);

@@ -83,7 +83,7 @@ describe("keys nobody reads", () => {
     const problems = configProblems(inputWith({ apns: undefined }, { apnsToken: undefined }, { encryptedPlainKeys: ["apns"] }));
     expect(problems).toEqual({
       apns: [
-        "is encrypted (a secure: value, perhaps nested), but it is a plain setting: set it without --secret; the secrets go in apnsToken, fcmPrivateKey, fcmServiceAccountJson, webhookUrl, alertWebhookUrl.",
+        "is encrypted (a secure: value, perhaps nested), but it is a plain setting: set it without --secret; the secrets go in apnsToken, fcmPrivateKey, fcmServiceAccountJson, appSecrets, webhookUrl, alertWebhookUrl.",
       ],
     });
   });
