@@ -63,6 +63,9 @@ export interface LedgerRecord {
   /** `thread_` + the first 32 hex of the SHA-256 of the chat thread id. */
   readonly threadHash?: string;
   readonly platform?: string;
+  /** With several apps or partitions: the app and its partition (hub) this record is about. */
+  readonly app?: string;
+  readonly partition?: number;
   /** The hub's HTTP status for this notification; absent when no answer came (a network failure). */
   readonly status?: number;
   /** The hub's id of an accepted notification (from its Location header). */

@@ -26,6 +26,9 @@ export interface OutcomeRequest {
   readonly recipientTag: string;
   readonly platform: Platform;
   readonly notificationId: string;
+  /** With several apps or partitions: which hub accepted it (and is asked). */
+  readonly app?: string;
+  readonly partition?: number;
 }
 
 /** The part of the hub's answer the ledger keeps (shaped like @azure/notification-hubs' NotificationDetails). */
@@ -59,12 +62,16 @@ export function readOutcomeRequest(message: unknown): OutcomeRequest | string {
   if (m.platform !== "apple" && m.platform !== "fcmv1") return "platform must be apple or fcmv1";
   if (m.eventType !== undefined && (typeof m.eventType !== "string" || m.eventType.length > 200))
     return "eventType is not a string";
+  if (m.app !== undefined && (typeof m.app !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(m.app))) return "app is not an app name";
+  if (m.partition !== undefined && (!Number.isInteger(m.partition) || m.partition < 0 || m.partition > 63))
+    return "partition is not a partition number";
   return {
     eventId: m.eventId,
     eventType: m.eventType,
     recipientTag: m.recipientTag,
     platform: m.platform,
     notificationId: m.notificationId,
+    ...(m.app !== undefined ? { app: m.app, partition: m.partition ?? 0 } : {}),
   };
 }
 
@@ -94,8 +101,12 @@ function statusOf(error: unknown): number | undefined {
  * OutcomeNotReadyError when the host should show the message again later.
  */
 export class PnsOutcomeReader {
+  /**
+   * @param clients the hub's client, or — with several apps or partitions — the client of an app's
+   *   partition (undefined when the stack has no such hub).
+   */
   constructor(
-    private readonly client: OutcomeClient,
+    private readonly clients: OutcomeClient | ((app: string, partition: number) => OutcomeClient | undefined),
     private readonly tries: number = PNS_OUTCOME_TRIES,
   ) {}
 
@@ -112,11 +123,22 @@ export class PnsOutcomeReader {
       recipientTag: request.recipientTag,
       platform: request.platform,
       notificationId: request.notificationId,
+      ...(request.app !== undefined ? { app: request.app, partition: request.partition } : {}),
     };
+    const client =
+      typeof this.clients === "function"
+        ? request.app !== undefined
+          ? this.clients(request.app, request.partition ?? 0)
+          : undefined
+        : this.clients;
+    if (!client) {
+      log.error(`PNS outcome request ignored: this stack has no hub for app ${request.app ?? "(none)"} partition ${request.partition ?? 0}`);
+      return "unreadable message";
+    }
     const lastTry = dequeueCount >= this.tries;
     let details: HubOutcomeDetails;
     try {
-      details = await this.client.getNotificationOutcomeDetails(request.notificationId);
+      details = await client.getNotificationOutcomeDetails(request.notificationId);
     } catch (error) {
       const status = statusOf(error);
       if (status === 401 || status === 403) {

@@ -14,6 +14,7 @@ import { classifySendError, CredentialRefusedError, PermanentSendError, Transien
 import { userTag } from "./tags";
 import { latencySince, ledgerLine, threadHash } from "./ledger";
 import { OutcomeRequest, outcomeUnavailableReason } from "./pnsOutcomes";
+import { partitionsToReach } from "./partitions";
 
 export type Platform = "apple" | "fcmv1";
 
@@ -55,9 +56,30 @@ export interface SenderOptions extends PayloadOptions {
 /** Where the sender puts accepted notifications whose PNS outcome is to be read later (the outcome queue). */
 export type OutcomeRequests = (request: OutcomeRequest) => void;
 
+/**
+ * One app's hubs, as the sender reaches them: a client per partition (index = partition), the
+ * platforms and payload settings of that app. A stack with one app and one hub has one route with
+ * no name, and its ledger records name no app.
+ */
+export interface SenderRoute extends PayloadOptions {
+  readonly app?: string;
+  readonly partitions: readonly HubClient[];
+  /** While the app grows: the partition count before (a moved user's old partition is reached too). */
+  readonly growingFrom?: number;
+  readonly platforms: readonly Platform[];
+  readonly hubSku?: "Free" | "Basic" | "Standard";
+}
+
+/** One notification's destination: an app's partition, on one platform. */
+interface Target {
+  readonly route: SenderRoute;
+  readonly partition: number;
+  readonly platform: Platform;
+}
+
 export type Outcome = "sent" | "duplicate" | "ignored" | "dead-lettered";
 
-/** One event on its way to the hub: what every step of it logs and writes to the ledger. */
+/** One event on its way to the hubs: what every step of it logs and writes to the ledger. */
 interface Delivery {
   readonly intent: PushIntent;
   readonly recipientTag: string;
@@ -72,12 +94,39 @@ interface Delivery {
 export class PushSender {
   private readonly recent = new RecentEvents();
   private readonly inFlight = new Set<string>();
+  /** Targets (event, app, partition, platform) a hub already accepted: a retried event skips them here. */
+  private readonly accepted = new RecentEvents(50_000);
+  private readonly routes: readonly SenderRoute[];
 
+  /** One hub: the one-app stack. */
+  constructor(client: HubClient, options: SenderOptions, deadLetter?: DeadLetterSink);
+  /** Several apps and partitions: one route per app. */
+  constructor(routes: readonly SenderRoute[], options: Pick<SenderOptions, "sendChatMessages">, deadLetter?: DeadLetterSink);
   constructor(
-    private readonly client: HubClient,
-    private readonly options: SenderOptions,
+    clientOrRoutes: HubClient | readonly SenderRoute[],
+    private readonly options: Pick<SenderOptions, "sendChatMessages"> & Partial<SenderOptions>,
     private readonly deadLetter?: DeadLetterSink,
-  ) {}
+  ) {
+    this.routes = Array.isArray(clientOrRoutes)
+      ? clientOrRoutes
+      : [
+          {
+            partitions: [clientOrRoutes as HubClient],
+            platforms: options.platforms ?? [],
+            includePreview: options.includePreview ?? false,
+            hubSku: options.hubSku,
+          },
+        ];
+  }
+
+  /** Every app's partitions that can hold this recipient, on each of the app's platforms. */
+  private targetsFor(recipientTag: string): Target[] {
+    return this.routes.flatMap((route) =>
+      partitionsToReach(recipientTag, route.partitions.length, route.growingFrom).flatMap((partition) =>
+        route.platforms.map((platform) => ({ route, partition, platform })),
+      ),
+    );
+  }
 
   /**
    * Handles one event. Throws TransientSendError when Event Grid should deliver it again. The
@@ -128,7 +177,10 @@ export class PushSender {
       recipientTag: userTag(intent.recipientRawId),
       eventTime: event.eventTime ?? event.time,
     };
-    log.info(`event ${event.id}: pushing ${eventType} on ${this.options.platforms.join(",")}`);
+    const targets = this.targetsFor(delivery.recipientTag).filter((t) => !this.accepted.has(targetKey(event.id, t)));
+    log.info(
+      `event ${event.id}: pushing ${eventType} to ${targets.map((t) => `${t.route.app ? `${t.route.app}#${t.partition} ` : ""}${t.platform}`).join(", ")}`,
+    );
     log.info(
       ledgerLine({
         step: "event-received",
@@ -139,8 +191,9 @@ export class PushSender {
       }),
     );
     this.inFlight.add(event.id);
-    const results = await Promise.allSettled(this.options.platforms.map((p) => this.send(p, delivery, log, outcomes))).finally(
-      () => this.inFlight.delete(event.id),
+    // Every app and partition at once: one app's hub failing does not hold the others back.
+    const results = await Promise.allSettled(targets.map((t) => this.send(t, delivery, log, outcomes))).finally(() =>
+      this.inFlight.delete(event.id),
     );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as Error);
     if (failures.some((f) => f instanceof CredentialRefusedError)) {
@@ -166,17 +219,27 @@ export class PushSender {
   }
 
   private async send(
-    platform: Platform,
+    target: Target,
     { intent, recipientTag, eventTime }: Delivery,
     log: SenderLog,
     outcomes: OutcomeRequests | undefined,
   ): Promise<void> {
-    const notification = platform === "apple" ? this.apple(intent) : this.fcm(intent);
-    const about = { eventId: intent.eventId, eventType: intent.eventType, recipientTag, platform };
+    const { route, partition, platform } = target;
+    const notification = platform === "apple" ? apple(intent, route) : fcm(intent, route);
+    const about = {
+      eventId: intent.eventId,
+      eventType: intent.eventType,
+      recipientTag,
+      platform,
+      ...(route.app !== undefined ? { app: route.app, partition } : {}),
+    };
     log.info(ledgerLine({ step: "push-attempted", ...about }));
     try {
-      const result = await this.client.sendNotification(notification, { tagExpression: recipientTag });
-      log.info(`event ${intent.eventId}: ${platform} notification ${result.notificationId ?? "(no id)"} accepted`);
+      const result = await route.partitions[partition].sendNotification(notification, { tagExpression: recipientTag });
+      this.accepted.add(targetKey(intent.eventId, target));
+      log.info(
+        `event ${intent.eventId}: ${route.app ? `${route.app} partition ${partition} ` : ""}${platform} notification ${result.notificationId ?? "(no id)"} accepted`,
+      );
       // The client resolves only on the hub's 201 Created.
       log.info(
         ledgerLine({
@@ -188,7 +251,7 @@ export class PushSender {
           latencyMs: latencySince(eventTime),
         }),
       );
-      this.followOutcome(about, result.notificationId, log, outcomes);
+      this.followOutcome(about, route.hubSku, result.notificationId, log, outcomes);
     } catch (error) {
       const failure = classifySendError(error, platform);
       const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
@@ -206,12 +269,13 @@ export class PushSender {
 
   /** Standard hubs report what the PNS did, later: queue the notification for that. Other tiers cannot: say so. */
   private followOutcome(
-    about: { eventId: string; eventType: string; recipientTag: string; platform: Platform },
+    about: { eventId: string; eventType: string; recipientTag: string; platform: Platform; app?: string; partition?: number },
+    tier: SenderRoute["hubSku"],
     notificationId: string | undefined,
     log: SenderLog,
     outcomes: OutcomeRequests | undefined,
   ): void {
-    const hubSku = this.options.hubSku ?? "Free";
+    const hubSku = tier ?? "Free";
     if (hubSku === "Standard" && notificationId && outcomes) {
       outcomes({ ...about, notificationId });
       return;
@@ -230,19 +294,6 @@ export class PushSender {
               : "this sender has no outcome queue",
       }),
     );
-  }
-
-  private apple(intent: PushIntent): HubNotification {
-    const { body, headers } = applePayload(intent, this.options);
-    return { platform: "apple", body: JSON.stringify(body), headers, contentType: "application/json;charset=utf-8" };
-  }
-
-  private fcm(intent: PushIntent): HubNotification {
-    return {
-      platform: "fcmv1",
-      body: JSON.stringify(fcmV1Payload(intent, this.options)),
-      contentType: "application/json;charset=utf-8",
-    };
   }
 
   /** Permanent failure: logged once, recorded in the dead-letter container, not retried. */
@@ -273,3 +324,21 @@ export class PushSender {
 }
 
 export { CredentialRefusedError, PermanentSendError, TransientSendError };
+
+/** What the in-process memory of accepted notifications is keyed by. */
+function targetKey(eventId: string, { route, partition, platform }: Target): string {
+  return `${eventId}|${route.app ?? ""}|${partition}|${platform}`;
+}
+
+function apple(intent: PushIntent, options: PayloadOptions): HubNotification {
+  const { body, headers } = applePayload(intent, options);
+  return { platform: "apple", body: JSON.stringify(body), headers, contentType: "application/json;charset=utf-8" };
+}
+
+function fcm(intent: PushIntent, options: PayloadOptions): HubNotification {
+  return {
+    platform: "fcmv1",
+    body: JSON.stringify(fcmV1Payload(intent, options)),
+    contentType: "application/json;charset=utf-8",
+  };
+}

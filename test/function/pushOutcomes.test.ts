@@ -51,7 +51,7 @@ describe("what the sender does with each answer of the hub", () => {
       ["fcmv1", "application/json;charset=utf-8", userTag(RECIPIENT)],
     ]);
     expect(lines.filter((line) => !line.includes(LEDGER_MARKER))).toEqual([
-      "info event e1: pushing Microsoft.Communication.ChatMessageReceived on apple,fcmv1",
+      "info event e1: pushing Microsoft.Communication.ChatMessageReceived to apple, fcmv1",
       "info event e1: apple notification n-apple accepted",
       "info event e1: fcmv1 notification (no id) accepted",
     ]);
