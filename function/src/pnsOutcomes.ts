@@ -132,7 +132,9 @@ export class PnsOutcomeReader {
           : undefined
         : this.clients;
     if (!client) {
-      log.error(`PNS outcome request ignored: this stack has no hub for app ${request.app ?? "(none)"} partition ${request.partition ?? 0}`);
+      log.error(
+        `PNS outcome request ignored: this stack has no hub for app ${request.app ?? "(none)"} partition ${request.partition ?? 0}`,
+      );
       return "unreadable message";
     }
     const lastTry = dequeueCount >= this.tries;

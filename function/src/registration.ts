@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { userTag } from "./tags";
 import { ledgerLine } from "./ledger";
+import { partitionOf, partitionsToReach } from "./partitions";
 
 /**
  * Device registration for the pushes this function sends. The caller is the app's trusted back
@@ -21,6 +22,8 @@ export type InstallationPlatform = "apns" | "fcmv1";
 export interface RegistrationRequest {
   /** The ACS user's raw id (`8:acs:…`), as the back end authenticated them. */
   readonly userId: string;
+  /** Which app the device runs (required when the stack has several). */
+  readonly app?: string;
   readonly platform: InstallationPlatform;
   /** The APNs device token (hex) or the FCM registration token. */
   readonly pushChannel: string;
@@ -59,7 +62,8 @@ const FCM_TOKEN = /^(?:[A-Za-z0-9_-]{8,64}:)?[A-Za-z0-9_-]{100,4000}$/;
 /** A token proper is mostly letters and digits: a run of punctuation is not a device's token. */
 const FCM_MIN_ALPHANUMERIC = 60;
 
-const REQUEST_FIELDS = ["userId", "platform", "pushChannel"];
+const REQUEST_FIELDS = ["userId", "platform", "pushChannel", "app"];
+const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
 /** How many unknown field names an answer names, and which names it shows at all (never a value-like one). */
 const NAMED_UNKNOWN_FIELDS = 3;
 const SHOWABLE_FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
@@ -103,6 +107,7 @@ export function readRegistration(body: unknown): RegistrationRequest | { problem
       `${describeUnknownFields(unknown)}: only ${REQUEST_FIELDS.join(", ")} are accepted; tags are derived from userId`,
     );
   if (typeof b.userId !== "string" || !ACS_USER.test(b.userId)) problems.push("userId must be the ACS user's raw id (8:acs:…)");
+  if (b.app !== undefined && (typeof b.app !== "string" || !APP_NAME.test(b.app))) problems.push("app must be an app's name");
   if (b.platform !== "apns" && b.platform !== "fcmv1") problems.push("platform must be apns or fcmv1");
   const channel = b.pushChannel;
   if (typeof channel !== "string") problems.push("pushChannel must be the device's push token");
@@ -113,15 +118,23 @@ export function readRegistration(body: unknown): RegistrationRequest | { problem
       "pushChannel must be an FCM registration token: an optional instance id and ':', then 100-4000 URL-safe characters, mostly letters and digits",
     );
   if (problems.length > 0) return { problems };
-  return { userId: b.userId as string, platform: b.platform as InstallationPlatform, pushChannel: channel as string };
+  return {
+    userId: b.userId as string,
+    platform: b.platform as InstallationPlatform,
+    pushChannel: channel as string,
+    ...(b.app !== undefined ? { app: b.app as string } : {}),
+  };
 }
 
 /** Reads the user a DELETE names (body `{ userId }` or the `userId` query parameter): only their installation goes. */
-export function readOwner(body: unknown): { userId: string } | { problems: string[] } {
-  const userId = typeof body === "object" && body !== null ? (body as Record<string, unknown>).userId : undefined;
+export function readOwner(body: unknown): { userId: string; app?: string } | { problems: string[] } {
+  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const userId = fields.userId;
   if (typeof userId !== "string" || !ACS_USER.test(userId))
     return { problems: ["userId must name the ACS user (8:acs:…) whose installation is removed (query parameter or body)"] };
-  return { userId };
+  if (fields.app !== undefined && (typeof fields.app !== "string" || !APP_NAME.test(fields.app)))
+    return { problems: ["app must be an app's name"] };
+  return { userId, ...(typeof fields.app === "string" ? { app: fields.app } : {}) };
 }
 
 export function isValidInstallationId(id: string | undefined): id is string {
@@ -151,15 +164,40 @@ export interface RegistrarLog {
   warn(message: string): void;
 }
 
+/** One app's hubs, as the endpoint writes installations to them: a client per partition. */
+export interface RegistrarApp {
+  readonly name: string;
+  /** The platforms the app's hubs have credentials for: a device of another platform is refused. */
+  readonly platforms: readonly InstallationPlatform[];
+  readonly partitions: readonly InstallationClient[];
+  /** While the app grows: the partition count before (an installation saved now leaves its old partition). */
+  readonly growingFrom?: number;
+}
+
 /** Creates, updates and deletes installations for the back end that App Service let in. */
 export class InstallationRegistrar {
   private readonly allowed: ReadonlySet<string>;
+  private readonly apps: readonly RegistrarApp[];
+  /** One app and one hub (the one-app stack): requests need not name the app, and records name none. */
+  private readonly oneHub: boolean;
 
-  constructor(
-    private readonly client: InstallationClient,
-    allowedClientIds: readonly string[],
-  ) {
+  constructor(clientOrApps: InstallationClient | readonly RegistrarApp[], allowedClientIds: readonly string[]) {
     this.allowed = new Set(allowedClientIds.map((id) => id.toLowerCase()));
+    this.oneHub = !Array.isArray(clientOrApps);
+    this.apps = Array.isArray(clientOrApps)
+      ? clientOrApps
+      : [{ name: "default", platforms: ["apns", "fcmv1"], partitions: [clientOrApps as InstallationClient] }];
+  }
+
+  /** The app a request names; with one app it may name none. An answer when it names none that exists. */
+  private appFor(name: string | undefined): RegistrarApp | HttpAnswer {
+    if (name === undefined && this.apps.length === 1) return this.apps[0];
+    const app = this.apps.find((a) => a.name === name);
+    if (app) return app;
+    return {
+      status: name === undefined ? 400 : 404,
+      body: { error: `app must name one of this stack's apps: ${this.apps.map((a) => a.name).join(", ")}` },
+    };
   }
 
   async handle(
@@ -186,28 +224,82 @@ export class InstallationRegistrar {
     if (method === "DELETE") {
       const owner = readOwner(body);
       if ("problems" in owner) return { status: 400, body: { error: owner.problems.join("; ") } };
+      const app = this.appFor(owner.app);
+      if ("status" in app) return app;
+      const tag = userTag(owner.userId);
       const hubId = hubInstallationId(owner.userId, installationId);
-      const failed = await this.hubCall(() => this.client.deleteInstallation(hubId), log);
-      if (failed) return failed;
+      // While the app grows the installation may still be in the user's old partition: delete it there too.
+      const partitions = partitionsToReach(tag, app.partitions.length, app.growingFrom);
+      for (const partition of partitions) {
+        const failed = await this.hubCall(() => app.partitions[partition].deleteInstallation(hubId), log);
+        if (failed) return failed;
+      }
       log.info(`installation ${installationId} deleted by ${caller.clientId}`);
-      log.info(ledgerLine({ step: "installation-deleted", recipientTag: userTag(owner.userId) }));
+      log.info(ledgerLine({ step: "installation-deleted", recipientTag: tag, ...this.where(app, partitions[0]) }));
       return { status: 204, body: {} };
     }
     if (method !== "PUT") return { status: 405, body: { error: "use PUT to register and DELETE to unregister" } };
     const request = readRegistration(body);
     if ("problems" in request) return { status: 400, body: { error: request.problems.join("; ") } };
+    const app = this.appFor(request.app);
+    if ("status" in app) return app;
+    if (!app.platforms.includes(request.platform))
+      return {
+        status: 400,
+        body: {
+          error: `app ${app.name} has no ${request.platform} credential: its devices register as ${app.platforms.join(" or ")}`,
+        },
+      };
+    const tag = userTag(request.userId);
+    // Every device of one user in one app lives in one partition, so a push to them is one send.
+    const partition = partitionOf(tag, app.partitions.length);
     const installation: InstallationRecord = {
       installationId: hubInstallationId(request.userId, installationId),
       platform: request.platform,
       pushChannel: request.pushChannel,
-      tags: [userTag(request.userId)],
+      tags: [tag],
     };
-    const failed = await this.hubCall(() => this.client.createOrUpdateInstallation(installation), log);
+    const failed = await this.hubCall(() => app.partitions[partition].createOrUpdateInstallation(installation), log);
     if (failed) return failed;
+    await this.leaveOldPartition(app, tag, partition, installation.installationId, log);
     // Ids and outcomes only: neither the device token nor the user id is logged.
     log.info(`installation ${installationId} (${request.platform}) registered by ${caller.clientId}`);
-    log.info(ledgerLine({ step: "installation-saved", recipientTag: installation.tags[0], platform: request.platform }));
-    return { status: 200, body: { installationId, platform: request.platform, tag: installation.tags[0] } };
+    log.info(
+      ledgerLine({ step: "installation-saved", recipientTag: tag, platform: request.platform, ...this.where(app, partition) }),
+    );
+    return {
+      status: 200,
+      body: { installationId, platform: request.platform, tag, ...(this.oneHub ? {} : { app: app.name }) },
+    };
+  }
+
+  /** With several apps or partitions, records say which hub; the one-app stack's say none, as before. */
+  private where(app: RegistrarApp, partition: number): { app?: string; partition?: number } {
+    return this.oneHub ? {} : { app: app.name, partition };
+  }
+
+  /**
+   * While an app grows, a device that renews lands in the user's new partition: the copy in the old
+   * one is deleted, so the move completes as devices renew (and `doctor rebalance` moves the rest).
+   * A failure here is logged, not answered: the save succeeded, and the sender still reaches both.
+   */
+  private async leaveOldPartition(
+    app: RegistrarApp,
+    tag: string,
+    partition: number,
+    hubId: string,
+    log: RegistrarLog,
+  ): Promise<void> {
+    if (app.growingFrom === undefined) return;
+    const old = partitionOf(tag, app.growingFrom);
+    if (old === partition) return;
+    try {
+      await app.partitions[old].deleteInstallation(hubId);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404)
+        log.warn(`registration: the old partition ${old} of app ${app.name} answered ${status ?? "a network error"} to the move`);
+    }
   }
 
   /** Runs a hub call; an error becomes an answer the back end can act on (retry or not), without the hub's text. */

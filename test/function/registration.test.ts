@@ -130,7 +130,7 @@ describe("device registration against a local Notification Hubs (real @azure/not
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatch(
-      /unknown field\(s\) tags: only userId, platform, pushChannel are accepted; tags are derived from userId/,
+      /unknown field\(s\) tags: only userId, platform, pushChannel, app are accepted; tags are derived from userId/,
     );
     expect(hub.installations.size).toBe(0);
   });
