@@ -27,6 +27,28 @@ export const SETTINGS = {
   deadLetterUrl: "PUSH_DEAD_LETTER_CONTAINER_URL",
   /** The hub's tier: only Standard reports per-message PNS outcomes. */
   hubSku: "NOTIFICATION_HUB_SKU",
+  /**
+   * With several apps or partitions: the apps as JSON — `[{ name, platforms, hubSku, messagePreview,
+   * partitions, growingFrom?, hubs: [hub name per partition] }]` — each hub's keys in the settings
+   * {@link hubSettingName} names. Absent: the one hub of the settings above.
+   */
+  apps: "PUSH_APPS",
   registrationConnectionString: "NOTIFICATION_HUB_REGISTRATION_CONNECTION_STRING",
   registrationAllowedClients: "REGISTRATION_ALLOWED_CLIENT_IDS",
 } as const;
+
+/** The app setting holding one partition's Send (or Listen, for registration) connection string. */
+export function hubSettingName(app: string, partition: number, purpose: "SEND" | "REGISTER"): string {
+  return `PUSH_HUB_${app.toUpperCase()}_${partition}_${purpose}`;
+}
+
+/** One app as the PUSH_APPS setting describes it. */
+export interface AppSetting {
+  readonly name: string;
+  readonly platforms: readonly ("apple" | "fcmv1")[];
+  readonly hubSku: "Free" | "Basic" | "Standard";
+  readonly messagePreview: boolean;
+  readonly growingFrom?: number;
+  /** The hub's name per partition. */
+  readonly hubs: readonly string[];
+}

@@ -3,9 +3,9 @@ import { app, InvocationContext, output } from "@azure/functions";
 import { BlobDeadLetter } from "./deadLetter";
 import { createHubClient } from "./hubClient";
 import { PushSender } from "./pushSender";
-import { readRegistrationSettings, readSettings } from "./settings";
+import { readAppsSettings, readRegistrationApps, readRegistrationSettings, readSettings } from "./settings";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME, REGISTRATION_ROUTE } from "./contract";
-import { InstallationClient, InstallationRegistrar } from "./registration";
+import { InstallationClient, InstallationRegistrar, RegistrarApp } from "./registration";
 import { NotificationHubsClient } from "@azure/notification-hubs";
 import {
   OutcomeClient,
@@ -26,16 +26,38 @@ const outcomeQueue = output.storageQueue({ queueName: PNS_OUTCOME_QUEUE, connect
 // the failure shows in Application Insights and the alerts.
 let sender: PushSender | undefined;
 
+/** One client per hub for the whole process: the sender and the outcome reader share it. */
+const hubClients = new Map<string, ReturnType<typeof createHubClient>>();
+function hubClientFor(connectionString: string, hubName: string) {
+  const key = `${hubName}\n${connectionString}`;
+  let client = hubClients.get(key);
+  if (!client) hubClients.set(key, (client = createHubClient(connectionString, hubName)));
+  return client;
+}
+
 function currentSender(): PushSender {
   if (sender) return sender;
   // Throws SettingsError naming every bad setting, never a value; not cached, so a restart
   // with fixed settings (or a Key Vault reference that now resolves) works at once.
   const settings = readSettings(process.env);
-  // One client per process, reused by every invocation (it keeps its HTTP connections alive).
-  const client = createHubClient(settings.connectionString, settings.hubName);
   const deadLetter = settings.deadLetterUrl ? new BlobDeadLetter(settings.deadLetterUrl) : undefined;
-  // One sender per process too: it remembers which events this instance already pushed.
-  sender = new PushSender(client, settings, deadLetter);
+  const apps = readAppsSettings(process.env);
+  // One client per hub and process, reused by every invocation (it keeps its HTTP connections alive);
+  // one sender per process too: it remembers which events this instance already pushed.
+  sender = apps
+    ? new PushSender(
+        apps.map((app) => ({
+          app: app.name,
+          partitions: app.partitions.map((p) => hubClientFor(p.connectionString, p.hubName)),
+          growingFrom: app.growingFrom,
+          platforms: app.platforms,
+          hubSku: app.hubSku,
+          includePreview: app.messagePreview,
+        })),
+        settings,
+        deadLetter,
+      )
+    : new PushSender(hubClientFor(settings.connectionString, settings.hubName), settings, deadLetter);
   return sender;
 }
 
@@ -70,8 +92,14 @@ let outcomeReader: PnsOutcomeReader | undefined;
 function currentOutcomeReader(): PnsOutcomeReader {
   if (outcomeReader) return outcomeReader;
   const settings = readSettings(process.env);
-  // The sender's own client and Send rule: the outcome is read from the hub that accepted the push.
-  outcomeReader = new PnsOutcomeReader(createHubClient(settings.connectionString, settings.hubName) as unknown as OutcomeClient);
+  const apps = readAppsSettings(process.env);
+  // The sender's own clients and Send rules: the outcome is read from the hub that accepted the push.
+  outcomeReader = apps
+    ? new PnsOutcomeReader((name, partition) => {
+        const hub = apps.find((a) => a.name === name)?.partitions[partition];
+        return hub && (hubClientFor(hub.connectionString, hub.hubName) as unknown as OutcomeClient);
+      })
+    : new PnsOutcomeReader(hubClientFor(settings.connectionString, settings.hubName) as unknown as OutcomeClient);
   return outcomeReader;
 }
 
@@ -97,8 +125,20 @@ let registrar: InstallationRegistrar | undefined;
 function currentRegistrar(): InstallationRegistrar {
   if (registrar) return registrar;
   const settings = readRegistrationSettings(process.env);
-  const client = new NotificationHubsClient(settings.connectionString, settings.hubName) as unknown as InstallationClient;
-  registrar = new InstallationRegistrar(client, settings.allowedClientIds);
+  const apps = readRegistrationApps(process.env);
+  const client = (connectionString: string, hubName: string) =>
+    new NotificationHubsClient(connectionString, hubName) as unknown as InstallationClient;
+  registrar = apps
+    ? new InstallationRegistrar(
+        apps.map((app): RegistrarApp => ({
+          name: app.name,
+          platforms: app.platforms.map((p) => (p === "apple" ? "apns" : "fcmv1")),
+          partitions: app.partitions.map((p) => client(p.connectionString, p.hubName)),
+          growingFrom: app.growingFrom,
+        })),
+        settings.allowedClientIds,
+      )
+    : new InstallationRegistrar(client(settings.connectionString, settings.hubName), settings.allowedClientIds);
   return registrar;
 }
 
@@ -125,7 +165,8 @@ app.http(REGISTRATION_FUNCTION_NAME, {
     }
     let body: unknown;
     // DELETE names the user whose installation goes, as the userId query parameter.
-    if (request.method === "DELETE") body = { userId: request.query.get("userId") ?? undefined };
+    if (request.method === "DELETE")
+      body = { userId: request.query.get("userId") ?? undefined, app: request.query.get("app") ?? undefined };
     if (request.method === "PUT") {
       try {
         body = await request.json();

@@ -1,5 +1,5 @@
 import type { Platform, SenderOptions } from "./pushSender";
-import { SETTINGS } from "./contract";
+import { AppSetting, hubSettingName, SETTINGS } from "./contract";
 
 export interface FunctionSettings extends SenderOptions {
   readonly connectionString: string;
@@ -74,4 +74,79 @@ export function readRegistrationSettings(env: NodeJS.ProcessEnv): RegistrationSe
     );
   if (problems.length > 0) throw new SettingsError(`registration settings are invalid: ${problems.join("; ")}`);
   return { connectionString, hubName, allowedClientIds };
+}
+
+/** One app's hubs with their connection strings, as the function connects to them. */
+export interface AppHubs extends Omit<AppSetting, "hubs"> {
+  readonly partitions: readonly { readonly hubName: string; readonly connectionString: string }[];
+}
+
+const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
+/** The PUSH_APPS setting read and checked (problems name settings and fields, never values of secrets). */
+function readAppList(env: NodeJS.ProcessEnv, problems: string[]): AppSetting[] | undefined {
+  const text = env[SETTINGS.apps];
+  if (text === undefined || text === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    problems.push(`${SETTINGS.apps} must be JSON: a list of apps`);
+    return [];
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    problems.push(`${SETTINGS.apps} must be a non-empty list of apps`);
+    return [];
+  }
+  return parsed.flatMap((raw: unknown, i: number) => {
+    const a = (typeof raw === "object" && raw !== null ? raw : {}) as Partial<AppSetting>;
+    const at = `${SETTINGS.apps}[${i}]`;
+    const bad: string[] = [];
+    if (typeof a.name !== "string" || !APP_NAME.test(a.name)) bad.push("name");
+    if (!Array.isArray(a.platforms) || a.platforms.length === 0 || a.platforms.some((p) => p !== "apple" && p !== "fcmv1"))
+      bad.push("platforms");
+    if (!["Free", "Basic", "Standard"].includes(String(a.hubSku))) bad.push("hubSku");
+    if (typeof a.messagePreview !== "boolean") bad.push("messagePreview");
+    if (!Array.isArray(a.hubs) || a.hubs.length === 0 || a.hubs.some((h) => typeof h !== "string" || h === "")) bad.push("hubs");
+    if (
+      a.growingFrom !== undefined &&
+      (!Number.isInteger(a.growingFrom) || a.growingFrom < 1 || a.growingFrom >= (a.hubs?.length ?? 0))
+    )
+      bad.push("growingFrom");
+    if (bad.length > 0) {
+      problems.push(`${at} has invalid ${bad.join(", ")}`);
+      return [];
+    }
+    return [a as AppSetting];
+  });
+}
+
+function appHubs(env: NodeJS.ProcessEnv, apps: AppSetting[], purpose: "SEND" | "REGISTER", problems: string[]): AppHubs[] {
+  return apps.map(({ hubs, ...app }) => ({
+    ...app,
+    partitions: hubs.map((hubName, partition) => ({
+      hubName,
+      connectionString: connectionStringSetting(env, hubSettingName(app.name, partition, purpose), problems),
+    })),
+  }));
+}
+
+/** The apps and their hubs' Send connection strings; undefined when the stack has one hub (the settings above). */
+export function readAppsSettings(env: NodeJS.ProcessEnv): AppHubs[] | undefined {
+  const problems: string[] = [];
+  const apps = readAppList(env, problems);
+  if (apps === undefined) return undefined;
+  const result = appHubs(env, apps, "SEND", problems);
+  if (problems.length > 0) throw new SettingsError(`push sender settings are invalid: ${problems.join("; ")}`);
+  return result;
+}
+
+/** The apps and their hubs' Listen connection strings, for the registration endpoint; undefined with one hub. */
+export function readRegistrationApps(env: NodeJS.ProcessEnv): AppHubs[] | undefined {
+  const problems: string[] = [];
+  const apps = readAppList(env, problems);
+  if (apps === undefined) return undefined;
+  const result = appHubs(env, apps, "REGISTER", problems);
+  if (problems.length > 0) throw new SettingsError(`registration settings are invalid: ${problems.join("; ")}`);
+  return result;
 }
