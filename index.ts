@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { readStackConfig, secretInput } from "./config/readStackConfig";
 import { CommunicationServices } from "./components/communicationServices";
-import { NotificationHub } from "./components/notificationHub";
+import { createAppHubs, platformsOf } from "./components/appHubs";
 import { NotificationHubLink } from "./components/link/notificationHubLink";
 import { functionPackage } from "./components/pushSender/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
@@ -29,24 +29,14 @@ function stackProgram() {
     tags: config.tags,
   });
 
-  const hub = new NotificationHub(name, {
+  // One hub per app and partition; the linked app's first partition is `hub`, under the stack's own name.
+  const appHubs = createAppHubs(name, config.apps, config.nativeApp, {
     resourceGroupName,
     location: config.location,
-    sku: config.hubSku,
     tags: config.tags,
-    apns: config.apns && {
-      keyId: config.apns.keyId,
-      teamId: config.apns.teamId,
-      bundleId: config.apns.bundleId,
-      environment: config.apns.environment,
-      token: secretInput(config.apns.token),
-    },
-    fcmV1: config.fcmV1 && {
-      projectId: config.fcmV1.projectId,
-      clientEmail: config.fcmV1.clientEmail,
-      privateKey: secretInput(config.fcmV1.privateKey),
-    },
   });
+  const hub = appHubs[0].hub;
+  const severalHubs = appHubs.length > 1;
 
   // The link waits for ACS, the hub and the Send rule through its inputs, reads the rule's key
   // itself when it links, and re-links when that key is regenerated.
@@ -80,13 +70,31 @@ function stackProgram() {
               ? {
                   mode: "function",
                   functionPackage: functionPackage(),
-                  platforms: [...(config.apns ? (["apple"] as const) : []), ...(config.fcmV1 ? (["fcmv1"] as const) : [])],
-                  messagePreview: config.delivery.messagePreview,
+                  platforms: platformsOf(appHubs[0].app),
+                  messagePreview: appHubs[0].app.messagePreview,
                   nodeVersion: config.delivery.nodeVersion,
                   maxInstances: config.delivery.maxInstances,
                   instanceMemoryMb: config.delivery.instanceMemoryMb,
                   registration: config.delivery.registration,
                   hubSku: config.hubSku,
+                  apps: severalHubs
+                    ? config.apps
+                        .map((app) => ({
+                          app: app.name,
+                          platforms: platformsOf(app),
+                          hubSku: app.hubSku,
+                          messagePreview: app.messagePreview,
+                          growingFrom: app.growingFrom,
+                          hubs: appHubs
+                            .filter((h) => h.app.name === app.name)
+                            .map(({ hub }) => ({
+                              hubName: hub.hubName,
+                              sendRuleId: hub.sendRuleId,
+                              registrationRuleId: hub.registrationRuleId,
+                            })),
+                        }))
+                        .sort((a, b) => Number(b.app === config.nativeApp) - Number(a.app === config.nativeApp))
+                    : undefined,
                 }
               : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl) },
         });
@@ -144,6 +152,22 @@ function stackProgram() {
     eventSubscriptionName: delivery?.subscription.name,
     deadLetterStorageAccount: delivery?.storageAccount.name,
     deadLetterContainerUrl: delivery?.deadLetterContainerUrl,
+    /** The app linked to ACS (native calling and chat pushes). */
+    nativeApp: config.nativeApp,
+    /** Every app's hubs, by partition: what the doctor checks with --app and rebalance moves between. */
+    appHubs: appHubs.map(({ app, partition, hub: h }) => ({
+      app: app.name,
+      partition,
+      partitions: app.partitions,
+      growingFrom: app.growingFrom,
+      hubSku: app.hubSku,
+      expectedDevices: app.expectedDevices,
+      hubNamespace: h.namespaceName,
+      hubName: h.hubName,
+      hubId: h.hubId,
+      hubSendRuleId: h.sendRuleId,
+      apnsEnvironment: app.apns?.environment,
+    })),
   };
 }
 

@@ -7,7 +7,14 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { BUILT_IN_ROLES } from "../../azure/roles";
 import { keyVaultName, scmHostOf } from "../../azure/globalNames";
-import { DEFAULT_FUNCTION_NODE_VERSION, FunctionNodeVersion, PUSH_FUNCTION_NAME, SETTINGS } from "../../function/src/contract";
+import {
+  AppSetting,
+  DEFAULT_FUNCTION_NODE_VERSION,
+  FunctionNodeVersion,
+  hubSettingName,
+  PUSH_FUNCTION_NAME,
+  SETTINGS,
+} from "../../function/src/contract";
 import { PNS_OUTCOME_QUEUE } from "../../function/src/pnsOutcomes";
 import { VaultNameSuffix } from "../vaultNameSuffix/vaultNameSuffix";
 import { HubKeySecret } from "../hubKeySecret/hubKeySecret";
@@ -49,6 +56,25 @@ export interface FunctionDelivery {
    * the tier reports none. Default: Free.
    */
   readonly hubSku?: "Free" | "Basic" | "Standard";
+  /**
+   * With several apps or partitions: every app's hubs, the linked hub first (its first partition is
+   * the hub of `hubName` / `hubSendRuleId`). Absent: the one hub.
+   */
+  readonly apps?: readonly PushAppHubs[];
+}
+
+/** One app's hubs as the push sender reaches them: one per partition, in partition order. */
+export interface PushAppHubs {
+  readonly app: string;
+  readonly platforms: readonly ("apple" | "fcmv1")[];
+  readonly hubSku: "Free" | "Basic" | "Standard";
+  readonly messagePreview: boolean;
+  readonly growingFrom?: number;
+  readonly hubs: readonly {
+    readonly hubName: pulumi.Input<string>;
+    readonly sendRuleId: pulumi.Input<string>;
+    readonly registrationRuleId: pulumi.Input<string>;
+  }[];
 }
 
 /**
@@ -223,6 +249,8 @@ function keyVault({ name, args, child }: SenderScope): keyvault.Vault {
 interface HubKeySecrets {
   readonly send: HubKeySecret;
   readonly registration?: HubKeySecret;
+  /** With several apps or partitions: each app partition's secrets (the linked hub's are `send` / `registration`). */
+  readonly perHub: readonly { app: string; partition: number; send: HubKeySecret; registration?: HubKeySecret }[];
 }
 
 function hubKeySecrets({ name, args, child }: SenderScope, vault: keyvault.Vault): HubKeySecrets {
@@ -247,7 +275,25 @@ function hubKeySecrets({ name, args, child }: SenderScope, vault: keyvault.Vault
           child,
         )
       : undefined;
-  return { send, registration };
+  // Every other app partition: its own secrets, named after it (the linked hub keeps the names above).
+  const perHub = (args.apps ?? []).flatMap(({ app, hubs }, appIndex) =>
+    hubs.map((hub, partition) => {
+      if (appIndex === 0 && partition === 0) return { app, partition, send, registration };
+      const secret = (purpose: "send" | "register", ruleId: pulumi.Input<string>) =>
+        new HubKeySecret(
+          `${name}-hub-${purpose}-${app}-p${partition}`,
+          { authorizationRuleId: ruleId, vaultId: vault.id, secretName: `hub-${purpose}-${app}-p${partition}` },
+          child,
+        );
+      return {
+        app,
+        partition,
+        send: secret("send", hub.sendRuleId),
+        registration: args.registration ? secret("register", hub.registrationRuleId) : undefined,
+      };
+    }),
+  );
+  return { send, registration, perHub };
 }
 
 /** The Flex Consumption plan and app (HTTPS only, TLS 1.2, FTPS off, system identity), basic publishing off. */
@@ -342,7 +388,8 @@ function appRoleAssignments(
  * bindings with an identity, Storage Queue Data Contributor, is the narrowest that works.
  */
 function pnsOutcomeQueue({ name, args, child }: SenderScope, app: web.WebApp): pulumi.Resource[] {
-  if (args.hubSku !== "Standard") return [];
+  const standard = args.apps ? args.apps.some((a) => a.hubSku === "Standard") : args.hubSku === "Standard";
+  if (!standard) return [];
   const queue = new storage.Queue(
     `${name}-pns-outcomes`,
     { resourceGroupName: args.resourceGroupName, accountName: args.storageAccount.name, queueName: PNS_OUTCOME_QUEUE },
@@ -395,10 +442,35 @@ function appSettings(
               [SETTINGS.registrationAllowedClients]: args.registration.allowedClientApplications.join(","),
             }
           : {}),
+        ...appsSettings(args, secrets),
       },
     },
     { ...child, dependsOn: appRoles },
   );
+}
+
+/** With several apps or partitions: PUSH_APPS, and each app partition's Key Vault references. */
+function appsSettings(args: PushSenderFunctionArgs, secrets: HubKeySecrets): Record<string, pulumi.Input<string>> {
+  if (!args.apps) return {};
+  const reference = (secret: HubKeySecret) => pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secret.secretUriWithVersion})`;
+  const settings: Record<string, pulumi.Input<string>> = {};
+  for (const hub of secrets.perHub) {
+    settings[hubSettingName(hub.app, hub.partition, "SEND")] = reference(hub.send);
+    if (hub.registration) settings[hubSettingName(hub.app, hub.partition, "REGISTER")] = reference(hub.registration);
+  }
+  settings[SETTINGS.apps] = pulumi.all(args.apps.map((a) => pulumi.all(a.hubs.map((h) => h.hubName)))).apply((hubNames) =>
+    JSON.stringify(
+      args.apps!.map((a, i): AppSetting => ({
+        name: a.app,
+        platforms: a.platforms,
+        hubSku: a.hubSku,
+        messagePreview: a.messagePreview,
+        ...(a.growingFrom !== undefined ? { growingFrom: a.growingFrom } : {}),
+        hubs: hubNames[i],
+      })),
+    ),
+  );
+  return settings;
 }
 
 function registrationAuthentication(

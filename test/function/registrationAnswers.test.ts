@@ -142,7 +142,9 @@ describe("reading a registration body", () => {
 
   it("names unknown fields and says why tags are never accepted", () => {
     expect(readRegistration({ userId: USER, platform: "apns", pushChannel: APNS, tags: ["x"], extra: 1 })).toEqual({
-      problems: ["unknown field(s) tags, extra: only userId, platform, pushChannel, app are accepted; tags are derived from userId"],
+      problems: [
+        "unknown field(s) tags, extra: only userId, platform, pushChannel, app are accepted; tags are derived from userId",
+      ],
     });
   });
 

@@ -1,0 +1,63 @@
+import * as pulumi from "@pulumi/pulumi";
+import { secretInput } from "../config/readStackConfig";
+import type { AppConfig } from "../config/stackConfigTypes";
+import { NotificationHub } from "./notificationHub";
+
+/** One partition of one app: its namespace and hub. */
+export interface AppHub {
+  readonly app: AppConfig;
+  readonly partition: number;
+  readonly hub: NotificationHub;
+}
+
+/**
+ * The component name of an app partition's hub. The linked app's first partition keeps the name a
+ * one-app stack has always had (`<namePrefix>`), so its resources keep their URNs when apps or
+ * partitions are added; every other hub is named after its app and partition.
+ */
+export function hubComponentName(stackName: string, app: string, partition: number, nativeApp: string): string {
+  if (app === nativeApp) return partition === 0 ? stackName : `${stackName}-p${partition}`;
+  return partition === 0 ? `${stackName}-${app}` : `${stackName}-${app}-p${partition}`;
+}
+
+/**
+ * Every app's hubs: one namespace and hub per partition (device quotas are per namespace), with the
+ * app's credentials, its tier and the stack's tags. The linked app comes first.
+ */
+export function createAppHubs(
+  stackName: string,
+  apps: readonly AppConfig[],
+  nativeApp: string,
+  shared: { resourceGroupName: pulumi.Input<string>; location: string; tags: Record<string, string> },
+): AppHub[] {
+  const ordered = [...apps].sort((a, b) => Number(b.name === nativeApp) - Number(a.name === nativeApp));
+  return ordered.flatMap((app) =>
+    Array.from({ length: app.partitions }, (_, partition) => ({
+      app,
+      partition,
+      hub: new NotificationHub(hubComponentName(stackName, app.name, partition, nativeApp), {
+        resourceGroupName: shared.resourceGroupName,
+        location: shared.location,
+        sku: app.hubSku,
+        tags: shared.tags,
+        apns: app.apns && {
+          keyId: app.apns.keyId,
+          teamId: app.apns.teamId,
+          bundleId: app.apns.bundleId,
+          environment: app.apns.environment,
+          token: secretInput(app.apns.token),
+        },
+        fcmV1: app.fcmV1 && {
+          projectId: app.fcmV1.projectId,
+          clientEmail: app.fcmV1.clientEmail,
+          privateKey: secretInput(app.fcmV1.privateKey),
+        },
+      }),
+    })),
+  );
+}
+
+/** The platforms an app's hubs have credentials for. */
+export function platformsOf(app: AppConfig): ("apple" | "fcmv1")[] {
+  return [...(app.apns ? (["apple"] as const) : []), ...(app.fcmV1 ? (["fcmv1"] as const) : [])];
+}
