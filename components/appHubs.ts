@@ -40,6 +40,13 @@ export function createAppHubs(
         location: shared.location,
         sku: app.hubSku,
         tags: shared.tags,
+        placement: {
+          app: app.name,
+          partition,
+          partitions: app.partitions,
+          ...(app.expectedDevices !== undefined ? { expectedDevices: app.expectedDevices } : {}),
+          linked: app.name === nativeApp && partition === 0,
+        },
         apns: app.apns && {
           keyId: app.apns.keyId,
           teamId: app.apns.teamId,

@@ -38,6 +38,22 @@ export interface NotificationHubArgs {
   readonly fcmV1?: FcmV1CredentialArgs;
   /** Tags applied to the namespace and hub. Default: none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Which app and partition this hub serves, registered on the component for the policy pack (hub
+   * capacity per app, one linked app). Default: none.
+   */
+  readonly placement?: HubPlacement;
+}
+
+/** An app partition's place among the app's hubs. */
+export interface HubPlacement {
+  readonly app: string;
+  readonly partition: number;
+  readonly partitions: number;
+  /** The devices the app expects across all its partitions. */
+  readonly expectedDevices?: number;
+  /** Whether ACS is linked to this hub (the linked app's first partition). */
+  readonly linked: boolean;
 }
 
 /**
@@ -61,7 +77,7 @@ export class NotificationHub extends pulumi.ComponentResource {
   public readonly registrationRuleId: pulumi.Output<string>;
 
   constructor(name: string, args: NotificationHubArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.notificationHub, name, {}, opts);
+    super(COMPONENT_TYPES.notificationHub, name, args.placement ? { ...args.placement, sku: args.sku ?? "Free" } : {}, opts);
     if (!args.apns && !args.fcmV1) {
       // ACS refuses to push through a hub without platform credentials (troubleshooting case 2).
       throw new pulumi.ResourceError(

@@ -69,3 +69,6 @@ export const isClassicFunctionApp = exactly(
 
 /** The ACS topic type Event Grid uses for Communication Services events. */
 export const ACS_TOPIC_TYPE = "Microsoft.Communication.CommunicationServices";
+
+/** This project's hub component (one per app partition), whose inputs say which app and partition it serves. */
+export const isAppHub = exactly("acs-notifications:notificationhubs:NotificationHub");

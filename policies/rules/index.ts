@@ -1,6 +1,7 @@
 import type { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { typesCheckedBy } from "../framework/policyDefinition";
 import { apnsEndpointMatchesEnvironment, apnsTokenAuthRequired } from "./apns";
+import { appHubsHoldExpectedDevices, oneLinkedApp } from "./apps";
 import { noDuplicateChatPush } from "./chatPush";
 import { eventGridAcsSubscriptionResilient, eventGridFunctionOneEventPerBatch } from "./eventGrid";
 import { fcmV1Required } from "./fcm";
@@ -28,6 +29,8 @@ export const allPolicies: Policies = [
   functionAppHardened,
   functionNoPlaintextHubConnectionString,
   noDuplicateChatPush,
+  oneLinkedApp,
+  appHubsHoldExpectedDevices,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { startMockRuntime, resolveOutput, ProgramRecording } from "../../../tools/mocks/mockRuntime";
 import { fakeRuleConnectionString } from "../../../tools/mocks/azureMocks";
 import { PushDelivery, PushDeliveryArgs } from "../../../components/pushDelivery";
-import { readRegistrationSettings, readSettings } from "../../../function/src/settings";
+import { readAppsSettings, readRegistrationApps, readRegistrationSettings, readSettings } from "../../../function/src/settings";
 import { settleRegistrations } from "../../support/settle";
 
 /*
@@ -100,5 +100,52 @@ describe("the app settings PushDelivery declares are what the function reads", (
       hubName: "chat-hub",
       allowedClientIds: [CLIENT_ID],
     });
+  });
+
+  it("for several apps and partitions: PUSH_APPS and each partition's own Send and Listen keys", async () => {
+    const hub = (app: string, p: number) => {
+      const id = HUB_ID.replace("chat-hub", `${app}-hub-${p}`);
+      return {
+        hubName: `${app}-hub-${p}`,
+        sendRuleId: `${id}/authorizationRules/send`,
+        registrationRuleId: `${id}/authorizationRules/register`,
+      };
+    };
+    const registration = { audience: "6b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b", allowedClientApplications: [CLIENT_ID] };
+    const apps = [
+      {
+        app: "customer",
+        platforms: ["apple", "fcmv1"] as const,
+        hubSku: "Standard" as const,
+        messagePreview: false,
+        growingFrom: 2,
+        hubs: [0, 1, 2].map((p) => hub("customer", p)),
+      },
+      { app: "staff", platforms: ["apple"] as const, hubSku: "Basic" as const, messagePreview: true, hubs: [hub("staff", 0)] },
+    ];
+    const env = environmentOf(
+      await build({
+        ...args({ registration, apps }),
+        hubName: "customer-hub-0",
+        hubSendRuleId: apps[0].hubs[0].sendRuleId,
+        hubRegistrationRuleId: apps[0].hubs[0].registrationRuleId,
+      }),
+    );
+    const send = readAppsSettings(env)!;
+    expect(
+      send.map((a) => [a.name, a.platforms, a.hubSku, a.messagePreview, a.growingFrom, a.partitions.map((p) => p.hubName)]),
+    ).toEqual([
+      ["customer", ["apple", "fcmv1"], "Standard", false, 2, ["customer-hub-0", "customer-hub-1", "customer-hub-2"]],
+      ["staff", ["apple"], "Basic", true, undefined, ["staff-hub-0"]],
+    ]);
+    // Each partition's Send key is its own rule's, through its own Key Vault secret.
+    expect(send[0].partitions.map((p) => p.connectionString)).toEqual(
+      [0, 1, 2].map((p) => fakeRuleConnectionString(hub("customer", p).sendRuleId)),
+    );
+    expect(send[1].partitions[0].connectionString).toBe(fakeRuleConnectionString(hub("staff", 0).sendRuleId));
+    const listen = readRegistrationApps(env)!;
+    expect(listen[1].partitions[0].connectionString).toBe(fakeRuleConnectionString(hub("staff", 0).registrationRuleId));
+    // The linked hub's one-hub settings stay, for the reader every stack has.
+    expect(readSettings(env).hubName).toBe("customer-hub-0");
   });
 });
