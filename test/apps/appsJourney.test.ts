@@ -62,7 +62,13 @@ describe("two apps, one with three partitions: registration and one chat event",
   afterAll(() => Promise.all(all.map((h) => h.stop())));
 
   const register = (user: string, app: string, device: string, platform: "apns" | "fcmv1") =>
-    registrar.handle("PUT", device, principal, { userId: user, app, platform, pushChannel: platform === "apns" ? APNS : FCM }, silent);
+    registrar.handle(
+      "PUT",
+      device,
+      principal,
+      { userId: user, app, platform, pushChannel: platform === "apns" ? APNS : FCM },
+      silent,
+    );
 
   it("writes every device of a user in an app to that user's partition, and one send per app reaches it", async () => {
     const users = Array.from({ length: 12 }, (_, i) => `8:acs:journey-user-${i}`);
@@ -97,7 +103,10 @@ describe("two apps, one with three partitions: registration and one chat event",
   it("refuses a device the app has no credential for, and an app the stack does not have", async () => {
     const user = "8:acs:journey-refused";
     const fcmOnStaff = await register(user, "staff", "tablet", "fcmv1");
-    expect(fcmOnStaff).toEqual({ status: 400, body: { error: "app staff has no fcmv1 credential: its devices register as apns" } });
+    expect(fcmOnStaff).toEqual({
+      status: 400,
+      body: { error: "app staff has no fcmv1 credential: its devices register as apns" },
+    });
     const unknown = await register(user, "kiosk", "kiosk-1", "apns");
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatch(/app must name one of this stack's apps: customer, staff/);

@@ -8,6 +8,7 @@ import { PushSender, SenderLog } from "../../function/src/pushSender";
 import { InstallationClient, InstallationRegistrar } from "../../function/src/registration";
 import { freshnessQuery } from "../../tools/doctor/freshness";
 import { ledgerQuery } from "../../tools/doctor/trace";
+import { rebalanceQuery } from "../../tools/doctor/rebalance";
 import { userTag } from "../../function/src/tags";
 import { publishedAppleInstallation, publishedEvent } from "../support/azureFixtures";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
@@ -34,6 +35,7 @@ const QUERIES: [string, string][] = [
   ["silent-pipeline alert", SILENT_PIPELINE_QUERY],
   ["doctor trace", ledgerQuery(userTag("8:acs:x"))],
   ["doctor freshness", freshnessQuery(168)],
+  ["doctor rebalance", rebalanceQuery("customer")],
   ...DASHBOARD_PANELS.map((p): [string, string] => [`workbook: ${p.title}`, p.query]),
 ];
 
@@ -58,6 +60,18 @@ describe("the ledger fields the queries read are the ones the real code writes",
     const token = publishedAppleInstallation().DUMMY_DEVICE;
     await registrar.handle("PUT", "phone", principal, { userId: user, platform: "apns", pushChannel: token }, log);
     await registrar.handle("DELETE", "phone", principal, { userId: user }, log);
+    // With several apps, records name the app and partition.
+    const apps = new InstallationRegistrar(
+      [
+        {
+          name: "customer",
+          platforms: ["apns"],
+          partitions: [new NotificationHubsClient(hub.connectionString(), "acs-hub", options) as unknown as InstallationClient],
+        },
+      ],
+      [BACK_END],
+    );
+    await apps.handle("PUT", "tablet", principal, { userId: user, app: "customer", platform: "apns", pushChannel: token }, log);
     const event = (id: string) => {
       const e = publishedEvent("chatMessageReceived");
       return { ...e, id, data: { ...e.data, recipientCommunicationIdentifier: { rawId: user } } };
