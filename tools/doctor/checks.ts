@@ -35,6 +35,13 @@ export interface DoctorTarget {
   readonly registrationRuleName?: string;
   /** `linkedConnectionStringFingerprint` from the stack outputs. */
   readonly linkedFingerprint?: string;
+  /**
+   * The hub ACS must be linked to, when it is not the hub checked (another app's partition, which
+   * the push sender reaches and ACS does not). Default: the hub checked.
+   */
+  readonly linkedHubId?: string;
+  /** Which app and partition the hub serves, named in the results. */
+  readonly appPartition?: { readonly app: string; readonly partition: number };
   /** Which APNs gateway the hub should use. Default: not checked. */
   readonly apnsEnvironment?: ApnsEnvironment;
   readonly eventGridSystemTopicId?: string;
@@ -76,7 +83,7 @@ export async function runDoctor(target: DoctorTarget, clients: DoctorClients, no
   let linkedToThisHub: boolean | undefined;
   try {
     const service = await clients.communication.communicationServices.get(acs.resourceGroupName, acs.name);
-    add(judgeLink(acs.name, service.notificationHubId ?? "", target.hubId, hub.hubName));
+    add(judgeLink(acs.name, service.notificationHubId ?? "", target.linkedHubId ?? target.hubId, hub.hubName));
     linkedToThisHub = (service.notificationHubId ?? "").toLowerCase() === target.hubId.toLowerCase();
   } catch (error) {
     add(

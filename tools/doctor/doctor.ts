@@ -17,6 +17,8 @@ import { createDoctorClients } from "./azureClients";
 import { DoctorTarget, runDoctor } from "./checks";
 import { renderChecks, renderFreshness, renderTestSend, renderTrace } from "./report";
 import { registrationFreshness } from "./freshness";
+import { rebalanceFromApplicationInsights, renderRebalance } from "./rebalance";
+import { partitionOf } from "../../function/src/partitions";
 import { traceFromApplicationInsights } from "./trace";
 import { tagForUser, testSend } from "./testSend";
 import { ACS_USER } from "../../function/src/registration";
@@ -46,6 +48,7 @@ const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --ac
        npm run -s doctor -- test-send (--stack NAME | --outputs FILE) (--user ACS_RAW_ID | --tag TAG | --tag-expression EXPR) [--platform apple|fcmv1|all] [--json]
        npm run -s doctor -- trace (--stack NAME | --outputs FILE) --user ACS_RAW_ID [--since 24h|7d] [--json]
        npm run -s doctor -- freshness (--stack NAME | --outputs FILE) [--since 7d] [--json]
+       npm run -s doctor -- rebalance (--stack NAME | --outputs FILE) --app NAME [--json]
 
   --stack NAME        read the stack's outputs with \`pulumi stack output\` (NAME, ORG/NAME or ORG/PROJECT/NAME)
   --outputs FILE      a saved \`pulumi stack output --json\`
@@ -68,14 +71,23 @@ const USAGE = `usage: npm run -s doctor -- (--stack NAME | --outputs FILE | --ac
   --user ACS_RAW_ID   the ACS user (8:acs:…) whose devices and pushes to follow
   --since             how far back (default 24h)
 
+  --app NAME          with several apps: check (every partition's hub, or --partition N), test-send (to the
+                      user's partition, or --partition N for a tag) that app's hubs
+  rebalance counts, while an app grows (growingFrom), the users whose installations are still in their old
+  partition (the push sender reaches both until they move); exit 0 when none remain
+
   freshness counts, per platform, the users whose installations were not renewed within --since (default 7d),
   from the registration endpoint's records over the last 90 days (the same logs reader role)
 
 Relative paths are taken from the directory you ran npm in. Exit: 0 no failure, 1 a check failed or Azure could not be read, 2 bad usage.`;
 
 export interface DoctorArgs {
-  command: "check" | "test-send" | "trace" | "freshness";
+  command: "check" | "test-send" | "trace" | "freshness" | "rebalance";
   stack?: string;
+  /** With several apps: which app's hubs (output appHubs). */
+  app?: string;
+  /** Which of the app's partitions; default: all (check), the user's (test-send --user). */
+  partition?: number;
   outputsFile?: string;
   acsId?: string;
   hubId?: string;
@@ -104,6 +116,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
       tag: { type: "string" },
       "tag-expression": { type: "string" },
       platform: { type: "string" },
+      app: { type: "string" },
+      partition: { type: "string" },
     },
     USAGE,
     true,
@@ -112,9 +126,10 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
   if (parsed.kind === "usage-error") return parsed.message;
   const v = parsed.values as Record<string, string | undefined> & { json?: boolean };
   const [command, ...extra] = parsed.positionals;
-  const known = command === undefined || command === "test-send" || command === "trace" || command === "freshness";
+  const known =
+    command === undefined || command === "test-send" || command === "trace" || command === "freshness" || command === "rebalance";
   if (!known || extra.length > 0)
-    return `unknown command '${!known ? command : extra[0]}' (the commands are test-send, trace and freshness)\n${USAGE}`;
+    return `unknown command '${!known ? command : extra[0]}' (the commands are test-send, trace, freshness and rebalance)\n${USAGE}`;
   const args: DoctorArgs = {
     command: command ?? "check",
     stack: v.stack,
@@ -129,6 +144,19 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
     tag: v.tag ?? v["tag-expression"],
     platform: "all",
   };
+  if (v.app !== undefined) {
+    if (!/^[a-z][a-z0-9]{0,11}$/.test(v.app))
+      return `--app must be an app's name (a lowercase letter, then up to 11 letters or digits)\n${USAGE}`;
+    args.app = v.app;
+  }
+  if (v.partition !== undefined) {
+    if (!/^\d{1,2}$/.test(v.partition))
+      return `--partition must be a partition number (0, 1, …); got '${v.partition.slice(0, 10)}'\n${USAGE}`;
+    if (args.app === undefined) return `--partition needs --app: partitions belong to an app\n${USAGE}`;
+    args.partition = Number(v.partition);
+  }
+  if (command === "rebalance" && args.app === undefined)
+    return `rebalance counts one app's moving users: it needs --app NAME\n${USAGE}`;
   if (v.stack !== undefined && qualifiedStackProblem(v.stack)) return `--stack: ${qualifiedStackProblem(v.stack)}`;
   if (v.since !== undefined) {
     const m = /^(\d{1,6})(h|d)$/.exec(v.since);
@@ -202,6 +230,50 @@ function readOutputs(args: DoctorArgs): Outputs {
 
 const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== "" ? v : undefined);
 
+/** One hub of an app, as the stack's `appHubs` output lists it. */
+interface AppHubOutput {
+  app: string;
+  partition: number;
+  partitions: number;
+  growingFrom?: number;
+  hubName?: string;
+  hubId?: string;
+  hubSendRuleId?: string;
+  apnsEnvironment?: string;
+}
+
+/** The app's hubs from the outputs, in partition order, or why there are none. */
+export function appHubsOf(outputs: Outputs, app: string): AppHubOutput[] | string {
+  const all = Array.isArray(outputs.appHubs) ? (outputs.appHubs as AppHubOutput[]) : [];
+  if (all.length === 0)
+    return "the outputs have no appHubs (a stack of this version has them: run pulumi up, or pass --stack / --outputs)";
+  const mine = all.filter((h) => h && h.app === app).sort((a, b) => a.partition - b.partition);
+  if (mine.length === 0) return `the stack has no app '${app}'; its apps: ${[...new Set(all.map((h) => h.app))].join(", ")}`;
+  return mine;
+}
+
+/**
+ * The outputs as the checks and the test send read them, for one app partition's hub: its ids in
+ * place of the linked hub's. ACS stays expected to link the linked hub (outputs.hubId); a hub ACS
+ * does not link has no linked fingerprint and its own Send rule.
+ */
+export function outputsForHub(outputs: Outputs, hub: AppHubOutput): Outputs {
+  const linked =
+    str(outputs.hubId) !== undefined && hub.hubId !== undefined && hub.hubId.toLowerCase() === str(outputs.hubId)!.toLowerCase();
+  return {
+    ...outputs,
+    linkedHubId: outputs.hubId,
+    hubId: hub.hubId,
+    hubName: hub.hubName,
+    hubSendRuleId: hub.hubSendRuleId,
+    hubSendRuleName: linked ? outputs.hubSendRuleName : undefined,
+    hubRegistrationRuleName: linked ? outputs.hubRegistrationRuleName : undefined,
+    linkedConnectionStringFingerprint: linked ? outputs.linkedConnectionStringFingerprint : undefined,
+    apnsEnvironment: hub.apnsEnvironment,
+    appPartition: { app: hub.app, partition: hub.partition },
+  };
+}
+
 export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
   return {
     acsId: args.acsId ?? str(outputs.acsId) ?? "",
@@ -216,6 +288,8 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
     functionAppId: str(outputs.pushFunctionAppId),
     deadLetterContainerUrl: str(outputs.deadLetterContainerUrl),
     sinceHours: args.sinceHours,
+    linkedHubId: str(outputs.linkedHubId),
+    appPartition: outputs.appPartition as DoctorTarget["appPartition"],
   };
 }
 
@@ -230,7 +304,59 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     return 2;
   }
   try {
-    const outputs = readOutputs(args);
+    const stackOutputs = readOutputs(args);
+    let outputs = stackOutputs;
+    let checkedHubs: Outputs[] = [stackOutputs];
+    if (args.app !== undefined && args.command !== "trace" && args.command !== "freshness") {
+      const hubs = appHubsOf(stackOutputs, args.app);
+      if (typeof hubs === "string") {
+        reportError(`--app ${args.app}: ${hubs}`, args.json, io);
+        return 2;
+      }
+      if (args.command === "rebalance") {
+        const insights = str(stackOutputs.applicationInsightsId);
+        if (!insights) {
+          reportError(
+            "rebalance reads the push sender's Application Insights: the outputs have no applicationInsightsId",
+            args.json,
+            io,
+          );
+          return 2;
+        }
+        const report = await withDeadline(
+          rebalanceFromApplicationInsights(insights, {
+            name: args.app,
+            partitions: hubs[0].partitions,
+            growingFrom: hubs[0].growingFrom,
+          }),
+          DOCTOR_DEADLINE_MS,
+          "The rebalance query",
+        );
+        io.out(args.json ? JSON.stringify(report, null, 2) : renderRebalance(report));
+        return report.remaining === 0 ? 0 : 1;
+      }
+      // test-send to a user goes to that user's partition; otherwise --partition, or (check) every partition.
+      const chosen =
+        args.partition !== undefined
+          ? hubs.filter((h) => h.partition === args.partition)
+          : args.command === "test-send" && args.user !== undefined
+            ? hubs.filter((h) => h.partition === partitionOf(tagForUser(args.user!), hubs[0].partitions))
+            : args.command === "test-send" && hubs.length > 1
+              ? []
+              : hubs;
+      if (chosen.length === 0) {
+        reportError(
+          args.partition !== undefined
+            ? `--partition ${args.partition}: app ${args.app} has partitions 0 to ${hubs.length - 1}`
+            : `app ${args.app} has ${hubs.length} partitions: a test send to a tag needs --partition (or --user, whose partition is known)`,
+          args.json,
+          io,
+        );
+        return 2;
+      }
+      checkedHubs = chosen.map((h) => outputsForHub(stackOutputs, h));
+      outputs = checkedHubs[0];
+    }
     if (args.command === "test-send") {
       // The Send key is no stack output: it is read from the hub's Send rule with the operator's
       // own Entra identity (listKeys on that rule), or given in the environment.
@@ -288,21 +414,36 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       // Delivered, or accepted where the hub cannot (yet) say what Apple or Google did: nothing failed.
       return trace.verdict === "delivered" || trace.verdict === "delivered to the hub" ? 0 : 1;
     }
-    const target = targetFrom(args, outputs);
-    const subscription = parseCommunicationServiceId(target.acsId)?.subscriptionId;
+    const targets = checkedHubs.map((o) => targetFrom(args, o));
+    const subscription = parseCommunicationServiceId(targets[0].acsId)?.subscriptionId;
     if (!subscription) {
       reportError("no valid ACS id: the outputs have no acsId (pass --acs-id)", args.json, io);
       return 2;
     }
     // Each request has a timeout and a host that does not answer fails every check at once;
-    // this bounds the whole run besides.
-    const results = await withDeadline(
-      runDoctor(target, await createDoctorClients(subscription)),
+    // this bounds the whole run besides. With --app, every partition's hub in turn, each named.
+    const clients = await createDoctorClients(subscription);
+    const runs = await withDeadline(
+      (async () => {
+        const all: { target: DoctorTarget; results: Awaited<ReturnType<typeof runDoctor>> }[] = [];
+        for (const target of targets) all.push({ target, results: await runDoctor(target, clients) });
+        return all;
+      })(),
       DOCTOR_DEADLINE_MS,
       "The doctor's checks",
     );
-    io.out(args.json ? JSON.stringify({ target, results }, null, 2) : renderChecks(results));
-    return results.some((r) => r.status === "fail") ? 1 : 0;
+    if (args.json) io.out(JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 2));
+    else
+      io.out(
+        runs
+          .map(({ target, results }) =>
+            target.appPartition
+              ? `App ${target.appPartition.app}, partition ${target.appPartition.partition} — hub ${target.hubId}\n${renderChecks(results)}`
+              : renderChecks(results),
+          )
+          .join("\n\n"),
+      );
+    return runs.some(({ results }) => results.some((r) => r.status === "fail")) ? 1 : 0;
   } catch (error) {
     // Messages here are the project's own; Azure errors were already explained by the checks.
     reportError(`doctor: ${describeThrown(error)}`, args.json, io);

@@ -1,4 +1,4 @@
-import { parseDoctorArgs, targetFrom } from "../../../tools/doctor/doctor";
+import { appHubsOf, outputsForHub, parseDoctorArgs, targetFrom } from "../../../tools/doctor/doctor";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -28,7 +28,11 @@ describe("doctor command line", () => {
     [["trace", "--stack", "prod"], /trace follows one user: it needs --user/],
     [["trace", "--stack", "prod", "--tag", "user_1"], /trace follows one user: it needs --user/],
     [["trace", "--stack", "prod", "--user", "someone"], /--user must be an ACS user's raw id/],
-    [["retrace", "--stack", "prod"], /unknown command 'retrace' \(the commands are test-send, trace and freshness\)/],
+    [["retrace", "--stack", "prod"], /unknown command 'retrace' \(the commands are test-send, trace, freshness and rebalance\)/],
+    [["rebalance", "--stack", "prod"], /rebalance counts one app's moving users: it needs --app NAME/],
+    [["--stack", "prod", "--partition", "1"], /--partition needs --app/],
+    [["--stack", "prod", "--app", "Customer App"], /--app must be an app's name/],
+    [["--stack", "prod", "--app", "customer", "--partition", "one"], /--partition must be a partition number/],
     [["--stack", "prod", "--platform", "ios"], /--platform must be/],
     [["--stack", "prod", "--bogus", "1"], /unknown option '--bogus'/],
     [["--stack", "../../etc"], /--stack: '..\/..\/etc' is not a stack name/],
@@ -111,5 +115,77 @@ describe("doctor command line", () => {
     const { code, stderr } = await runToolInEnv({ PATH: path.dirname(process.execPath) }, "doctor", "--stack", "dev");
     expect(code).toBe(1);
     expect(stderr).toMatch(/pulumi CLI is not installed here.*--outputs FILE/);
+  });
+
+  describe("with several apps (--app)", () => {
+    const hub = (app: string, partition: number) => ({
+      app,
+      partition,
+      partitions: app === "customer" ? 3 : 1,
+      hubName: `${app}-hub-${partition}`,
+      hubId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/${app}-${partition}/notificationHubs/${app}-hub-${partition}`,
+      hubSendRuleId: `/h/${app}/${partition}/authorizationRules/send`,
+      apnsEnvironment: "production",
+    });
+    const outputs = {
+      acsId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs",
+      hubId: hub("customer", 0).hubId,
+      hubSendRuleName: "acsnotif-apps-send",
+      linkedConnectionStringFingerprint: "sha256:abc",
+      appHubs: [hub("customer", 0), hub("customer", 1), hub("customer", 2), hub("staff", 0)],
+    };
+    const args = () => {
+      const a = parseDoctorArgs(["--stack", "prod", "--app", "staff"]);
+      if (typeof a === "string" || "help" in a) throw new Error(String(a));
+      return a;
+    };
+
+    it("checks another app's hub by its own ids, and still expects ACS linked to the linked app's hub", () => {
+      const staff = appHubsOf(outputs, "staff");
+      if (typeof staff === "string") throw new Error(staff);
+      const target = targetFrom(args(), outputsForHub(outputs, staff[0]));
+      expect(target).toMatchObject({
+        hubId: hub("staff", 0).hubId,
+        linkedHubId: hub("customer", 0).hubId,
+        appPartition: { app: "staff", partition: 0 },
+      });
+      // ACS does not link this hub: no link fingerprint to compare, and its own Send rule is found by its rights.
+      expect(target.linkedFingerprint).toBeUndefined();
+      expect(target.sendRuleName).toBeUndefined();
+      // The linked hub keeps them.
+      const customer = appHubsOf(outputs, "customer") as ReturnType<typeof hub>[];
+      expect(targetFrom(args(), outputsForHub(outputs, customer[0]))).toMatchObject({
+        linkedFingerprint: "sha256:abc",
+        sendRuleName: "acsnotif-apps-send",
+      });
+    });
+
+    it("lists an app's partitions in order, and names the apps when asked for one the stack does not have", () => {
+      expect((appHubsOf(outputs, "customer") as ReturnType<typeof hub>[]).map((h) => h.partition)).toEqual([0, 1, 2]);
+      expect(appHubsOf(outputs, "kiosk")).toBe("the stack has no app 'kiosk'; its apps: customer, staff");
+      expect(appHubsOf({}, "kiosk")).toMatch(/the outputs have no appHubs/);
+    });
+
+    it("test-send to a tag on an app with several partitions asks which partition", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-doctor-"));
+      const file = path.join(dir, "outputs.json");
+      fs.writeFileSync(file, JSON.stringify(outputs));
+      const { code, stderr } = await runToolInEnv(
+        {},
+        "doctor",
+        "test-send",
+        "--outputs",
+        file,
+        "--app",
+        "customer",
+        "--tag",
+        "user_1",
+      );
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/app customer has 3 partitions: a test send to a tag needs --partition/);
+      const wrong = await runToolInEnv({}, "doctor", "--outputs", file, "--app", "customer", "--partition", "7");
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/--partition 7: app customer has partitions 0 to 2/);
+    });
   });
 });
