@@ -105,6 +105,11 @@ function stackProgram() {
       resourceGroupName,
       location: config.location,
       hubId: hub.hubId,
+      additionalHubs: appHubs.slice(1).map(({ app, partition, hub: h }) => ({
+        label: `${app.name}-p${partition}`,
+        hubId: h.hubId,
+        platforms: platformsOf(app),
+      })),
       eventGridSystemTopicId: delivery?.systemTopicId,
       applicationInsightsId: delivery?.applicationInsightsId,
       emails: config.alerts.emails,

@@ -9,8 +9,18 @@ import { LEDGER_RECORDS_KQL } from "../azure/ledgerKql";
 export interface PushAlertsArgs {
   /** Resource group for the action group and alert rules. */
   readonly resourceGroupName: pulumi.Input<string>;
-  /** The notification hub to watch. */
+  /** The notification hub to watch (the linked one). */
   readonly hubId: pulumi.Input<string>;
+  /**
+   * With several apps or partitions: every other hub, each watched by the same hub alerts, named
+   * after its app and partition (`customer-p1`). Default: none.
+   */
+  readonly additionalHubs?: readonly {
+    readonly label: string;
+    readonly hubId: pulumi.Input<string>;
+    /** The hub's platforms: a platform it has no credential for gets no credential alert. */
+    readonly platforms: readonly ("apple" | "fcmv1")[];
+  }[];
   /** Event Grid system topic on ACS. Default: no Event Grid alerts. */
   readonly eventGridSystemTopicId?: pulumi.Input<string>;
   /** Application Insights of the push sender. Default: no function alerts. */
@@ -136,13 +146,19 @@ function actionGroup({ name, args, child }: AlertScope): monitor.ActionGroup {
   );
 }
 
-/** The metric alerts: the hub's credential, platform and send errors; Event Grid's dead letters and failures. */
-function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
-  const specs: AlertSpec[] = [
+/** The credential alerts of one platform: a hub without that platform's credential gets none. */
+const PLATFORM_OF_ALERT: Readonly<Record<string, "apple" | "fcmv1" | undefined>> = {
+  "hub-auth-errors": "apple",
+  "hub-fcm-auth-errors": "fcmv1",
+};
+
+/** One hub's alerts: its platforms' credential errors, platform errors, rejected payloads and sends. */
+function hubAlertSpecs(hubId: pulumi.Input<string>): AlertSpec[] {
+  return [
     {
       key: "hub-auth-errors",
       description: "APNs rejected the hub's token credentials: every iOS push fails until the .p8 key is fixed.",
-      scope: args.hubId,
+      scope: hubId,
       metric: HUB_METRICS.apnsInvalidCredentials,
       threshold: 0,
       severity: 1,
@@ -150,7 +166,7 @@ function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
     {
       key: "hub-fcm-auth-errors",
       description: "FCM v1 rejected the hub's service-account credentials: every Android push fails until they are fixed.",
-      scope: args.hubId,
+      scope: hubId,
       metric: HUB_METRICS.fcmV1InvalidCredentials,
       threshold: 0,
       severity: 1,
@@ -158,7 +174,7 @@ function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
     {
       key: "hub-pns-errors",
       description: "The hub failed to deliver pushes to APNs/FCM.",
-      scope: args.hubId,
+      scope: hubId,
       metric: HUB_METRICS.pnsErrors,
       threshold: 0,
       severity: 2,
@@ -166,7 +182,7 @@ function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
     {
       key: "hub-payload-errors",
       description: "APNs/FCM rejected push payloads.",
-      scope: args.hubId,
+      scope: hubId,
       metric: HUB_METRICS.invalidPayload,
       threshold: 0,
       severity: 2,
@@ -174,11 +190,24 @@ function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
     {
       key: "hub-rejected-sends",
       description: "The hub rejected send requests (ACS or the push sender): pushes were dropped before delivery.",
-      scope: args.hubId,
+      scope: hubId,
       metric: HUB_METRICS.failedRequests,
       threshold: 0,
       severity: 2,
     },
+  ];
+}
+
+/** The metric alerts: every hub's credential, platform and send errors; Event Grid's dead letters and failures. */
+function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
+  const specs: AlertSpec[] = [
+    ...hubAlertSpecs(args.hubId),
+    // The linked hub's alerts keep their names; every other app partition's hub gets its own, named after it.
+    ...(args.additionalHubs ?? []).flatMap(({ label, hubId, platforms }) =>
+      hubAlertSpecs(hubId)
+        .filter((spec) => PLATFORM_OF_ALERT[spec.key] === undefined || platforms.includes(PLATFORM_OF_ALERT[spec.key]!))
+        .map((spec) => ({ ...spec, key: `${spec.key}-${label}`, description: `${label}: ${spec.description}` })),
+    ),
   ];
   if (args.eventGridSystemTopicId) {
     specs.push(

@@ -65,6 +65,15 @@ describe("the two-app example stack", () => {
     expect(links[0].dependsOn.join(" ")).not.toMatch(/acsnotif-apps-(p1|p2|staff)-hub/);
   });
 
+  it("watches every hub with its own alerts, and no credential alert for a platform the app lacks", () => {
+    const alerts = example.resources.filter((r) => r.type === "azure-native:monitor:MetricAlert").map((r) => r.name);
+    for (const label of ["", "-customer-p1", "-customer-p2", "-staff-p0"])
+      for (const key of ["hub-auth-errors", "hub-pns-errors", "hub-payload-errors", "hub-rejected-sends"])
+        expect(alerts).toContain(`acsnotif-apps-${key}${label}`);
+    expect(alerts).toContain("acsnotif-apps-hub-fcm-auth-errors-customer-p2");
+    expect(alerts).not.toContain("acsnotif-apps-hub-fcm-auth-errors-staff-p0");
+  });
+
   it("passes the policy pack", () => {
     expect(example.policy.summary).toEqual({ mandatory: 0, advisory: 0 });
   });
