@@ -5,7 +5,7 @@ import { partitionOf } from "../../function/src/partitions";
 import { PushSender } from "../../function/src/pushSender";
 import { InstallationClient, InstallationRegistrar } from "../../function/src/registration";
 import { userTag } from "../../function/src/tags";
-import { rebalanceQuery, rebalanceReport, UserPlacement } from "../../tools/doctor/rebalance";
+import { rebalanceQuery, rebalanceReport, renderRebalance, UserPlacement } from "../../tools/doctor/rebalance";
 import { kustoProblems } from "../support/kusto";
 import { publishedAppleInstallation, publishedEvent } from "../support/azureFixtures";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
@@ -125,7 +125,13 @@ describe("growing an app from 2 to 3 partitions", () => {
 
     // The rest renew: nobody is left in an old partition.
     for (const i of USERS.keys()) if (i % 2 === 1) await register(growing.registrar, i);
-    expect(rebalanceReport("customer", 3, 2, placements())).toMatchObject({ remaining: 0, moved: movers.length });
+    const done = rebalanceReport("customer", 3, 2, placements());
+    expect(done).toMatchObject({ remaining: 0, moved: movers.length });
+    // Users per partition, as the doctor reports them, are what the hubs hold.
+    expect([0, 1, 2].map((p) => done.usersByPartition[p] ?? 0)).toEqual(hubs.map((h) => h.installations.size));
+    expect(renderRebalance(done)).toMatch(
+      /0 user\(s\) still to move[\s\S]*remove growingFrom[\s\S]*by partition .*: p0 \d+, p1 \d+, p2 \d+/,
+    );
 
     // growingFrom is removed: one send per user, and every push still lands.
     const grown = app(3);

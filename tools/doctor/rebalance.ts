@@ -49,6 +49,8 @@ export interface RebalanceReport {
   readonly unaffected: number;
   /** Remaining users by the partition they are still in. */
   readonly remainingByPartition: Readonly<Record<number, number>>;
+  /** Users with an installation, by the partition their last save put it in (the hub's own count needs its Manage key). */
+  readonly usersByPartition: Readonly<Record<number, number>>;
   /** True when more users exist than were read. */
   readonly truncated: boolean;
 }
@@ -65,8 +67,10 @@ export function rebalanceReport(
   let moved = 0;
   let unaffected = 0;
   const remainingByPartition: Record<number, number> = {};
+  const usersByPartition: Record<number, number> = {};
   for (const user of users.slice(0, MAX_REBALANCE_USERS)) {
     if (user.step !== "installation-saved") continue;
+    usersByPartition[user.partition] = (usersByPartition[user.partition] ?? 0) + 1;
     const now = partitionOf(user.recipientTag, partitions);
     const before = growingFrom === undefined ? now : partitionOf(user.recipientTag, growingFrom);
     if (before === now) unaffected++;
@@ -76,7 +80,7 @@ export function rebalanceReport(
       remainingByPartition[user.partition] = (remainingByPartition[user.partition] ?? 0) + 1;
     }
   }
-  return { app, partitions, growingFrom, remaining, moved, unaffected, remainingByPartition, truncated };
+  return { app, partitions, growingFrom, remaining, moved, unaffected, remainingByPartition, usersByPartition, truncated };
 }
 
 /** The rows of the answer (`recipientTag`, `step`, `partition`); an answer without them is unreadable. */
@@ -107,8 +111,13 @@ export async function rebalanceFromApplicationInsights(
 }
 
 export function renderRebalance(report: RebalanceReport): string {
+  const perPartition = Array.from(
+    { length: Math.max(report.partitions, report.growingFrom ?? 0) },
+    (_, p) => `p${p} ${report.usersByPartition[p] ?? 0}`,
+  ).join(", ");
+  const spread = `  users with an installation, by partition (from the registration ledger): ${perPartition}`;
   if (report.growingFrom === undefined)
-    return `App ${report.app} is not growing (${report.partitions} partition(s), no growingFrom): nothing to move.`;
+    return `App ${report.app} is not growing (${report.partitions} partition(s), no growingFrom): nothing to move.\n${spread}`;
   const by = Object.entries(report.remainingByPartition)
     .map(([p, n]) => `${n} in partition ${p}`)
     .join(", ");
@@ -117,6 +126,7 @@ export function renderRebalance(report: RebalanceReport): string {
     report.remaining === 0
       ? "  Every user registered in the app has moved: remove growingFrom from the app and run pulumi up (the sender then reaches one partition per user)."
       : "  The push sender reaches both partitions of these users until then. They move when their app renews its installation (at every launch);\n  users who never renew keep stale tokens: once `doctor freshness` shows them past your window, removing growingFrom loses no live device.",
+    spread,
     ...(report.truncated ? [`  Counted the first ${MAX_REBALANCE_USERS} users only: more exist.`] : []),
   ].join("\n");
 }

@@ -39,7 +39,10 @@ export function renderTrace(user: string, trace: UserTrace): string {
   if (trace.events.length === 0) lines.push("  events: none");
   for (const e of trace.events) {
     const answers = e.answers
-      .map((a) => `${a.platform} ${a.status ?? "no answer"}${a.notificationId ? ` #${a.notificationId}` : ""}`)
+      .map(
+        (a) =>
+          `${a.app !== undefined ? `${a.app}#${a.partition ?? 0} ` : ""}${a.platform} ${a.status ?? "no answer"}${a.notificationId ? ` #${a.notificationId}` : ""}`,
+      )
       .join(", ");
     lines.push(
       `  ${e.at}  event ${e.eventId}  ${e.outcome}${answers ? `  [${answers}]` : ""}${e.latencyMs !== undefined ? `  ${Math.round(e.latencyMs)} ms` : ""}${e.reason ? `  (${e.reason})` : ""}`,

@@ -34,7 +34,14 @@ export interface TracedEvent {
   readonly eventType?: string;
   readonly at: string;
   /** Per platform: the hub's status (undefined: no answer), the notification id, and the reason when refused. */
-  readonly answers: readonly { platform: string; status?: number; notificationId?: string; reason?: string }[];
+  readonly answers: readonly {
+    platform: string;
+    status?: number;
+    notificationId?: string;
+    reason?: string;
+    app?: string;
+    partition?: number;
+  }[];
   readonly outcome: "accepted" | "refused" | "retried" | "dead-lettered" | "no answer";
   readonly latencyMs?: number;
   readonly reason?: string;
@@ -77,7 +84,13 @@ function eventsOf(records: readonly LedgerRecord[]): TracedEvent[] {
     .map(([eventId, steps]) => {
       const answers = steps
         .filter((r) => r.step === "hub-answered")
-        .map((r) => ({ platform: r.platform ?? "?", status: r.status, notificationId: r.notificationId, reason: r.reason }));
+        .map((r) => ({
+          platform: r.platform ?? "?",
+          status: r.status,
+          notificationId: r.notificationId,
+          reason: r.reason,
+          ...(r.app !== undefined ? { app: r.app, partition: r.partition } : {}),
+        }));
       const latencies = steps.flatMap((r) => (r.step === "hub-answered" && r.latencyMs !== undefined ? [r.latencyMs] : []));
       const ended = steps.find((r) => r.step === "dead-lettered" || r.step === "retried");
       const pns = steps
