@@ -30,11 +30,17 @@ function stackProgram() {
   });
 
   // One hub per app and partition; the linked app's first partition is `hub`, under the stack's own name.
-  const appHubs = createAppHubs(name, config.apps, config.nativeApp, {
-    resourceGroupName,
-    location: config.location,
-    tags: config.tags,
-  });
+  const appHubs = createAppHubs(
+    name,
+    config.apps,
+    config.nativeApp,
+    {
+      resourceGroupName,
+      location: config.location,
+      tags: config.tags,
+    },
+    config.appsListed,
+  );
   const hub = appHubs[0].hub;
   const severalHubs = appHubs.length > 1;
 

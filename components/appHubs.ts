@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { secretInput } from "../config/readStackConfig";
 import type { AppConfig } from "../config/stackConfigTypes";
 import { NotificationHub } from "./notificationHub";
+import { PartitionLayout } from "./partitionLayout/partitionLayout";
 
 /** One partition of one app: its namespace and hub. */
 export interface AppHub {
@@ -29,39 +30,49 @@ export function createAppHubs(
   apps: readonly AppConfig[],
   nativeApp: string,
   shared: { resourceGroupName: pulumi.Input<string>; location: string; tags: Record<string, string> },
+  /** Keep each app's partition count in state, so that a shrink is refused (apps listed in `apps`). */
+  guardPartitions: boolean,
 ): AppHub[] {
   const ordered = [...apps].sort((a, b) => Number(b.name === nativeApp) - Number(a.name === nativeApp));
-  return ordered.flatMap((app) =>
-    Array.from({ length: app.partitions }, (_, partition) => ({
+  return ordered.flatMap((app) => {
+    // The namespaces wait for the layout: a refused shrink stops the update before any of them changes.
+    const layout = guardPartitions
+      ? new PartitionLayout(`${stackName}-${app.name}-partitions`, { app: app.name, partitions: app.partitions })
+      : undefined;
+    return Array.from({ length: app.partitions }, (_, partition) => ({
       app,
       partition,
-      hub: new NotificationHub(hubComponentName(stackName, app.name, partition, nativeApp), {
-        resourceGroupName: shared.resourceGroupName,
-        location: shared.location,
-        sku: app.hubSku,
-        tags: shared.tags,
-        placement: {
-          app: app.name,
-          partition,
-          partitions: app.partitions,
-          ...(app.expectedDevices !== undefined ? { expectedDevices: app.expectedDevices } : {}),
-          linked: app.name === nativeApp && partition === 0,
+      hub: new NotificationHub(
+        hubComponentName(stackName, app.name, partition, nativeApp),
+        {
+          resourceGroupName: shared.resourceGroupName,
+          location: shared.location,
+          sku: app.hubSku,
+          tags: shared.tags,
+          placement: {
+            app: app.name,
+            partition,
+            partitions: app.partitions,
+            ...(app.expectedDevices !== undefined ? { expectedDevices: app.expectedDevices } : {}),
+            linked: app.name === nativeApp && partition === 0,
+          },
+          apns: app.apns && {
+            keyId: app.apns.keyId,
+            teamId: app.apns.teamId,
+            bundleId: app.apns.bundleId,
+            environment: app.apns.environment,
+            token: secretInput(app.apns.token),
+          },
+          fcmV1: app.fcmV1 && {
+            projectId: app.fcmV1.projectId,
+            clientEmail: app.fcmV1.clientEmail,
+            privateKey: secretInput(app.fcmV1.privateKey),
+          },
         },
-        apns: app.apns && {
-          keyId: app.apns.keyId,
-          teamId: app.apns.teamId,
-          bundleId: app.apns.bundleId,
-          environment: app.apns.environment,
-          token: secretInput(app.apns.token),
-        },
-        fcmV1: app.fcmV1 && {
-          projectId: app.fcmV1.projectId,
-          clientEmail: app.fcmV1.clientEmail,
-          privateKey: secretInput(app.fcmV1.privateKey),
-        },
-      }),
-    })),
-  );
+        layout ? { dependsOn: [layout] } : undefined,
+      ),
+    }));
+  });
 }
 
 /** The platforms an app's hubs have credentials for. */

@@ -19,6 +19,7 @@ export const DYNAMIC_TYPE_NAMES = {
   functionCodeDeployment: "FunctionCodeDeployment",
   vaultNameSuffix: "VaultNameSuffix",
   hubKeySecret: "HubKeySecret",
+  partitionLayout: "PartitionLayout",
 } as const;
 
 export type DynamicTypeName = (typeof DYNAMIC_TYPE_NAMES)[keyof typeof DYNAMIC_TYPE_NAMES];

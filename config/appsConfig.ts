@@ -35,6 +35,7 @@ const SECRET_FIELDS = ["apnsToken", "fcmPrivateKey"];
 export interface AppsChoice {
   readonly apps: readonly AppConfig[];
   readonly nativeApp: string;
+  readonly appsListed: boolean;
 }
 
 /** Per app, its secrets from `appSecrets`: opaque for every app when the object cannot be read here. */
@@ -199,6 +200,7 @@ export function readApps(
         { name: ONE_APP_NAME, apns, fcmV1, hubSku: defaults.hubSku, partitions: 1, messagePreview: defaults.messagePreview },
       ],
       nativeApp: ONE_APP_NAME,
+      appsListed: false,
     };
   }
   const mixed = ONE_APP_KEYS.filter((k) => raw.values[k] !== undefined || raw.secrets[k] !== undefined);
@@ -236,5 +238,5 @@ export function readApps(
     problems.add("nativeApp", `must name one of the apps (${names.join(", ")}); got ${describe(nativeApp)}.`);
   } else native = nativeApp;
   if (read.length !== list.length || duplicateNames.length > 0 || !native) return undefined;
-  return { apps: read, nativeApp: native };
+  return { apps: read, nativeApp: native, appsListed: true };
 }

@@ -190,6 +190,7 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
     fcmV1: linked.fcmV1,
     apps: apps.apps,
     nativeApp: apps.nativeApp,
+    appsListed: apps.appsListed,
     delivery,
     alerts,
   };

@@ -157,6 +157,8 @@ export interface StackConfig {
   readonly apps: readonly AppConfig[];
   /** The app whose hub (its first partition) is linked to ACS: native calling and chat pushes reach it alone. */
   readonly nativeApp: string;
+  /** True when the apps come from the `apps` list (not the one-app keys): their partition counts are kept in state. */
+  readonly appsListed: boolean;
   readonly delivery: PushDeliveryConfig;
   readonly alerts: AlertsConfig;
 }

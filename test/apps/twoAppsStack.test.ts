@@ -58,6 +58,16 @@ describe("the two-app example stack", () => {
     expect(example.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:HubKeySecret")).toHaveLength(8);
   });
 
+  it("keeps each app's partition count in state, and every namespace of the app waits for it", () => {
+    const layouts = example.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:PartitionLayout");
+    expect(layouts.map((l) => [l.name, l.inputs.app, l.inputs.partitions])).toEqual([
+      ["acsnotif-apps-customer-partitions", "customer", 3],
+      ["acsnotif-apps-staff-partitions", "staff", 1],
+    ]);
+    const hubs = example.resources.filter((r) => r.type === "acs-notifications:notificationhubs:NotificationHub");
+    for (const hub of hubs) expect(hub.dependsOn.join(" ")).toContain(`acsnotif-apps-${hub.inputs.app}-partitions`);
+  });
+
   it("links ACS to the customer app's first partition only", () => {
     const links = example.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:NotificationHubLink");
     expect(links).toHaveLength(1);

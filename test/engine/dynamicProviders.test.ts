@@ -10,6 +10,7 @@ import { ARM_ENDPOINT_ENV } from "../../azure/armEndpoint";
 import { createNotificationHubLinkProvider } from "../../components/link/notificationHubLinkProvider";
 import { createOneDeployProvider, SCM_ENDPOINT_ENV } from "../../components/pushSender/oneDeployProvider";
 import { createVaultNameSuffixProvider } from "../../components/vaultNameSuffix/vaultNameSuffixProvider";
+import { createPartitionLayoutProvider } from "../../components/partitionLayout/partitionLayoutProvider";
 import { createHubKeySecretProvider } from "../../components/hubKeySecret/hubKeySecretProvider";
 import { armError, FakeArm, PUBLISHED_ARM_ERRORS } from "../support/fakeArm";
 import { FakeScm } from "../support/fakeScm";
@@ -36,7 +37,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-engine-"));
 /** Serializes the provider as the engine does, then runs one operation on it in a fresh process. */
 async function runInFreshHost(
   provider: pulumi.dynamic.ResourceProvider,
-  operation: "create" | "read",
+  operation: "create" | "read" | "check",
   args: unknown[],
   env: Record<string, string>,
 ): Promise<{ ok: boolean; result?: unknown; name?: string; message?: string; failureCase?: string }> {
@@ -190,5 +191,44 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
     expect((a.result as { outs: { suffix: string } }).outs.suffix).not.toBe(
       (b.result as { outs: { suffix: string } }).outs.suffix,
     );
+  });
+
+  it("an app's partition layout refuses a shrink at check, with the reason, and lets it grow", async () => {
+    const provider = createPartitionLayoutProvider();
+    const shrink = await runInFreshHost(
+      provider,
+      "check",
+      [
+        { app: "customer", partitions: 3 },
+        { app: "customer", partitions: 2 },
+      ],
+      {},
+    );
+    expect(shrink).toMatchObject({
+      ok: true,
+      result: {
+        failures: [
+          {
+            property: "partitions",
+            reason: expect.stringMatching(
+              /app customer has 3 partitions; shrinking to 2 is refused: the devices registered in partitions 2…2 would stop getting pushes/,
+            ),
+          },
+        ],
+      },
+    });
+    const grow = await runInFreshHost(
+      provider,
+      "check",
+      [
+        { app: "customer", partitions: 3 },
+        { app: "customer", partitions: 4 },
+      ],
+      {},
+    );
+    expect(grow).toMatchObject({ ok: true, result: { inputs: { partitions: 4 }, failures: [] } });
+    // A first deployment has no old layout to compare with.
+    const first = await runInFreshHost(provider, "check", [{}, { app: "customer", partitions: 1 }], {});
+    expect(first).toMatchObject({ ok: true, result: { failures: [] } });
   });
 });

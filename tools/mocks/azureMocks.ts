@@ -219,6 +219,11 @@ const MODELS: Record<string, Model> = {
     const suffix = fakeGuid(`${name}/suffix`).replace(/-/g, "").slice(0, 8);
     return { id: `${str(inputs, "resourceGroupId")}/vaultNameSuffix/${suffix}`, outputs: { suffix } };
   },
+  // What the provider's create returns: the layout it was given.
+  [dynamicTypeToken(DYNAMIC_TYPE_NAMES.partitionLayout)]: (_name, inputs) => ({
+    id: `${str(inputs, "app")}/partitions`,
+    outputs: {},
+  }),
   [dynamicTypeToken(DYNAMIC_TYPE_NAMES.functionCodeDeployment)]: (_name, inputs) => ({
     id: `${str(inputs, "functionAppId")}/deployments/onedeploy`,
     outputs: { deployedAt: "2026-01-01T00:00:00.000Z" },

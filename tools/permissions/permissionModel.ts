@@ -292,6 +292,8 @@ function dynamicProviderNeeds(type: string): Need[] {
         },
       ];
     case dynamicTypeToken(DYNAMIC_TYPE_NAMES.vaultNameSuffix):
+    case dynamicTypeToken(DYNAMIC_TYPE_NAMES.partitionLayout):
+      // State only: neither calls Azure.
       return [];
     default:
       throw new Error(`The permissions model does not know what the dynamic provider ${type} calls.`);
