@@ -64,12 +64,8 @@ export interface FunctionDelivery {
 }
 
 /** One app's hubs as the push sender reaches them: one per partition, in partition order. */
-export interface PushAppHubs {
+export interface PushAppHubs extends Omit<AppSetting, "name" | "hubs"> {
   readonly app: string;
-  readonly platforms: readonly ("apple" | "fcmv1")[];
-  readonly hubSku: "Free" | "Basic" | "Standard";
-  readonly messagePreview: boolean;
-  readonly growingFrom?: number;
   readonly hubs: readonly {
     readonly hubName: pulumi.Input<string>;
     readonly sendRuleId: pulumi.Input<string>;

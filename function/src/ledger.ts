@@ -40,15 +40,16 @@ export type LedgerStep =
   | "installation-deleted";
 
 /** The steps that belong to an ACS event, and so carry its id. */
-const EVENT_STEPS: ReadonlySet<string> = new Set([
+export const EVENT_STEPS: readonly LedgerStep[] = [
   "event-received",
   "push-attempted",
   "hub-answered",
   "retried",
   "dead-lettered",
   "pns-outcome",
-]);
-const REGISTRATION_STEPS: ReadonlySet<string> = new Set(["installation-saved", "installation-deleted"]);
+];
+/** The registration endpoint's steps: they carry a user's tag and no event. */
+export const REGISTRATION_STEPS: readonly LedgerStep[] = ["installation-saved", "installation-deleted"];
 
 export interface LedgerRecord {
   readonly v: typeof LEDGER_VERSION;
@@ -115,8 +116,8 @@ export function parseLedgerLine(message: string): LedgerRecord | undefined {
     typeof record.step !== "string" ||
     typeof record.at !== "string" ||
     !(
-      (EVENT_STEPS.has(record.step) && typeof record.eventId === "string") ||
-      (REGISTRATION_STEPS.has(record.step) && typeof record.recipientTag === "string")
+      (EVENT_STEPS.includes(record.step as LedgerStep) && typeof record.eventId === "string") ||
+      (REGISTRATION_STEPS.includes(record.step as LedgerStep) && typeof record.recipientTag === "string")
     )
   )
     return undefined;

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHubClient } from "../../function/src/hubClient";
-import { DeadLetterSink, HubClient, PushSender, SenderLog } from "../../function/src/pushSender";
-import { LEDGER_MARKER, LedgerRecord, ledgerLine, parseLedgerLine, threadHash } from "../../function/src/ledger";
+import { DeadLetterSink, HubClient, PushSender } from "../../function/src/pushSender";
+import { LEDGER_MARKER, ledgerLine, parseLedgerLine, threadHash } from "../../function/src/ledger";
 import { userTag } from "../../function/src/tags";
+import { LedgerLog } from "../support/ledgerLog";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { publishedEvent } from "../support/azureFixtures";
 import { LOCALHOST_CA } from "../support/tlsFake";
@@ -13,20 +14,6 @@ const published = publishedEvent("chatMessageReceived");
 const RECIPIENT = (published.data.recipientCommunicationIdentifier as { rawId: string }).rawId;
 const THREAD = published.data.threadId as string;
 const BODY = "Meet me at the clinic at 5, room 12";
-
-/** Every line the sender logs, and the ledger records among them. */
-class LedgerLog implements SenderLog {
-  readonly lines: string[] = [];
-  info = (m: string) => void this.lines.push(m);
-  warn = (m: string) => void this.lines.push(m);
-  error = (m: string) => void this.lines.push(m);
-  get records(): LedgerRecord[] {
-    return this.lines.flatMap((line) => parseLedgerLine(line) ?? []);
-  }
-  steps(): string[] {
-    return this.records.map((r) => (r.platform ? `${r.step} ${r.platform}${r.status ? ` ${r.status}` : ""}` : r.step));
-  }
-}
 
 function chatEvent(id: string, eventTime?: string) {
   const event = publishedEvent("chatMessageReceived");

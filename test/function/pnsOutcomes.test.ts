@@ -1,6 +1,5 @@
 import { NotificationHubsClient } from "@azure/notification-hubs";
 import { createHubClient } from "../../function/src/hubClient";
-import { LedgerRecord, parseLedgerLine } from "../../function/src/ledger";
 import {
   OutcomeClient,
   OutcomeNotReadyError,
@@ -10,9 +9,10 @@ import {
   PnsOutcomeReader,
   readOutcomeRequest,
 } from "../../function/src/pnsOutcomes";
-import { PushSender, SenderLog } from "../../function/src/pushSender";
+import { PushSender } from "../../function/src/pushSender";
 import { userTag } from "../../function/src/tags";
 import { publishedEvent, publishedNotificationDetails } from "../support/azureFixtures";
+import { LedgerLog } from "../support/ledgerLog";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { LOCALHOST_CA } from "../support/tlsFake";
 
@@ -22,15 +22,6 @@ import { LOCALHOST_CA } from "../support/tlsFake";
  * @azure/notification-hubs client — against a local hub answering in Azure's published
  * NotificationDetails shape — and writes what it learns to the ledger.
  */
-class Log implements SenderLog {
-  readonly lines: string[] = [];
-  info = (m: string) => void this.lines.push(m);
-  warn = (m: string) => void this.lines.push(m);
-  error = (m: string) => void this.lines.push(m);
-  get records(): LedgerRecord[] {
-    return this.lines.flatMap((line) => parseLedgerLine(line) ?? []);
-  }
-}
 
 const RECIPIENT = "8:acs:outcome-user";
 const options = { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } };
@@ -64,9 +55,9 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
   }
 
   /** Pushes one event on a Standard hub; returns what the sender queued. */
-  async function push(id: string): Promise<{ queued: OutcomeRequest[]; log: Log }> {
+  async function push(id: string): Promise<{ queued: OutcomeRequest[]; log: LedgerLog }> {
     const queued: OutcomeRequest[] = [];
-    const log = new Log();
+    const log = new LedgerLog();
     await standard.handle(chatEvent(id), log, (request) => queued.push(request));
     return { queued, log };
   }
@@ -96,7 +87,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
     hub.nextOutcome = { WrongToken: 1 };
     const { queued } = await push("std-2");
     const apple = queued.find((q) => q.platform === "apple")!;
-    const log = new Log();
+    const log = new LedgerLog();
     // The queue hands the function the JSON the output binding wrote.
     expect(await reader.handle(JSON.stringify(apple), 1, log)).toBe("recorded");
     expect(log.records).toEqual([
@@ -114,7 +105,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
 
   it("reads FCM v1's counts from FcmV1OutcomeCounts", async () => {
     const { queued } = await push("std-3");
-    const log = new Log();
+    const log = new LedgerLog();
     await reader.handle(
       queued.find((q) => q.platform === "fcmv1"),
       1,
@@ -127,7 +118,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
     hub.nextOutcomePending = PNS_OUTCOME_TRIES + 1;
     const { queued } = await push("std-4");
     const request = queued[0];
-    const log = new Log();
+    const log = new LedgerLog();
     for (let attempt = 1; attempt < PNS_OUTCOME_TRIES; attempt++)
       await expect(reader.handle(request, attempt, log)).rejects.toThrow(OutcomeNotReadyError);
     expect(log.records).toEqual([]);
@@ -144,7 +135,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
   it("records an outcome that arrives on a later try", async () => {
     hub.nextOutcomePending = 1;
     const { queued } = await push("std-5");
-    const log = new Log();
+    const log = new LedgerLog();
     await expect(reader.handle(queued[0], 1, log)).rejects.toThrow(OutcomeNotReadyError);
     await reader.handle(queued[0], 2, log);
     expect(log.records).toEqual([expect.objectContaining({ pnsState: "Completed", pnsOutcomes: { Success: 1 } })]);
@@ -153,7 +144,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
   it("records a refusal at once instead of retrying it (a tier without telemetry, or a key without the right)", async () => {
     const { queued } = await push("std-6");
     hub.telemetryStatus = 403;
-    const log = new Log();
+    const log = new LedgerLog();
     await reader.handle(queued[0], 1, log);
     expect(log.records).toEqual([
       expect.objectContaining({
@@ -164,7 +155,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
   });
 
   it("ignores a message it did not write, without echoing it and without a retry", async () => {
-    const log = new Log();
+    const log = new LedgerLog();
     for (const message of [
       "not json {",
       { eventId: "e" },
@@ -200,7 +191,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
         hubSku,
       });
       const queued: OutcomeRequest[] = [];
-      const log = new Log();
+      const log = new LedgerLog();
       await sender.handle(chatEvent(`tier-${hubSku}`), log, (r) => queued.push(r));
       expect(queued).toEqual([]);
       expect(log.records.filter((r) => r.step === "pns-outcome")).toEqual([
