@@ -36,6 +36,15 @@ describe("the READMEs' generated parts", () => {
     expect(sections.match(/^### /gm)).toHaveLength(allPolicies.length);
   });
 
+  it("the platform team's page lists every rule of the pack with its default level", () => {
+    const page = fs.readFileSync(path.join(projectRoot, "docs", "policies.md"), "utf8");
+    for (const policy of allPolicies) {
+      const row = page.split("\n").find((line) => line.startsWith(`| \`${policy.name}\``));
+      expect({ rule: policy.name, row: row !== undefined }).toEqual({ rule: policy.name, row: true });
+      expect(row).toContain(`| ${ruleInfoOf(policy)!.enforcementLevel} `);
+    }
+  });
+
   it("list every setting the validator knows, and mark each secret one as a secret", () => {
     expect(CONFIG_REFERENCE.map((e) => e.key)).toEqual(KNOWN_KEYS);
     for (const entry of CONFIG_REFERENCE)
