@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runTool } from "../support/runTool";
+import { committedPlan } from "../support/committedPlan";
 
 /**
  * A stack with one app and one partition plans exactly the resources it did before apps and
@@ -8,7 +8,7 @@ import { runTool } from "../support/runTool";
  */
 describe("one-app stacks keep their URNs", () => {
   it.each(["dev", "staging", "prod"])("%s plans the same URNs as before apps and partitions", async (stack) => {
-    const { code, stdout } = await runTool("plan", "--stack", stack, "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", stack, "--json", "--no-policy");
     expect(code).toBe(0);
     const urns = (JSON.parse(stdout) as { resources: { urn: string }[] }).resources.map((r) => r.urn).sort();
     const before = JSON.parse(

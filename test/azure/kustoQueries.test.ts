@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
 import { APPLICATION_INSIGHTS_TABLES, kustoProblems, publishedColumns } from "../support/kusto";
-import { projectRoot, runTool } from "../support/runTool";
+import { projectRoot } from "../support/runTool";
+import { committedPlan } from "../support/committedPlan";
 
 // Every KQL the project ships or tells people to run — the log alerts' queries as the stacks' plans
 // create them, and the ```kusto blocks of the docs — parsed and bound by Microsoft's Kusto language
@@ -40,7 +41,7 @@ describe("the project's KQL, checked by the Kusto language service", () => {
   let planned: [string, string][];
   let workbook: [string, string][];
   beforeAll(async () => {
-    const { code, stdout } = await runTool("plan", "--stack", "prod", "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", "prod", "--json", "--no-policy");
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { resources: PlannedResource[] };
     planned = plan.resources

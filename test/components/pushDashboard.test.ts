@@ -1,6 +1,6 @@
 import { DASHBOARD_PANELS, workbookDefinition, workbookGuid } from "../../components/pushDashboard";
 import { LEDGER_MARKER } from "../../function/src/ledger";
-import { runTool } from "../support/runTool";
+import { committedPlan } from "../support/committedPlan";
 
 interface PlannedResource {
   type: string;
@@ -10,7 +10,7 @@ interface PlannedResource {
 
 describe("the delivery workbook", () => {
   it.each(["dev", "staging", "prod"])("is in the plan of %s, on the push sender's Application Insights", async (stack) => {
-    const { code, stdout } = await runTool("plan", "--stack", stack, "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", stack, "--json", "--no-policy");
     expect(code).toBe(0);
     const resources = (JSON.parse(stdout) as { resources: PlannedResource[] }).resources;
     const workbooks = resources.filter((r) => r.type === "azure-native:applicationinsights:Workbook");
