@@ -12,6 +12,13 @@ import { createDoctorClients } from "../tools/doctor/azureClients";
 import { runDoctor } from "../tools/doctor/checks";
 import { testSend } from "../tools/doctor/testSend";
 import { SilentListener } from "./support/silentListener";
+import { NotificationHubsClient } from "@azure/notification-hubs";
+import { createHubClient, hubClientOptions } from "../function/src/hubClient";
+import { PushSender, TransientSendError } from "../function/src/pushSender";
+import { OutcomeClient, OutcomeNotReadyError, PnsOutcomeReader } from "../function/src/pnsOutcomes";
+import { InstallationClient, InstallationRegistrar } from "../function/src/registration";
+import { userTag } from "../function/src/tags";
+import { publishedEvent } from "./support/azureFixtures";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg`;
@@ -150,5 +157,53 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
     );
     expect(ms).toBeLessThan(5_000);
     expect(error?.message).toContain(`127.0.0.1:${port} did not answer within 0.3 s`);
+  });
+
+  describe("the function's hub calls (sender, outcome reader, registration endpoint)", () => {
+    const silentHub = () =>
+      `Endpoint=sb://127.0.0.1:${new URL(silent.endpoint).port}/;SharedAccessKeyName=acs-send;SharedAccessKey=c2VjcmV0`;
+    // The function's own client options, with this test's short per-attempt limit and one attempt.
+    const noRetry = { retryOptions: { maxRetries: 0 } };
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+    it("the sender fails the event so Event Grid retries, within the per-attempt limit", async () => {
+      const sender = new PushSender(createHubClient(silentHub(), "hub", noRetry, TIMEOUT_MS), {
+        platforms: ["apple"],
+        includePreview: false,
+        sendChatMessages: true,
+      });
+      const { error, ms } = await bounded(sender.handle({ ...publishedEvent("chatMessageReceived"), id: "silent-1" }, quiet));
+      expect(ms).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(TransientSendError);
+    });
+
+    it("the outcome reader hands the message back for a later try", async () => {
+      const reader = new PnsOutcomeReader(createHubClient(silentHub(), "hub", noRetry, TIMEOUT_MS) as unknown as OutcomeClient);
+      const request = { eventId: "e", recipientTag: userTag("8:acs:x"), platform: "apple", notificationId: "1" };
+      const { error, ms } = await bounded(reader.handle(request, 1, quiet));
+      expect(ms).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(OutcomeNotReadyError);
+    });
+
+    it("the registration endpoint answers 503 (retry later)", async () => {
+      const client = new NotificationHubsClient(silentHub(), "hub", hubClientOptions(noRetry, TIMEOUT_MS));
+      const registrar = new InstallationRegistrar(client as unknown as InstallationClient, [
+        "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b",
+      ]);
+      const principal = Buffer.from(
+        JSON.stringify({ claims: [{ typ: "azp", val: "3f1a8c2e-6b5d-4e2f-9a10-5c7d8e9f0a1b" }] }),
+      ).toString("base64");
+      const { value, ms } = await bounded(registrar.handle("DELETE", "device-1", principal, { userId: "8:acs:x_1" }, quiet));
+      expect(ms).toBeLessThan(5_000);
+      expect(value?.status).toBe(503);
+    });
+
+    it("by default, each attempt is limited and the retries are bounded", () => {
+      const options = hubClientOptions();
+      expect(options.retryOptions).toEqual({ maxRetries: 2, retryDelayInMs: 400, maxRetryDelayInMs: 3_000 });
+      expect(options.additionalPolicies?.map((p) => [p.position, p.policy.name])).toEqual([
+        ["perRetry", "acsPushHubRequestTimeout"],
+      ]);
+    });
   });
 });

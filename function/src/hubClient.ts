@@ -1,6 +1,40 @@
 import { NotificationHubsClient, NotificationHubsClientOptions } from "@azure/notification-hubs";
 import type { HubClient } from "./pushSender";
 
+/**
+ * Every hub call the function makes (sends, installations, outcome reads) waits at most this long
+ * for an answer per attempt, and makes at most 1 + HUB_RETRY_OPTIONS.maxRetries attempts: a hub that
+ * accepts the connection and stays silent fails the invocation in well under a minute (Event Grid
+ * then delivers again), instead of holding it until the host's function timeout.
+ */
+export const HUB_REQUEST_TIMEOUT_MS = 10_000;
+export const HUB_RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 400, maxRetryDelayInMs: 3_000 } as const;
+
+/** The one set of client options for the function's hub clients: a per-attempt timeout and bounded retries. */
+export function hubClientOptions(
+  options: NotificationHubsClientOptions = {},
+  timeoutMs: number = HUB_REQUEST_TIMEOUT_MS,
+): NotificationHubsClientOptions {
+  return {
+    retryOptions: HUB_RETRY_OPTIONS,
+    ...options,
+    additionalPolicies: [
+      {
+        // Per retry: each attempt gets its own time limit.
+        position: "perRetry",
+        policy: {
+          name: "acsPushHubRequestTimeout",
+          sendRequest: (request, next) => {
+            if (!request.timeout) request.timeout = timeoutMs;
+            return next(request);
+          },
+        },
+      },
+      ...(options.additionalPolicies ?? []),
+    ],
+  };
+}
+
 interface SasToken {
   token: string;
   expiresOnTimestamp: number;
@@ -32,9 +66,14 @@ export function reuseSasTokens(client: NotificationHubsClient): boolean {
   return true;
 }
 
-/** The one Notification Hubs client of a process. */
-export function createHubClient(connectionString: string, hubName: string, options?: NotificationHubsClientOptions): HubClient {
-  const client = new NotificationHubsClient(connectionString, hubName, options);
+/** The one Notification Hubs client of a process for one hub (send and outcome reads), with time limits. */
+export function createHubClient(
+  connectionString: string,
+  hubName: string,
+  options?: NotificationHubsClientOptions,
+  timeoutMs?: number,
+): HubClient {
+  const client = new NotificationHubsClient(connectionString, hubName, hubClientOptions(options, timeoutMs));
   reuseSasTokens(client);
   return client as unknown as HubClient;
 }

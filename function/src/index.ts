@@ -1,7 +1,7 @@
 // Azure Functions entry point (Node v4 programming model): one Event Grid-triggered function.
 import { app, InvocationContext, output } from "@azure/functions";
 import { BlobDeadLetter } from "./deadLetter";
-import { createHubClient } from "./hubClient";
+import { createHubClient, hubClientOptions } from "./hubClient";
 import { PushSender } from "./pushSender";
 import { readAppsSettings, readRegistrationApps, readRegistrationSettings, readSettings } from "./settings";
 import { PUSH_FUNCTION_NAME, REGISTRATION_FUNCTION_NAME, REGISTRATION_ROUTE } from "./contract";
@@ -127,7 +127,7 @@ function currentRegistrar(): InstallationRegistrar {
   const settings = readRegistrationSettings(process.env);
   const apps = readRegistrationApps(process.env);
   const client = (connectionString: string, hubName: string) =>
-    new NotificationHubsClient(connectionString, hubName) as unknown as InstallationClient;
+    new NotificationHubsClient(connectionString, hubName, hubClientOptions()) as unknown as InstallationClient;
   registrar = apps
     ? new InstallationRegistrar(
         apps.map((app): RegistrarApp => ({
