@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { readStackConfig, secretInput } from "./config/readStackConfig";
 import { CommunicationServices } from "./components/communicationServices";
-import { createAppHubs, platformsOf } from "./components/appHubs";
+import { createAppHubs, platformsOf, senderAppHubs } from "./components/appHubs";
 import { NotificationHubLink } from "./components/link/notificationHubLink";
 import { functionPackage } from "./components/pushSender/functionPackage";
 import { PushDelivery } from "./components/pushDelivery";
@@ -83,24 +83,7 @@ function stackProgram() {
                   instanceMemoryMb: config.delivery.instanceMemoryMb,
                   registration: config.delivery.registration,
                   hubSku: config.hubSku,
-                  apps: severalHubs
-                    ? config.apps
-                        .map((app) => ({
-                          app: app.name,
-                          platforms: platformsOf(app),
-                          hubSku: app.hubSku,
-                          messagePreview: app.messagePreview,
-                          growingFrom: app.growingFrom,
-                          hubs: appHubs
-                            .filter((h) => h.app.name === app.name)
-                            .map(({ hub }) => ({
-                              hubName: hub.hubName,
-                              sendRuleId: hub.sendRuleId,
-                              registrationRuleId: hub.registrationRuleId,
-                            })),
-                        }))
-                        .sort((a, b) => Number(b.app === config.nativeApp) - Number(a.app === config.nativeApp))
-                    : undefined,
+                  apps: severalHubs ? senderAppHubs(appHubs) : undefined,
                 }
               : { mode: "webhook", webhookUrl: secretInput(config.delivery.webhookUrl) },
         });

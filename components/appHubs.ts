@@ -3,6 +3,7 @@ import { secretInput } from "../config/readStackConfig";
 import type { AppConfig } from "../config/stackConfigTypes";
 import { NotificationHub } from "./notificationHub";
 import { PartitionLayout } from "./partitionLayout/partitionLayout";
+import type { PushAppHubs } from "./pushSender/pushSenderFunction";
 
 /** One partition of one app: its namespace and hub. */
 export interface AppHub {
@@ -78,4 +79,19 @@ export function createAppHubs(
 /** The platforms an app's hubs have credentials for. */
 export function platformsOf(app: AppConfig): ("apple" | "fcmv1")[] {
   return [...(app.apns ? (["apple"] as const) : []), ...(app.fcmV1 ? (["fcmv1"] as const) : [])];
+}
+
+/** Every app's hubs as the push sender reaches them, in the order createAppHubs made them (the linked app first). */
+export function senderAppHubs(appHubs: readonly AppHub[]): PushAppHubs[] {
+  const apps = [...new Set(appHubs.map((h) => h.app))];
+  return apps.map((app) => ({
+    app: app.name,
+    platforms: platformsOf(app),
+    hubSku: app.hubSku,
+    messagePreview: app.messagePreview,
+    growingFrom: app.growingFrom,
+    hubs: appHubs
+      .filter((h) => h.app === app)
+      .map(({ hub }) => ({ hubName: hub.hubName, sendRuleId: hub.sendRuleId, registrationRuleId: hub.registrationRuleId })),
+  }));
 }
