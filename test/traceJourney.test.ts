@@ -235,6 +235,34 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
     ]);
     expect(logs.requests.at(-1)!.body.timespan).toBe("PT2160H");
     expect(renderFreshness(report)).toMatch(/apns {3}1 of 3 users \(33 %\)\n {2}fcmv1 {2}1 of 1 users \(100 %\)/);
+
+    // With several apps, each app's users are counted apart.
+    const apps = new InstallationRegistrar(
+      [
+        {
+          name: "staff",
+          platforms: ["apns"],
+          partitions: [
+            new NotificationHubsClient(hub.connectionString(), "acs-hub", clientOptions) as unknown as InstallationClient,
+          ],
+        },
+      ],
+      [BACK_END],
+    );
+    await apps.handle(
+      "PUT",
+      "work-phone",
+      principal,
+      { userId: "8:acs:staff-user", app: "staff", platform: "apns", pushChannel: publishedAppleInstallation().DUMMY_DEVICE },
+      logs.log(new Date(Date.now() - 9 * day)),
+    );
+    const perApp = await registrationFreshness(INSIGHTS_ID, 7 * 24, {
+      credential,
+      endpoint: logs.endpoint,
+      pipelineOptions: { tlsOptions: { ca: LOCALHOST_CA }, retryOptions: { maxRetries: 0 } },
+    });
+    expect(perApp.platforms).toContainEqual({ app: "staff", platform: "apns", installations: 1, stale: 1 });
+    expect(renderFreshness(perApp)).toMatch(/ {2}staff apns {3}1 of 1 users \(100 %\)/);
   });
 
   it("freshness refuses a window it cannot put into its query, and an answer it cannot count", () => {

@@ -70,32 +70,39 @@ export class FakeLogs {
     return { info: store, warn: store, error: store };
   }
 
-  /** What `doctor freshness`'s query computes, over the stored lines: per platform, users and those last saved before the window. */
+  /**
+   * What `doctor freshness`'s query computes, over the stored lines: per app (empty for records that
+   * name none) and platform, users and those last saved before the window.
+   */
   private freshness(windowHours: number) {
-    const lastSaved = new Map<string, { platform: string; at: string }>();
+    const lastSaved = new Map<string, { app: string; platform: string; at: string }>();
     for (const line of this.lines) {
       const record = /"step":"installation-saved"/.test(line.message)
-        ? (JSON.parse(line.message.slice(line.message.indexOf("{"))) as { recipientTag: string; platform: string })
+        ? (JSON.parse(line.message.slice(line.message.indexOf("{"))) as { recipientTag: string; platform: string; app?: string })
         : undefined;
       if (!record) continue;
-      const key = `${record.recipientTag}|${record.platform}`;
+      const app = record.app ?? "";
+      const key = `${record.recipientTag}|${app}|${record.platform}`;
       const seen = lastSaved.get(key);
-      if (!seen || seen.at < line.timestamp) lastSaved.set(key, { platform: record.platform, at: line.timestamp });
+      if (!seen || seen.at < line.timestamp) lastSaved.set(key, { app, platform: record.platform, at: line.timestamp });
     }
     const cutoff = new Date(Date.now() - windowHours * 3_600_000).toISOString();
-    const byPlatform = new Map<string, [number, number]>();
-    for (const { platform, at } of lastSaved.values()) {
-      const [total, stale] = byPlatform.get(platform) ?? [0, 0];
-      byPlatform.set(platform, [total + 1, stale + (at < cutoff ? 1 : 0)]);
+    const byGroup = new Map<string, [string, string, number, number]>();
+    for (const { app, platform, at } of lastSaved.values()) {
+      const [, , total, stale] = byGroup.get(`${app}|${platform}`) ?? [app, platform, 0, 0];
+      byGroup.set(`${app}|${platform}`, [app, platform, total + 1, stale + (at < cutoff ? 1 : 0)]);
     }
     return {
       columns: [
+        { name: "app", type: "string" },
         { name: "platform", type: "string" },
         { name: "installations", type: "long" },
         { name: "stale", type: "long" },
       ],
       // Counts as strings, as Azure's published answer gives its long column.
-      rows: [...byPlatform.entries()].sort().map(([platform, [total, stale]]) => [platform, String(total), String(stale)]),
+      rows: [...byGroup.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, [app, platform, total, stale]]) => [app, platform, String(total), String(stale)]),
     };
   }
 

@@ -13,6 +13,8 @@ import { queryApplicationInsights, QueryResults, TraceOptions } from "./trace";
 export const FRESHNESS_LOOKBACK_HOURS = 90 * 24;
 
 export interface PlatformFreshness {
+  /** With several apps: the app (absent for a one-app stack's records). */
+  readonly app?: string;
   readonly platform: string;
   /** Users with an installation saved on this platform in the lookback. */
   readonly installations: number;
@@ -33,9 +35,10 @@ export function freshnessQuery(windowHours: number): string {
   return [
     LEDGER_RECORDS_KQL,
     '| where tostring(record.step) == "installation-saved"',
-    "| summarize lastSaved = max(timestamp) by recipientTag = tostring(record.recipientTag), platform = tostring(record.platform)",
-    `| summarize installations = count(), stale = countif(lastSaved < ago(${windowHours}h)) by platform`,
-    "| order by platform asc",
+    // Per app too: a one-app stack's records name no app, and their app is empty.
+    "| summarize lastSaved = max(timestamp) by recipientTag = tostring(record.recipientTag), app = tostring(record.app), platform = tostring(record.platform)",
+    `| summarize installations = count(), stale = countif(lastSaved < ago(${windowHours}h)) by app, platform`,
+    "| order by app asc, platform asc",
   ].join("\n");
 }
 
@@ -43,13 +46,14 @@ export function freshnessQuery(windowHours: number): string {
 export function freshnessFromAnswer(answer: QueryResults, host: string): PlatformFreshness[] {
   const table = answer.tables?.[0];
   const column = (name: string) => table?.columns?.findIndex((c) => c.name === name) ?? -1;
-  const [platform, installations, stale] = [column("platform"), column("installations"), column("stale")];
+  const [platform, installations, stale, app] = [column("platform"), column("installations"), column("stale"), column("app")];
   if (!table || !Array.isArray(table.rows) || platform < 0 || installations < 0 || stale < 0)
     throw networkFailure("unreadable", host, 0);
   return table.rows.map((row) => {
     const counts = [Number(row[installations]), Number(row[stale])];
     if (counts.some((n) => !Number.isInteger(n) || n < 0)) throw networkFailure("unreadable", host, 0);
-    return { platform: String(row[platform]), installations: counts[0], stale: counts[1] };
+    const appName = app >= 0 && typeof row[app] === "string" && row[app] !== "" ? (row[app] as string) : undefined;
+    return { ...(appName ? { app: appName } : {}), platform: String(row[platform]), installations: counts[0], stale: counts[1] };
   });
 }
 

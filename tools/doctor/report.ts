@@ -65,7 +65,7 @@ export function renderFreshness(report: FreshnessReport): string {
     lines.push("  none saved in the last 90 days: no device has registered through the endpoint");
   for (const p of report.platforms) {
     const share = p.installations > 0 ? Math.round((100 * p.stale) / p.installations) : 0;
-    lines.push(`  ${p.platform.padEnd(6)} ${p.stale} of ${p.installations} users (${share} %)`);
+    lines.push(`  ${p.app ? `${p.app} ` : ""}${p.platform.padEnd(6)} ${p.stale} of ${p.installations} users (${share} %)`);
   }
   return lines.join("\n");
 }
