@@ -4,7 +4,8 @@ import { parse } from "yaml";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { committedStacks } from "../../tools/shared/stackFiles";
 import { SECRET_KEYS } from "../../config/stackConfigTypes";
-import { projectRoot, runTool } from "../support/runTool";
+import { projectRoot } from "../support/runTool";
+import { committedPlan } from "../support/committedPlan";
 import { permissionsAllow } from "../../tools/permissions/armActions";
 import { deriveNeeds, PlannedResource } from "../../tools/permissions/permissionModel";
 
@@ -342,7 +343,7 @@ describe("committed stacks", () => {
     "`npm run plan -- --stack %s` succeeds with its policy config, and the drift check's identity can refresh all it creates",
     async (stack) => {
       expect(fs.existsSync(path.join(projectRoot, "policies", "config", `${stack}.json`))).toBe(true);
-      const { code, stdout, stderr } = await runTool("plan", "--stack", stack, "--json");
+      const { code, stdout, stderr } = await committedPlan("--stack", stack, "--json");
       expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
       const plan = JSON.parse(stdout) as { resources: PlannedResource[]; policy: { violations: unknown[]; checked: boolean } };
       expect(plan.policy).toMatchObject({ checked: true, violations: [] });

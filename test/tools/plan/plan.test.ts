@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { apnsP8 } from "../../support/keys";
 import { runTool, projectRoot } from "../../support/runTool";
 import { stackDirWith } from "../../support/stackDir";
+import { committedPlan } from "../../support/committedPlan";
 
 const root = projectRoot;
 
@@ -26,7 +27,7 @@ describe("npm run plan", () => {
   });
 
   it("shows for staging one event per Event Grid delivery, and what only Azure can tell as not known yet", async () => {
-    const { code, stdout } = await plan("--json", "--stack", "staging");
+    const { code, stdout } = await committedPlan("--stack", "staging", "--json");
     expect(code).toBe(0);
     const resources = JSON.parse(stdout).resources as { type: string; inputs: Record<string, unknown> }[];
     const subscription = resources.find((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")!;
@@ -66,7 +67,7 @@ describe("npm run plan", () => {
   });
 
   it("prints a machine-readable plan with --json", async () => {
-    const { code, stdout } = await plan("--json", "--stack", "dev");
+    const { code, stdout } = await committedPlan("--stack", "dev", "--json");
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout);
     expect(parsed.stack).toBe("dev");

@@ -2,12 +2,13 @@ import { parsePlanArgs } from "../../../tools/plan/plan";
 import { withComputedUnknown } from "../../../tools/mocks/azureMocks";
 import * as pulumi from "@pulumi/pulumi";
 import { projectRoot, runTool } from "../../support/runTool";
+import { committedPlan } from "../../support/committedPlan";
 
 // What a reviewer reads in the plan says what it is: unknown values as unknown, counts that count
 // what they say, arguments named as typed, no report silently overwriting another.
 describe("the plan's wording", () => {
   it("shows a principal Azure assigns as (known after deploy), never as an empty string", async () => {
-    const { code, stdout } = await runTool("plan", "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", "dev", "--json", "--no-policy");
     expect(code).toBe(0);
     const assignments = (JSON.parse(stdout).resources as { type: string; inputs: Record<string, unknown> }[]).filter(
       (r) => r.type === "azure-native:authorization:RoleAssignment",
