@@ -11,7 +11,7 @@ const plan = (...args: string[]) => runTool("plan", ...args);
 
 describe("npm run plan", () => {
   it("prints the dev stack's resource tree, dependencies and outputs, secrets masked", async () => {
-    const { code, stdout } = await plan();
+    const { code, stdout } = await committedPlan();
     expect(code).toBe(0);
     expect(stdout).toMatch(/Plan for stack 'dev'/);
     expect(stdout).toMatch(/\+ azure-native:notificationhubs:NotificationHubAuthorizationRule {2}acsnotif-dev-send/);
@@ -53,7 +53,7 @@ describe("npm run plan", () => {
   });
 
   it("lists resources in creation order, wraps long settings instead of cutting them, shows no local path", async () => {
-    const { code, stdout } = await plan("--no-policy");
+    const { code, stdout } = await committedPlan("--no-policy");
     expect(code).toBe(0);
     const order = [...stdout.matchAll(/^ {2}\+ \S+ {2}(\S+)$/gm)].map((m) => m[1]);
     expect(order.indexOf("acsnotif-dev-ns")).toBeGreaterThanOrEqual(0);

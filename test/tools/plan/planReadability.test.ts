@@ -1,7 +1,7 @@
 import { parsePlanArgs } from "../../../tools/plan/plan";
 import { withComputedUnknown } from "../../../tools/mocks/azureMocks";
 import * as pulumi from "@pulumi/pulumi";
-import { projectRoot, runTool } from "../../support/runTool";
+import { projectRoot } from "../../support/runTool";
 import { committedPlan } from "../../support/committedPlan";
 
 // What a reviewer reads in the plan says what it is: unknown values as unknown, counts that count
@@ -18,7 +18,7 @@ describe("the plan's wording", () => {
   });
 
   it("counts the project's own provider resources apart from Azure's", async () => {
-    const { stdout } = await runTool("plan", "--no-policy");
+    const { stdout } = await committedPlan("--no-policy");
     const line =
       /Resources to create \((\d+) Azure resources, (\d+) the project's own providers manage, (\d+) components\):/.exec(stdout);
     expect(line).not.toBeNull();
