@@ -86,6 +86,8 @@ interface AlertSpec {
   readonly threshold: number;
   /** 0 critical … 4 verbose. */
   readonly severity: number;
+  /** A credential alert's platform: a hub without that platform's credential gets none. */
+  readonly platform?: "apple" | "fcmv1";
 }
 
 /**
@@ -146,12 +148,6 @@ function actionGroup({ name, args, child }: AlertScope): monitor.ActionGroup {
   );
 }
 
-/** The credential alerts of one platform: a hub without that platform's credential gets none. */
-const PLATFORM_OF_ALERT: Readonly<Record<string, "apple" | "fcmv1" | undefined>> = {
-  "hub-auth-errors": "apple",
-  "hub-fcm-auth-errors": "fcmv1",
-};
-
 /** One hub's alerts: its platforms' credential errors, platform errors, rejected payloads and sends. */
 function hubAlertSpecs(hubId: pulumi.Input<string>): AlertSpec[] {
   return [
@@ -162,6 +158,7 @@ function hubAlertSpecs(hubId: pulumi.Input<string>): AlertSpec[] {
       metric: HUB_METRICS.apnsInvalidCredentials,
       threshold: 0,
       severity: 1,
+      platform: "apple",
     },
     {
       key: "hub-fcm-auth-errors",
@@ -170,6 +167,7 @@ function hubAlertSpecs(hubId: pulumi.Input<string>): AlertSpec[] {
       metric: HUB_METRICS.fcmV1InvalidCredentials,
       threshold: 0,
       severity: 1,
+      platform: "fcmv1",
     },
     {
       key: "hub-pns-errors",
@@ -205,7 +203,7 @@ function metricAlertSpecs(args: PushAlertsArgs): AlertSpec[] {
     // The linked hub's alerts keep their names; every other app partition's hub gets its own, named after it.
     ...(args.additionalHubs ?? []).flatMap(({ label, hubId, platforms }) =>
       hubAlertSpecs(hubId)
-        .filter((spec) => PLATFORM_OF_ALERT[spec.key] === undefined || platforms.includes(PLATFORM_OF_ALERT[spec.key]!))
+        .filter((spec) => spec.platform === undefined || platforms.includes(spec.platform))
         .map((spec) => ({ ...spec, key: `${spec.key}-${label}`, description: `${label}: ${spec.description}` })),
     ),
   ];

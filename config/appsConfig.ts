@@ -4,6 +4,7 @@
  * named `default`. Every problem is collected at once: names, credentials, duplicates across
  * apps, partitions and growth, and which app the ACS resource links (`nativeApp`).
  */
+import { APP_NAME } from "../function/src/contract";
 import { readApns, readApnsCredential, readFcm, readFcmCredential } from "./platformCredentials";
 import {
   describe,
@@ -26,8 +27,6 @@ import {
   type SecretValue,
 } from "./stackConfigTypes";
 
-// Short, because it goes into Azure names (`<namePrefix>-<app>-p<N>-ns` plus Pulumi's suffix, 50 at most).
-const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
 const APP_FIELDS = ["name", "apns", "fcm", "hubSku", "partitions", "growingFrom", "expectedDevices", "messagePreview"];
 const ONE_APP_KEYS = ["apns", "fcm", "apnsToken", "fcmPrivateKey", "fcmServiceAccountJson"];
 const SECRET_FIELDS = ["apnsToken", "fcmPrivateKey"];

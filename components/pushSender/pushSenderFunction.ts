@@ -425,7 +425,7 @@ function appSettings(
         APPLICATIONINSIGHTS_CONNECTION_STRING: insights.connectionString,
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
         // Resolved by the platform with the app's identity; the key itself never sits in an app setting.
-        [SETTINGS.connectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secrets.send.secretUriWithVersion})`,
+        [SETTINGS.connectionString]: keyVaultReference(secrets.send),
         [SETTINGS.hubName]: args.hubName,
         [SETTINGS.platforms]: args.platforms.join(","),
         [SETTINGS.messagePreview]: String(args.messagePreview ?? false),
@@ -434,7 +434,7 @@ function appSettings(
         [SETTINGS.hubSku]: args.hubSku ?? "Free",
         ...(secrets.registration && args.registration
           ? {
-              [SETTINGS.registrationConnectionString]: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secrets.registration.secretUriWithVersion})`,
+              [SETTINGS.registrationConnectionString]: keyVaultReference(secrets.registration),
               [SETTINGS.registrationAllowedClients]: args.registration.allowedClientApplications.join(","),
             }
           : {}),
@@ -445,14 +445,21 @@ function appSettings(
   );
 }
 
+/**
+ * An app setting App Service resolves from the vault with the app's identity. It names the secret's
+ * version: a rotated key is a new version, which changes the setting and makes the app fetch it at once.
+ */
+function keyVaultReference(secret: HubKeySecret): pulumi.Output<string> {
+  return pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secret.secretUriWithVersion})`;
+}
+
 /** With several apps or partitions: PUSH_APPS, and each app partition's Key Vault references. */
 function appsSettings(args: PushSenderFunctionArgs, secrets: HubKeySecrets): Record<string, pulumi.Input<string>> {
   if (!args.apps) return {};
-  const reference = (secret: HubKeySecret) => pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secret.secretUriWithVersion})`;
   const settings: Record<string, pulumi.Input<string>> = {};
   for (const hub of secrets.perHub) {
-    settings[hubSettingName(hub.app, hub.partition, "SEND")] = reference(hub.send);
-    if (hub.registration) settings[hubSettingName(hub.app, hub.partition, "REGISTER")] = reference(hub.registration);
+    settings[hubSettingName(hub.app, hub.partition, "SEND")] = keyVaultReference(hub.send);
+    if (hub.registration) settings[hubSettingName(hub.app, hub.partition, "REGISTER")] = keyVaultReference(hub.registration);
   }
   settings[SETTINGS.apps] = pulumi.all(args.apps.map((a) => pulumi.all(a.hubs.map((h) => h.hubName)))).apply((hubNames) =>
     JSON.stringify(

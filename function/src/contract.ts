@@ -42,6 +42,13 @@ export function hubSettingName(app: string, partition: number, purpose: "SEND" |
   return `PUSH_HUB_${app.toUpperCase()}_${partition}_${purpose}`;
 }
 
+/**
+ * An app's name: a lowercase letter, then up to 11 letters or digits. Short, because it goes into
+ * Azure names (`<namePrefix>-<app>-p<N>-ns` plus Pulumi's suffix) and app settings; the config
+ * validator, the function and the doctor all check names with this.
+ */
+export const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
 /** One app as the PUSH_APPS setting describes it. */
 export interface AppSetting {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { APP_NAME } from "./contract";
 import { ledgerLine } from "./ledger";
 import type { Platform, SenderLog } from "./pushSender";
 
@@ -62,7 +63,7 @@ export function readOutcomeRequest(message: unknown): OutcomeRequest | string {
   if (m.platform !== "apple" && m.platform !== "fcmv1") return "platform must be apple or fcmv1";
   if (m.eventType !== undefined && (typeof m.eventType !== "string" || m.eventType.length > 200))
     return "eventType is not a string";
-  if (m.app !== undefined && (typeof m.app !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(m.app))) return "app is not an app name";
+  if (m.app !== undefined && (typeof m.app !== "string" || !APP_NAME.test(m.app))) return "app is not an app name";
   if (m.partition !== undefined && (!Number.isInteger(m.partition) || m.partition < 0 || m.partition > 63))
     return "partition is not a partition number";
   return {

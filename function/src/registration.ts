@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { userTag } from "./tags";
 import { ledgerLine } from "./ledger";
 import { partitionOf, partitionsToReach } from "./partitions";
+import { APP_NAME } from "./contract";
 
 /**
  * Device registration for the pushes this function sends. The caller is the app's trusted back
@@ -63,7 +64,6 @@ const FCM_TOKEN = /^(?:[A-Za-z0-9_-]{8,64}:)?[A-Za-z0-9_-]{100,4000}$/;
 const FCM_MIN_ALPHANUMERIC = 60;
 
 const REQUEST_FIELDS = ["userId", "platform", "pushChannel", "app"];
-const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
 /** How many unknown field names an answer names, and which names it shows at all (never a value-like one). */
 const NAMED_UNKNOWN_FIELDS = 3;
 const SHOWABLE_FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;

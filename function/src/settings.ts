@@ -1,5 +1,5 @@
 import type { Platform, SenderOptions } from "./pushSender";
-import { AppSetting, hubSettingName, SETTINGS } from "./contract";
+import { APP_NAME, AppSetting, hubSettingName, SETTINGS } from "./contract";
 
 export interface FunctionSettings extends SenderOptions {
   readonly connectionString: string;
@@ -80,8 +80,6 @@ export function readRegistrationSettings(env: NodeJS.ProcessEnv): RegistrationSe
 export interface AppHubs extends Omit<AppSetting, "hubs"> {
   readonly partitions: readonly { readonly hubName: string; readonly connectionString: string }[];
 }
-
-const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
 /** The PUSH_APPS setting read and checked (problems name settings and fields, never values of secrets). */
 function readAppList(env: NodeJS.ProcessEnv, problems: string[]): AppSetting[] | undefined {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { appCapacity, capacityShortfall, DEVICES_PER_NAMESPACE } from "../../azure/hubCapacity";
+import { DEVICES_PER_NAMESPACE } from "../../azure/hubCapacity";
 
 const FAQ = fs.readFileSync(path.join(__dirname, "..", "fixtures", "azure", "notificationhubs", "faq-tiers.md"), "utf8");
 
@@ -18,14 +18,5 @@ describe("hub capacity", () => {
 
   it("the FAQ says to partition beyond one namespace", () => {
     expect(FAQ).toMatch(/partition your devices across multiple hubs/);
-  });
-
-  it("counts one namespace per partition, and names the partitions an app needs when it does not fit", () => {
-    expect(appCapacity("Basic", 3)).toBe(600_000);
-    expect(capacityShortfall("customer", "Basic", 3, 500_000)).toBeUndefined();
-    expect(capacityShortfall("customer", "Basic", 1, 500_000)).toMatch(
-      /app customer expects 500,000 devices; 1 Basic namespace\(s\) hold 200,000 .* needs 3 partitions, or a higher tier/,
-    );
-    expect(capacityShortfall("big", "Standard", 2, 25_000_000)).toMatch(/needs 3 partitions$/);
   });
 });

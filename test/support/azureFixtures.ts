@@ -57,6 +57,9 @@ export function publishedNotificationOutcome(name: "notification-outcome" | "not
   return fs.readFileSync(path.join(ROOT, "notificationhubs", `${name}.xml`), "utf8");
 }
 
+/** Read once: the fake hub answers every outcome read from it. */
+let publishedDetails: string | undefined;
+
 /**
  * A Standard hub's per-message telemetry (`GET /<hub>/messages/<id>`), as the Azure SDK for JS's
  * serializer test holds it (a WNS sample). The platform's counts element is renamed for APNs or FCM v1
@@ -69,8 +72,7 @@ export function publishedNotificationDetails(
   change: { outcomes?: Record<string, number>; state?: string } = {},
 ): string {
   const element = platform === "apns" ? "ApnsOutcomeCounts" : "FcmV1OutcomeCounts";
-  let xml = fs
-    .readFileSync(path.join(ROOT, "notificationhubs", "notification-details.xml"), "utf8")
+  let xml = (publishedDetails ??= fs.readFileSync(path.join(ROOT, "notificationhubs", "notification-details.xml"), "utf8"))
     .replaceAll("WnsOutcomeCounts", element)
     .replace(
       "<TargetPlatforms>windows</TargetPlatforms>",

@@ -19,6 +19,7 @@ import { renderChecks, renderFreshness, renderTestSend, renderTrace } from "./re
 import { registrationFreshness } from "./freshness";
 import { rebalanceFromApplicationInsights, renderRebalance } from "./rebalance";
 import { partitionOf } from "../../function/src/partitions";
+import { APP_NAME } from "../../function/src/contract";
 import { traceFromApplicationInsights } from "./trace";
 import { tagForUser, testSend } from "./testSend";
 import { ACS_USER } from "../../function/src/registration";
@@ -145,7 +146,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | string | 
     platform: "all",
   };
   if (v.app !== undefined) {
-    if (!/^[a-z][a-z0-9]{0,11}$/.test(v.app))
+    if (!APP_NAME.test(v.app))
       return `--app must be an app's name (a lowercase letter, then up to 11 letters or digits)\n${USAGE}`;
     args.app = v.app;
   }
@@ -293,6 +294,54 @@ export function targetFrom(args: DoctorArgs, outputs: Outputs): DoctorTarget {
   };
 }
 
+/**
+ * The outputs each check or test send reads for `--app`: one per partition's hub chosen — `--partition`,
+ * the user's partition for a test send to a user, or every partition for the checks — or why none.
+ */
+function appTargets(args: DoctorArgs, stackOutputs: Outputs): Outputs[] | string {
+  const hubs = appHubsOf(stackOutputs, args.app!);
+  if (typeof hubs === "string") return `--app ${args.app}: ${hubs}`;
+  const chosen =
+    args.partition !== undefined
+      ? hubs.filter((h) => h.partition === args.partition)
+      : args.command === "test-send" && args.user !== undefined
+        ? hubs.filter((h) => h.partition === partitionOf(tagForUser(args.user!), hubs[0].partitions))
+        : args.command === "test-send" && hubs.length > 1
+          ? []
+          : hubs;
+  if (chosen.length > 0) return chosen.map((h) => outputsForHub(stackOutputs, h));
+  return args.partition !== undefined
+    ? `--partition ${args.partition}: app ${args.app} has partitions 0 to ${hubs.length - 1}`
+    : `app ${args.app} has ${hubs.length} partitions: a test send to a tag needs --partition (or --user, whose partition is known)`;
+}
+
+/** `rebalance --app`: the users still to move while the app grows; exit 0 when none remain. */
+async function rebalance(args: DoctorArgs, stackOutputs: Outputs, io: ToolIO): Promise<number> {
+  const hubs = appHubsOf(stackOutputs, args.app!);
+  const insights = str(stackOutputs.applicationInsightsId);
+  if (typeof hubs === "string" || !insights) {
+    reportError(
+      typeof hubs === "string"
+        ? `--app ${args.app}: ${hubs}`
+        : "rebalance reads the push sender's Application Insights: the outputs have no applicationInsightsId",
+      args.json,
+      io,
+    );
+    return 2;
+  }
+  const report = await withDeadline(
+    rebalanceFromApplicationInsights(insights, {
+      name: args.app!,
+      partitions: hubs[0].partitions,
+      growingFrom: hubs[0].growingFrom,
+    }),
+    DOCTOR_DEADLINE_MS,
+    "The rebalance query",
+  );
+  io.out(args.json ? JSON.stringify(report, null, 2) : renderRebalance(report));
+  return report.remaining === 0 ? 0 : 1;
+}
+
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseDoctorArgs(argv);
   if (typeof args === "object" && "help" in args) {
@@ -305,58 +354,17 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   }
   try {
     const stackOutputs = readOutputs(args);
-    let outputs = stackOutputs;
-    let checkedHubs: Outputs[] = [stackOutputs];
-    if (args.app !== undefined && args.command !== "trace" && args.command !== "freshness") {
-      const hubs = appHubsOf(stackOutputs, args.app);
-      if (typeof hubs === "string") {
-        reportError(`--app ${args.app}: ${hubs}`, args.json, io);
-        return 2;
-      }
-      if (args.command === "rebalance") {
-        const insights = str(stackOutputs.applicationInsightsId);
-        if (!insights) {
-          reportError(
-            "rebalance reads the push sender's Application Insights: the outputs have no applicationInsightsId",
-            args.json,
-            io,
-          );
-          return 2;
-        }
-        const report = await withDeadline(
-          rebalanceFromApplicationInsights(insights, {
-            name: args.app,
-            partitions: hubs[0].partitions,
-            growingFrom: hubs[0].growingFrom,
-          }),
-          DOCTOR_DEADLINE_MS,
-          "The rebalance query",
-        );
-        io.out(args.json ? JSON.stringify(report, null, 2) : renderRebalance(report));
-        return report.remaining === 0 ? 0 : 1;
-      }
-      // test-send to a user goes to that user's partition; otherwise --partition, or (check) every partition.
-      const chosen =
-        args.partition !== undefined
-          ? hubs.filter((h) => h.partition === args.partition)
-          : args.command === "test-send" && args.user !== undefined
-            ? hubs.filter((h) => h.partition === partitionOf(tagForUser(args.user!), hubs[0].partitions))
-            : args.command === "test-send" && hubs.length > 1
-              ? []
-              : hubs;
-      if (chosen.length === 0) {
-        reportError(
-          args.partition !== undefined
-            ? `--partition ${args.partition}: app ${args.app} has partitions 0 to ${hubs.length - 1}`
-            : `app ${args.app} has ${hubs.length} partitions: a test send to a tag needs --partition (or --user, whose partition is known)`,
-          args.json,
-          io,
-        );
-        return 2;
-      }
-      checkedHubs = chosen.map((h) => outputsForHub(stackOutputs, h));
-      outputs = checkedHubs[0];
+    if (args.command === "rebalance") return await rebalance(args, stackOutputs, io);
+    // With --app: the app's hubs the command is about (each partition's, for the checks); else the linked hub.
+    const checkedHubs =
+      args.app !== undefined && args.command !== "trace" && args.command !== "freshness"
+        ? appTargets(args, stackOutputs)
+        : [stackOutputs];
+    if (typeof checkedHubs === "string") {
+      reportError(checkedHubs, args.json, io);
+      return 2;
     }
+    const outputs = checkedHubs[0];
     if (args.command === "test-send") {
       // The Send key is no stack output: it is read from the hub's Send rule with the operator's
       // own Entra identity (listKeys on that rule), or given in the environment.

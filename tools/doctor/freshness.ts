@@ -7,7 +7,7 @@
  */
 import { LEDGER_RECORDS_KQL } from "../../azure/ledgerKql";
 import { networkFailure } from "../../azure/requestLimits";
-import { queryApplicationInsights, QueryResults, TraceOptions } from "./trace";
+import { answerTable, queryApplicationInsights, QueryResults, TraceOptions } from "./trace";
 
 /** How far back installations are counted: Application Insights keeps 90 days by default. */
 export const FRESHNESS_LOOKBACK_HOURS = 90 * 24;
@@ -44,16 +44,13 @@ export function freshnessQuery(windowHours: number): string {
 
 /** The counts in an answer (`platform`, `installations`, `stale`; numbers may come as strings, as in Azure's example). */
 export function freshnessFromAnswer(answer: QueryResults, host: string): PlatformFreshness[] {
-  const table = answer.tables?.[0];
-  const column = (name: string) => table?.columns?.findIndex((c) => c.name === name) ?? -1;
-  const [platform, installations, stale, app] = [column("platform"), column("installations"), column("stale"), column("app")];
-  if (!table || !Array.isArray(table.rows) || platform < 0 || installations < 0 || stale < 0)
-    throw networkFailure("unreadable", host, 0);
-  return table.rows.map((row) => {
-    const counts = [Number(row[installations]), Number(row[stale])];
+  const { rows, column } = answerTable(answer, host, ["platform", "installations", "stale"], ["app"]);
+  return rows.map((row) => {
+    const counts = [Number(row[column.installations]), Number(row[column.stale])];
     if (counts.some((n) => !Number.isInteger(n) || n < 0)) throw networkFailure("unreadable", host, 0);
-    const appName = app >= 0 && typeof row[app] === "string" && row[app] !== "" ? (row[app] as string) : undefined;
-    return { ...(appName ? { app: appName } : {}), platform: String(row[platform]), installations: counts[0], stale: counts[1] };
+    const app =
+      column.app >= 0 && typeof row[column.app] === "string" && row[column.app] !== "" ? (row[column.app] as string) : undefined;
+    return { ...(app ? { app } : {}), platform: String(row[column.platform]), installations: counts[0], stale: counts[1] };
   });
 }
 

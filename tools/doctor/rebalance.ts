@@ -9,15 +9,13 @@
  * the app, and its partition), with the operator's logs reader role — no hub key.
  */
 import { LEDGER_RECORDS_KQL } from "../../azure/ledgerKql";
-import { networkFailure } from "../../azure/requestLimits";
 import { partitionOf } from "../../function/src/partitions";
+import { APP_NAME } from "../../function/src/contract";
 import { FRESHNESS_LOOKBACK_HOURS } from "./freshness";
-import { queryApplicationInsights, QueryResults, TraceOptions } from "./trace";
+import { answerTable, queryApplicationInsights, QueryResults, TraceOptions } from "./trace";
 
 /** At most this many users are read; beyond it the counts are of the users read (said in the report). */
 export const MAX_REBALANCE_USERS = 200_000;
-
-const APP_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
 /** Each user's last registration step in the app, and the partition it was in. */
 export function rebalanceQuery(app: string): string {
@@ -85,14 +83,12 @@ export function rebalanceReport(
 
 /** The rows of the answer (`recipientTag`, `step`, `partition`); an answer without them is unreadable. */
 export function placementsFromAnswer(answer: QueryResults, host: string): UserPlacement[] {
-  const table = answer.tables?.[0];
-  const column = (name: string) => table?.columns?.findIndex((c) => c.name === name) ?? -1;
-  const [tag, step, partition] = [column("recipientTag"), column("step"), column("partition")];
-  if (!table || !Array.isArray(table.rows) || tag < 0 || step < 0 || partition < 0) throw networkFailure("unreadable", host, 0);
-  return table.rows.flatMap((row) => {
-    const p = Number(row[partition]);
-    if (typeof row[tag] !== "string" || !Number.isInteger(p) || p < 0) return [];
-    return [{ recipientTag: row[tag] as string, step: String(row[step]), partition: p }];
+  const { rows, column } = answerTable(answer, host, ["recipientTag", "step", "partition"]);
+  return rows.flatMap((row) => {
+    const partition = Number(row[column.partition]);
+    const tag = row[column.recipientTag];
+    if (typeof tag !== "string" || !Number.isInteger(partition) || partition < 0) return [];
+    return [{ recipientTag: tag, step: String(row[column.step]), partition }];
   });
 }
 

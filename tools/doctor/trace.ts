@@ -50,13 +50,30 @@ export interface QueryResults {
   }[];
 }
 
-/** The ledger records in a query answer (Azure Monitor's `tables` → `columns` + `rows`); lines that are not records are skipped. */
-export function recordsFromAnswer(answer: QueryResults, host: string): LedgerRecord[] {
+/**
+ * The first table of a query answer (Azure Monitor's `tables` → `columns` + `rows`) and where each
+ * required column is; `optional` columns are -1 when absent. An answer without a required column
+ * is unreadable, and the error names the host, never the answer.
+ */
+export function answerTable<R extends string, O extends string = never>(
+  answer: QueryResults,
+  host: string,
+  required: readonly R[],
+  optional: readonly O[] = [],
+): { rows: readonly (readonly unknown[])[]; column: Record<R | O, number> } {
   const table = answer.tables?.[0];
-  const messageColumn = table?.columns?.findIndex((c) => c.name === "message") ?? -1;
-  if (!table || messageColumn < 0 || !Array.isArray(table.rows)) throw networkFailure("unreadable", host, 0);
-  return table.rows.flatMap((row) => {
-    const message = row[messageColumn];
+  const index = (name: string) => table?.columns?.findIndex((c) => c.name === name) ?? -1;
+  const column = Object.fromEntries([...required, ...optional].map((name) => [name, index(name)])) as Record<R | O, number>;
+  if (!table || !Array.isArray(table.rows) || required.some((name) => column[name] < 0))
+    throw networkFailure("unreadable", host, 0);
+  return { rows: table.rows, column };
+}
+
+/** The ledger records in a query answer; lines that are not records are skipped. */
+export function recordsFromAnswer(answer: QueryResults, host: string): LedgerRecord[] {
+  const { rows, column } = answerTable(answer, host, ["message"]);
+  return rows.flatMap((row) => {
+    const message = row[column.message];
     return typeof message === "string" ? (parseLedgerLine(message) ?? []) : [];
   });
 }

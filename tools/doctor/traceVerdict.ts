@@ -194,47 +194,57 @@ export function traceUser(recipientTag: string, records: readonly LedgerRecord[]
 const PNS_NAMES: Readonly<Record<string, string>> = { apple: "Apple", fcmv1: "Google" };
 
 /**
- * How the hub names outcomes that mean "this device token is no longer good" (the published
- * per-message sample's WrongToken; the hub's metrics say expired or bad channel) and "the hub's
- * credential was refused": by name, as the hub reports them.
+ * The PNS failures the trace names, by how the hub names their outcomes — "this device token is no
+ * longer good" (the published per-message sample's WrongToken; the hub's metrics say expired or bad
+ * channel) and "the hub's credential was refused" — with the verdict per platform and what to do.
  */
-const TOKEN_REJECTED = /token|channel|unregistered|expired/i;
-const CREDENTIAL_REJECTED = /credential|certificate|unauthori[sz]ed/i;
+const PNS_FAILURES: readonly {
+  readonly outcome: RegExp;
+  readonly verdicts: Readonly<Record<"apple" | "fcmv1", TraceVerdict>>;
+  readonly explain: (pns: string, counts: string) => string;
+}[] = [
+  {
+    outcome: /token|channel|unregistered|expired/i,
+    verdicts: {
+      apple: "the hub accepted, Apple reported the token as unregistered",
+      fcmv1: "the hub accepted, Google reported the token as unregistered",
+    },
+    explain: (pns, counts) =>
+      `${pns} answered ${counts}: the device's token is stale (the app was removed, or the token changed and the app did not register it again). ` +
+      "The app must register its current token at every launch; the hub drops the stale installation.",
+  },
+  {
+    outcome: /credential|certificate|unauthori[sz]ed/i,
+    verdicts: {
+      apple: "the hub accepted, Apple refused the hub's credential",
+      fcmv1: "the hub accepted, Google refused the hub's credential",
+    },
+    explain: (pns, counts) =>
+      `${pns} answered ${counts}: the hub's ${pns === "Google" ? "FCM v1 service account" : "APNs token (key, team, bundle id, environment)"} is not accepted; run the doctor's credential checks.`,
+  },
+];
 
 /** The verdict the PNS outcomes give, or undefined when none is known yet. */
 function verdictFromPns(reports: readonly PnsReport[]): { verdict: TraceVerdict; explanation: string } | undefined {
   const known = reports.filter((p) => p.state !== "unavailable" && p.outcomes);
   if (known.length === 0) return undefined;
-  const failed = (p: PnsReport, pattern: RegExp) =>
-    Object.entries(p.outcomes ?? {}).some(([name, n]) => n > 0 && pattern.test(name));
   const succeeded = (p: PnsReport) => (p.outcomes?.Success ?? 0) > 0;
   const counts = (p: PnsReport) =>
     Object.entries(p.outcomes ?? {})
       .map(([name, n]) => `${name} ${n}`)
       .join(", ");
-  const tokenGone = known.find((p) => !succeeded(p) && failed(p, TOKEN_REJECTED));
-  if (tokenGone) {
-    const pns = PNS_NAMES[tokenGone.platform] ?? "the platform";
-    return {
-      verdict:
-        pns === "Google"
-          ? "the hub accepted, Google reported the token as unregistered"
-          : "the hub accepted, Apple reported the token as unregistered",
-      explanation:
-        `${pns} answered ${counts(tokenGone)}: the device's token is stale (the app was removed, or the token changed and the app did not register it again). ` +
-        "The app must register its current token at every launch; the hub drops the stale installation.",
-    };
-  }
-  const credential = known.find((p) => !succeeded(p) && failed(p, CREDENTIAL_REJECTED));
-  if (credential) {
-    const pns = PNS_NAMES[credential.platform] ?? "the platform";
-    return {
-      verdict:
-        pns === "Google"
-          ? "the hub accepted, Google refused the hub's credential"
-          : "the hub accepted, Apple refused the hub's credential",
-      explanation: `${pns} answered ${counts(credential)}: the hub's ${pns === "Google" ? "FCM v1 service account" : "APNs token (key, team, bundle id, environment)"} is not accepted; run the doctor's credential checks.`,
-    };
+  for (const failure of PNS_FAILURES) {
+    const hit = known.find(
+      (p) =>
+        !succeeded(p) &&
+        (p.platform === "apple" || p.platform === "fcmv1") &&
+        Object.entries(p.outcomes ?? {}).some(([name, n]) => n > 0 && failure.outcome.test(name)),
+    );
+    if (hit)
+      return {
+        verdict: failure.verdicts[hit.platform as "apple" | "fcmv1"],
+        explanation: failure.explain(PNS_NAMES[hit.platform], counts(hit)),
+      };
   }
   const failure = known.find((p) => !succeeded(p));
   if (failure)

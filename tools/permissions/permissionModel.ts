@@ -304,75 +304,54 @@ function dynamicProviderNeeds(type: string): Need[] {
 function runtimeNeeds(type: string): Need[] {
   const container = apiPath("azure-native:storage:BlobContainer");
   const blob = (verb: string) => `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${verb}`;
+  const dataAction = (stage: Stage, action: string, why: string): Need => ({
+    stage,
+    kind: "dataAction",
+    action,
+    resourceType: type,
+    why,
+  });
+  const runtime = "Function App at run time" as const;
   switch (type) {
     case "azure-native:web:WebApp":
       return [
-        {
-          stage: "Function App at run time",
-          kind: "dataAction",
-          action: "Microsoft.KeyVault/vaults/secrets/getSecret/action",
-          resourceType: type,
-          why: "resolves the Key Vault reference to the Send connection string",
-        },
-        {
-          stage: "Function App at run time",
-          kind: "dataAction",
-          action: "Microsoft.Insights/Telemetry/Write",
-          resourceType: type,
-          why: "sends telemetry to Application Insights with Entra ID",
-        },
-        ...["read", "write", "delete"].map((verb) => ({
-          stage: "Function App at run time" as const,
-          kind: "dataAction" as const,
-          action: blob(verb),
-          resourceType: type,
-          why: "the Functions host keeps its leases and deployment package in blob storage",
-        })),
-        need("Function App at run time", "action", "PUT", container, type, "the Functions host creates its containers"),
-        need("Function App at run time", "action", "GET", container, type, "the Functions host reads its containers"),
+        dataAction(
+          runtime,
+          "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+          "resolves the Key Vault reference to the Send connection string",
+        ),
+        dataAction(runtime, "Microsoft.Insights/Telemetry/Write", "sends telemetry to Application Insights with Entra ID"),
+        ...["read", "write", "delete"].map((verb) =>
+          dataAction(runtime, blob(verb), "the Functions host keeps its leases and deployment package in blob storage"),
+        ),
+        need(runtime, "action", "PUT", container, type, "the Functions host creates its containers"),
+        need(runtime, "action", "GET", container, type, "the Functions host reads its containers"),
       ];
     case "azure-native:storage:Queue": {
       // The PNS outcome queue (Standard hubs): the sender's output binding adds messages, the
       // readPnsOutcome trigger reads, hides and deletes them, and the host makes `<queue>-poison`.
       const message = (verb: string) => `Microsoft.Storage/storageAccounts/queueServices/queues/messages/${verb}`;
       const queue = apiPath("azure-native:storage:Queue");
-      const runtime = (action: string, why: string): Need => ({
-        stage: "Function App at run time",
-        kind: "dataAction",
-        action,
-        resourceType: type,
-        why,
-      });
       return [
         // Microsoft's role reference describes messages/write as "Add a message to a queue" (Storage
         // Queue Data Contributor's row), the role the Functions host documents for queue output bindings.
-        runtime(
+        dataAction(
+          runtime,
           message("write"),
           "sendPush adds each accepted notification to the PNS outcome queue; the host writes poison messages",
         ),
-        runtime(message("read"), "readPnsOutcome receives queued notifications"),
-        runtime(message("process/action"), "readPnsOutcome hides a message while it asks the hub, and deletes it after"),
-        need(
-          "Function App at run time",
-          "action",
-          "PUT",
-          queue,
-          type,
-          "the queue bindings create their queue (and its poison queue) when missing",
+        dataAction(runtime, message("read"), "readPnsOutcome receives queued notifications"),
+        dataAction(
+          runtime,
+          message("process/action"),
+          "readPnsOutcome hides a message while it asks the hub, and deletes it after",
         ),
-        need("Function App at run time", "action", "GET", queue, type, "the queue bindings read their queue's properties"),
+        need(runtime, "action", "PUT", queue, type, "the queue bindings create their queue (and its poison queue) when missing"),
+        need(runtime, "action", "GET", queue, type, "the queue bindings read their queue's properties"),
       ];
     }
     case "azure-native:eventgrid:SystemTopicEventSubscription":
-      return [
-        {
-          stage: "Event Grid delivery",
-          kind: "dataAction",
-          action: blob("write"),
-          resourceType: type,
-          why: "writes undeliverable events into the dead-letter container",
-        },
-      ];
+      return [dataAction("Event Grid delivery", blob("write"), "writes undeliverable events into the dead-letter container")];
     default:
       return [];
   }
