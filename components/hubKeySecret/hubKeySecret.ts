@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHubKeySecretProvider, HubKeySecretOptions } from "./hubKeySecretProvider";
 import { DYNAMIC_TYPE_NAMES } from "../resourceTypes";
+import { sharedProvider } from "../sharedProvider";
+
+// One provider object for all resources of this type (see sharedProvider).
+const hubKeySecretProvider = sharedProvider(createHubKeySecretProvider);
 
 export interface HubKeySecretArgs {
   /** ARM id of the hub authorization rule whose connection string the secret holds. */
@@ -22,7 +26,7 @@ export class HubKeySecret extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HubKeySecretArgs, opts?: pulumi.CustomResourceOptions, options?: HubKeySecretOptions) {
     super(
-      createHubKeySecretProvider(options),
+      hubKeySecretProvider(options),
       name,
       { ...args, secretUriWithVersion: undefined, secretUri: undefined, keyFingerprint: undefined },
       opts,

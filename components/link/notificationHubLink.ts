@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createNotificationHubLinkProvider, LinkProviderOptions } from "./notificationHubLinkProvider";
 import { COMPONENT_TYPES, DYNAMIC_TYPE_NAMES } from "../resourceTypes";
+import { sharedProvider } from "../sharedProvider";
+
+// One provider object for all resources of this type (see sharedProvider).
+const linkProvider = sharedProvider(createNotificationHubLinkProvider);
 
 export interface NotificationHubLinkArgs {
   /** ARM id of the Communication Services resource. */
@@ -39,14 +43,7 @@ export class NotificationHubLinkAction extends pulumi.dynamic.Resource {
       linkedNotificationHubId: undefined,
       connectionStringFingerprint: undefined,
     };
-    super(
-      createNotificationHubLinkProvider(providerOptions),
-      name,
-      inputs,
-      opts,
-      undefined,
-      DYNAMIC_TYPE_NAMES.notificationHubLink,
-    );
+    super(linkProvider(providerOptions), name, inputs, opts, undefined, DYNAMIC_TYPE_NAMES.notificationHubLink);
   }
 }
 

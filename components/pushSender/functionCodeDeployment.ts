@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOneDeployProvider, OneDeployOptions } from "./oneDeployProvider";
 import { DYNAMIC_TYPE_NAMES } from "../resourceTypes";
+import { sharedProvider } from "../sharedProvider";
+
+// One provider object for all resources of this type (see sharedProvider).
+const oneDeployProvider = sharedProvider(createOneDeployProvider);
 
 export interface FunctionCodeDeploymentArgs {
   readonly functionAppId: pulumi.Input<string>;
@@ -21,7 +25,7 @@ export class FunctionCodeDeployment extends pulumi.dynamic.Resource {
     providerOptions?: OneDeployOptions,
   ) {
     super(
-      createOneDeployProvider(providerOptions),
+      oneDeployProvider(providerOptions),
       name,
       { ...args, deployedAt: undefined },
       opts,

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createVaultNameSuffixProvider } from "./vaultNameSuffixProvider";
 import { DYNAMIC_TYPE_NAMES } from "../resourceTypes";
+import { sharedProvider } from "../sharedProvider";
+
+// One provider object for all resources of this type (see sharedProvider).
+const vaultNameSuffixProvider = sharedProvider(createVaultNameSuffixProvider);
 
 export interface VaultNameSuffixArgs {
   readonly resourceGroupId: pulumi.Input<string>;
@@ -12,13 +16,6 @@ export class VaultNameSuffix extends pulumi.dynamic.Resource {
   declare public readonly suffix: pulumi.Output<string>;
 
   constructor(name: string, args: VaultNameSuffixArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      createVaultNameSuffixProvider(),
-      name,
-      { ...args, suffix: undefined },
-      opts,
-      undefined,
-      DYNAMIC_TYPE_NAMES.vaultNameSuffix,
-    );
+    super(vaultNameSuffixProvider(), name, { ...args, suffix: undefined }, opts, undefined, DYNAMIC_TYPE_NAMES.vaultNameSuffix);
   }
 }

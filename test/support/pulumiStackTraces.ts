@@ -19,9 +19,17 @@ function isPulumiSelfTrace(error: Error, frames: NodeJS.CallSite[]): boolean {
   return error.message === "" && (frames[0]?.getFileName() ?? "").includes("/node_modules/@pulumi/pulumi/");
 }
 
+// Node's own default. Jest raises the limit to 100 frames for its failure reports; the SDK's
+// promise traces (one per output, read only by its leak report) then cost ten times what they
+// cost under \`pulumi up\`. A source-position lookup sets the limit to Infinity and keeps every frame.
+const NODE_STACK_TRACE_LIMIT = 10;
+
+function pulumiSelfTrace(frames: NodeJS.CallSite[]): string {
+  const kept = Error.stackTraceLimit === Infinity ? frames : frames.slice(0, NODE_STACK_TRACE_LIMIT);
+  return `Error\n${kept.map((frame) => `    at ${String(frame)}`).join("\n")}`;
+}
+
 if (jestFormatter) {
   workerError.prepareStackTrace = (error, frames) =>
-    isPulumiSelfTrace(error, frames)
-      ? `Error\n${frames.map((frame) => `    at ${String(frame)}`).join("\n")}`
-      : jestFormatter(error, frames);
+    isPulumiSelfTrace(error, frames) ? pulumiSelfTrace(frames) : jestFormatter(error, frames);
 }
