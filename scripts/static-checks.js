@@ -3,7 +3,17 @@
 // bootstrap/) is compiled once, its diagnostics reported, and the same programs handed to ESLint
 // for the type-aware rules (@pulumi/eslint-plugin's no-output-in-template-literal needs types).
 // Linting with `projectService` would build every program a second time. Exit 0 clean, 1 findings.
+//
+// Incremental, as `tsc --incremental` is: each project's build info (file hashes, each file's
+// declaration signature and diagnostics) is kept in node_modules/.cache, and a run type-checks
+// only the files TypeScript says are affected — changed, or depending on a declaration that
+// changed. The same files are linted again (every lint rule here reads only the file and its
+// types), with the files that had lint problems last time; the rest keep last run's clean result.
+// A new ESLint configuration, dependency, TypeScript or this script makes a full run, as does a
+// clean clone. ACS_STATIC_CHECKS_FULL=1 forces one.
 "use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
 const { ESLint } = require("eslint");
@@ -11,11 +21,46 @@ const { ESLint } = require("eslint");
 const projectRoot = path.resolve(__dirname, "..");
 /** Every tsconfig the project has; a .ts file outside all of them fails the lint below. */
 const TS_PROJECTS = ["tsconfig.json", "function/tsconfig.json", "policies/tsconfig.json", "bootstrap/tsconfig.json"];
+const CACHE_DIR = path.join(projectRoot, "node_modules", ".cache", "acs-notifications", "static-checks");
+const LINT_STATE = path.join(CACHE_DIR, "lint-state.json");
+
+/** What every file's lint result depends on besides the file and its types. */
+function lintInputsKey() {
+  const hash = crypto.createHash("sha256").update(`${process.version}\0${ts.version}\0`);
+  for (const file of ["eslint.config.js", "package-lock.json", "scripts/static-checks.js", ...TS_PROJECTS]) {
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(projectRoot, file)))
+      .update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** Last run's lint state: the files that had problems, if it was made with the same inputs. */
+function readLintState(key) {
+  if (process.env.ACS_STATIC_CHECKS_FULL === "1") return undefined;
+  try {
+    const state = JSON.parse(fs.readFileSync(LINT_STATE, "utf8"));
+    return state.key === key && Array.isArray(state.failing) ? new Set(state.failing) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCacheFile(file, text) {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.${process.pid}.tmp`, text);
+    fs.renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // A read-only checkout checks in full every time.
+  }
+}
 
 // Declaration files (Node's, Pulumi's, azure-native's) are parsed once and shared by all programs.
 const sourceFiles = new Map();
 function sharedHost(options) {
-  const host = ts.createCompilerHost(options);
+  const host = ts.createIncrementalCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const key = `${fileName}|${typeof languageVersion === "object" ? languageVersion.languageVersion : languageVersion}`;
@@ -37,10 +82,41 @@ function compile(tsconfig) {
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
   );
   if (!config) throw new Error(`${tsconfig} could not be read`);
-  const options = { ...config.options, noEmit: true };
-  const program = ts.createProgram({ rootNames: config.fileNames, options, host: sharedHost(options) });
-  const diagnostics = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
-  return { program, diagnostics };
+  const tsBuildInfoFile = path.join(CACHE_DIR, `${tsconfig.replace(/[\\/]/g, "_")}.tsbuildinfo`);
+  if (process.env.ACS_STATIC_CHECKS_FULL === "1") fs.rmSync(tsBuildInfoFile, { force: true });
+  const options = { ...config.options, noEmit: true, incremental: true, tsBuildInfoFile };
+  const host = sharedHost(options);
+  host.writeFile = (file, text) => writeCacheFile(file, text);
+  const builder = ts.createIncrementalProgram({
+    rootNames: config.fileNames,
+    options,
+    host,
+    configFileParsingDiagnostics: config.errors,
+  });
+  // The files TypeScript checks again — those whose diagnostics the last run's build info cannot
+  // give: changed, new, or depending on a declaration that changed (all of them on a first run).
+  // Seen where the builder asks the program for a file's diagnostics; were that method gone in
+  // another TypeScript, every file counts as checked again, and the lint below is a full one.
+  const program = builder.getProgram();
+  const checkedAgain = new Set();
+  const checkOne = program.getBindAndCheckDiagnostics;
+  const tracked = typeof checkOne === "function";
+  if (tracked) {
+    program.getBindAndCheckDiagnostics = (sourceFile, cancellationToken) => {
+      checkedAgain.add(path.resolve(sourceFile.fileName));
+      return checkOne.call(program, sourceFile, cancellationToken);
+    };
+  }
+  const diagnostics = [
+    ...builder.getConfigFileParsingDiagnostics(),
+    ...builder.getOptionsDiagnostics(),
+    ...builder.getGlobalDiagnostics(),
+    ...builder.getSyntacticDiagnostics(),
+    ...builder.getSemanticDiagnostics(),
+  ];
+  builder.emit();
+  const isAffected = (file) => !tracked || checkedAgain.has(file);
+  return { program, diagnostics, isAffected };
 }
 
 /** The .ts files below `dir`, outside dependency and output folders. */
@@ -66,11 +142,14 @@ async function main() {
   let typeErrors = 0;
   const lintResults = [];
   const linted = new Set();
+  const lintKey = lintInputsKey();
+  const failedLastTime = readLintState(lintKey);
+  let reused = 0;
   // One project at a time, so that only one program is held in memory: type-check it, then lint
   // the files it holds that no earlier project linted (the root program holds policies/ and much
   // of function/, type-checked again below under their own tsconfigs, as they are built).
   for (const tsconfig of TS_PROJECTS) {
-    const { program, diagnostics } = compile(tsconfig);
+    const { program, diagnostics, isAffected } = compile(tsconfig);
     typeErrors += diagnostics.length;
     if (diagnostics.length > 0) process.stdout.write(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
     const files = program
@@ -78,12 +157,14 @@ async function main() {
       .map((f) => path.resolve(f))
       .filter((f) => !linted.has(f));
     files.forEach((f) => linted.add(f));
-    if (files.length === 0) continue;
+    const toLint = failedLastTime ? files.filter((f) => isAffected(f) || failedLastTime.has(f)) : files;
+    reused += files.length - toLint.length;
+    if (toLint.length === 0) continue;
     const eslint = new ESLint({
       cwd: projectRoot,
       overrideConfig: { files: ["**/*.ts"], languageOptions: { parserOptions: { projectService: false, programs: [program] } } },
     });
-    lintResults.push(...(await eslint.lintFiles(files)));
+    lintResults.push(...(await eslint.lintFiles(toLint)));
   }
   // Every .ts file ESLint would lint must be in a project: one that is not is named here.
   const plainLint = new ESLint({ cwd: projectRoot });
@@ -108,10 +189,13 @@ async function main() {
     });
   }
   const problems = lintResults.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
+  const failing = lintResults.filter((r) => r.errorCount + r.warningCount > 0).map((r) => r.filePath);
+  writeCacheFile(LINT_STATE, JSON.stringify({ key: lintKey, failing }));
   if (problems > 0) process.stdout.write((await new ESLint({ cwd: projectRoot }).loadFormatter("stylish")).format(lintResults));
   process.stdout.write(
     `static checks: ${typeErrors} type error(s) in ${TS_PROJECTS.length} projects, ${problems} lint problem(s) in ` +
-      `${lintResults.length} files (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      `${lintResults.length + reused} files${reused ? ` (${reused} unaffected since their last clean lint)` : ""} ` +
+      `(${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
   );
   return typeErrors + problems > 0 ? 1 : 0;
 }
