@@ -8,7 +8,7 @@ import { committedPlan } from "../support/committedPlan";
  */
 describe("one-app stacks keep their URNs", () => {
   it.each(["dev", "staging", "prod"])("%s plans the same URNs as before apps and partitions", async (stack) => {
-    const { code, stdout } = await committedPlan("--stack", stack, "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", stack, "--json");
     expect(code).toBe(0);
     const urns = (JSON.parse(stdout) as { resources: { urn: string }[] }).resources.map((r) => r.urn).sort();
     const before = JSON.parse(

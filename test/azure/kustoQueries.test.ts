@@ -41,7 +41,7 @@ describe("the project's KQL, checked by the Kusto language service", () => {
   let planned: [string, string][];
   let workbook: [string, string][];
   beforeAll(async () => {
-    const { code, stdout } = await committedPlan("--stack", "prod", "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", "prod", "--json");
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { resources: PlannedResource[] };
     planned = plan.resources

@@ -10,7 +10,7 @@ interface PlannedResource {
 
 describe("the delivery workbook", () => {
   it.each(["dev", "staging", "prod"])("is in the plan of %s, on the push sender's Application Insights", async (stack) => {
-    const { code, stdout } = await committedPlan("--stack", stack, "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", stack, "--json");
     expect(code).toBe(0);
     const resources = (JSON.parse(stdout) as { resources: PlannedResource[] }).resources;
     const workbooks = resources.filter((r) => r.type === "azure-native:applicationinsights:Workbook");

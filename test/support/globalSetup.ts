@@ -1,3 +1,7 @@
 import { setUp } from "./tempRoot";
+import { startSharedAnalyzers } from "./sharedAnalyzers";
 
-export default setUp;
+export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
+  setUp();
+  await startSharedAnalyzers(globalConfig.maxWorkers);
+}

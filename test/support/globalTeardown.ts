@@ -1,3 +1,7 @@
 import { tearDown } from "./tempRoot";
+import { stopSharedAnalyzers } from "./sharedAnalyzers";
 
-export default tearDown;
+export default function globalTeardown(): void {
+  stopSharedAnalyzers();
+  tearDown();
+}

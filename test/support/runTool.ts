@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ToolIO } from "../../tools/shared/toolMain";
 import type { AnalyzerStarter, PolicyAnalyzer } from "../../tools/policy/policyAnalyzer";
+import { connectToWorkersAnalyzer } from "./sharedAnalyzers";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const exec = promisify(execFile);
@@ -25,13 +26,13 @@ export interface ToolRun {
   readonly stderr: string;
 }
 
-// One policy-pack server per test file, configured anew by every run as the engine's would be
-// (starting it is a Node.js process of its own; the start itself is tested in test/tools/policy).
+// The policy-pack server of this jest worker (test/support/sharedAnalyzers.ts), configured anew by
+// every run as the engine's would be; outside such a run, one server per test file.
 let analyzer: Promise<PolicyAnalyzer> | undefined;
 function sharedAnalyzer(): Promise<PolicyAnalyzer> {
   // Loaded on first use: test files that never run a tool do not load the policy tooling.
   const { startPackAnalyzer } = require("../../tools/policy/policyRun") as typeof import("../../tools/policy/policyRun");
-  analyzer ??= startPackAnalyzer().then((started) => started.retain());
+  analyzer ??= Promise.resolve(connectToWorkersAnalyzer() ?? startPackAnalyzer()).then((server) => server.retain());
   return analyzer;
 }
 afterAll(async () => (await analyzer)?.shutDown());

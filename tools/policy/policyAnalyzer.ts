@@ -156,9 +156,20 @@ function analyzeStackRequestBytes(resources: readonly Uint8Array[][]): Buffer {
 
 export class PolicyAnalyzer {
   private constructor(
-    private readonly process: ChildProcess,
+    /** The server's process when this object started it; undefined for a connection to a server another process runs. */
+    private readonly process: ChildProcess | undefined,
     private readonly client: AnalyzerClient,
+    /** The port the server listens on: another process may {@link connect} to it. */
+    readonly port: number,
   ) {}
+
+  /**
+   * Connects to a pack server another process started and keeps running (a test run shares one
+   * per worker): `shutDown()` then ends only this connection, never the server.
+   */
+  static connect(port: number): PolicyAnalyzer {
+    return new PolicyAnalyzer(undefined, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()), port);
+  }
 
   /** Starts the pack in `packDir` and connects to it. */
   static async start(packDir: string, runner = path.join(PROJECT_ROOT, "scripts", "run-ts.js")): Promise<PolicyAnalyzer> {
@@ -205,7 +216,7 @@ export class PolicyAnalyzer {
       child.once("exit", (code) => reject(new Error(`the policy pack exited (${code}) before serving: ${stderr.trim()}`)));
     });
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new PolicyAnalyzer(child, client);
+    return new PolicyAnalyzer(child, client, port);
   }
 
   async info(): Promise<PackInfo> {
@@ -328,7 +339,7 @@ export class PolicyAnalyzer {
 
   shutDown(): void {
     this.client.close();
-    this.process.kill();
+    this.process?.kill();
   }
 }
 

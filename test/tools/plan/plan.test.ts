@@ -55,6 +55,8 @@ describe("npm run plan", () => {
   it("lists resources in creation order, wraps long settings instead of cutting them, shows no local path", async () => {
     const { code, stdout } = await committedPlan("--no-policy");
     expect(code).toBe(0);
+    expect(stdout).not.toMatch(/Policy pack/);
+    expect((await committedPlan()).stdout).toMatch(/Policy pack acs-notifications@[\d.]+ on stack 'dev'/);
     const order = [...stdout.matchAll(/^ {2}\+ \S+ {2}(\S+)$/gm)].map((m) => m[1]);
     expect(order.indexOf("acsnotif-dev-ns")).toBeGreaterThanOrEqual(0);
     expect(order.indexOf("acsnotif-dev-ns")).toBeLessThan(order.indexOf("acsnotif-dev-hub"));

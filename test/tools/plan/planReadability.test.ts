@@ -8,7 +8,7 @@ import { committedPlan } from "../../support/committedPlan";
 // what they say, arguments named as typed, no report silently overwriting another.
 describe("the plan's wording", () => {
   it("shows a principal Azure assigns as (known after deploy), never as an empty string", async () => {
-    const { code, stdout } = await committedPlan("--stack", "dev", "--json", "--no-policy");
+    const { code, stdout } = await committedPlan("--stack", "dev", "--json");
     expect(code).toBe(0);
     const assignments = (JSON.parse(stdout).resources as { type: string; inputs: Record<string, unknown> }[]).filter(
       (r) => r.type === "azure-native:authorization:RoleAssignment",

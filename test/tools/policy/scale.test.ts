@@ -10,6 +10,7 @@ import { largeStackExport } from "../../../bench/largeStackExport";
 import { compliantStack, HUB_ID } from "../../policies/fixtures";
 import { urnOf } from "../../policies/harness";
 import { projectRoot } from "../../support/runTool";
+import { connectToWorkersAnalyzer } from "../../support/sharedAnalyzers";
 
 const packDir = path.join(projectRoot, "policies");
 
@@ -17,7 +18,8 @@ const packDir = path.join(projectRoot, "policies");
 describe("the policy run on a large stack", () => {
   let analyzer: PolicyAnalyzer;
   beforeAll(async () => {
-    analyzer = await PolicyAnalyzer.start(packDir);
+    // This worker's server when the run started one (test/support/sharedAnalyzers.ts).
+    analyzer = connectToWorkersAnalyzer() ?? (await PolicyAnalyzer.start(packDir));
     await analyzer.configure(resolvePolicyConfig({}, await analyzer.info()));
   });
   afterAll(() => analyzer.close());
