@@ -14,6 +14,8 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!@actions/)"],
   // …and its package.json exports only an "import" condition, which jest's resolver does not pick.
   moduleNameMapper: {
+    // TypeScript is loaded on first use in tests (see the file).
+    "^typescript$": "<rootDir>/test/support/lazyTypeScript.ts",
     "^@actions/(workflow-parser|expressions)$": "<rootDir>/node_modules/@actions/$1/dist/index.js",
     "^@actions/(workflow-parser|expressions)/(.+)$": "<rootDir>/node_modules/@actions/$1/dist/$2.js",
   },
