@@ -9,8 +9,9 @@
 // only the files TypeScript says are affected — changed, or depending on a declaration that
 // changed. The same files are linted again (every lint rule here reads only the file and its
 // types), with the files that had lint problems last time; the rest keep last run's clean result.
-// A new ESLint configuration, dependency, TypeScript or this script makes a full run, as does a
-// clean clone. ACS_STATIC_CHECKS_FULL=1 forces one.
+// When no file either step read has changed since the last clean run, nothing is checked again,
+// as `tsc --build` skips a project that is up to date. A new ESLint configuration, dependency,
+// TypeScript or this script makes a full run, as does a clean clone. ACS_STATIC_CHECKS_FULL=1 forces one.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -23,6 +24,7 @@ const projectRoot = path.resolve(__dirname, "..");
 const TS_PROJECTS = ["tsconfig.json", "function/tsconfig.json", "policies/tsconfig.json", "bootstrap/tsconfig.json"];
 const CACHE_DIR = path.join(projectRoot, "node_modules", ".cache", "acs-notifications", "static-checks");
 const LINT_STATE = path.join(CACHE_DIR, "lint-state.json");
+const CLEAN_RUN = path.join(CACHE_DIR, "clean-run.json");
 
 /** What every file's lint result depends on besides the file and its types. */
 function lintInputsKey() {
@@ -44,6 +46,24 @@ function readLintState(key) {
     return state.key === key && Array.isArray(state.failing) ? new Set(state.failing) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const fileHash = (file) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/**
+ * Whether the last clean run read exactly these files, unchanged: every file of the projects (and
+ * every other file the compiler read outside node_modules, such as an imported package.json) with
+ * the same content, no file added, and the same configuration, dependencies and tools.
+ */
+function unchangedSinceCleanRun(key, tsFiles) {
+  if (process.env.ACS_STATIC_CHECKS_FULL === "1") return false;
+  try {
+    const clean = JSON.parse(fs.readFileSync(CLEAN_RUN, "utf8"));
+    if (clean.key !== key || JSON.stringify(clean.tsFiles) !== JSON.stringify(tsFiles)) return false;
+    return Object.entries(clean.read).every(([file, hash]) => fileHash(file) === hash);
+  } catch {
+    return false;
   }
 }
 
@@ -143,13 +163,22 @@ async function main() {
   const lintResults = [];
   const linted = new Set();
   const lintKey = lintInputsKey();
+  const tsFiles = typeScriptFiles(projectRoot);
+  if (unchangedSinceCleanRun(lintKey, tsFiles)) {
+    process.stdout.write(`static checks: no file changed since the last clean run (${tsFiles.length} files)\n`);
+    return 0;
+  }
   const failedLastTime = readLintState(lintKey);
   let reused = 0;
+  const read = new Set();
   // One project at a time, so that only one program is held in memory: type-check it, then lint
   // the files it holds that no earlier project linted (the root program holds policies/ and much
   // of function/, type-checked again below under their own tsconfigs, as they are built).
   for (const tsconfig of TS_PROJECTS) {
     const { program, diagnostics, isAffected } = compile(tsconfig);
+    for (const file of program.getSourceFiles()) {
+      if (!file.fileName.includes("/node_modules/")) read.add(path.resolve(file.fileName));
+    }
     typeErrors += diagnostics.length;
     if (diagnostics.length > 0) process.stdout.write(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
     const files = program
@@ -168,7 +197,7 @@ async function main() {
   }
   // Every .ts file ESLint would lint must be in a project: one that is not is named here.
   const plainLint = new ESLint({ cwd: projectRoot });
-  for (const file of typeScriptFiles(projectRoot)) {
+  for (const file of tsFiles) {
     if (linted.has(file) || (await plainLint.isPathIgnored(file))) continue;
     const message = {
       ruleId: null,
@@ -191,6 +220,12 @@ async function main() {
   const problems = lintResults.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
   const failing = lintResults.filter((r) => r.errorCount + r.warningCount > 0).map((r) => r.filePath);
   writeCacheFile(LINT_STATE, JSON.stringify({ key: lintKey, failing }));
+  if (typeErrors + problems === 0) {
+    const hashes = Object.fromEntries([...read, ...tsFiles].sort().map((file) => [file, fileHash(file)]));
+    writeCacheFile(CLEAN_RUN, JSON.stringify({ key: lintKey, tsFiles, read: hashes }));
+  } else {
+    fs.rmSync(CLEAN_RUN, { force: true });
+  }
   if (problems > 0) process.stdout.write((await new ESLint({ cwd: projectRoot }).loadFormatter("stylish")).format(lintResults));
   process.stdout.write(
     `static checks: ${typeErrors} type error(s) in ${TS_PROJECTS.length} projects, ${problems} lint problem(s) in ` +

@@ -44,7 +44,13 @@ const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acs-test-")
 const jest = spawn(process.execPath, [bin("jest"), ...process.argv.slice(2)], {
   cwd: projectRoot,
   stdio: "inherit",
-  env: { ...process.env, ACS_TEST_SUMMARY_FILE: summaryFile },
+  env: {
+    ...process.env,
+    ACS_TEST_SUMMARY_FILE: summaryFile,
+    // A young generation of 64 MB instead of V8's 16: the programs the tests run allocate briefly
+    // and much, and fewer scavenges made the suite about 5 % faster.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" "),
+  },
 });
 const jestEnded = new Promise((resolve) => jest.on("close", resolve));
 
