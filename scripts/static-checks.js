@@ -94,15 +94,19 @@ function sharedHost(options) {
   return host;
 }
 
-function compile(tsconfig) {
-  const file = path.join(projectRoot, tsconfig);
+/**
+ * Type-checks one project incrementally: its diagnostics, its program, and which files TypeScript
+ * checked again (`isAffected`). `tsconfig` is relative to `root`; the build info goes to `cacheDir`.
+ */
+function compile(tsconfig, root = projectRoot, cacheDir = CACHE_DIR) {
+  const file = path.join(root, tsconfig);
   const config = ts.getParsedCommandLineOfConfigFile(
     file,
     {},
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
   );
   if (!config) throw new Error(`${tsconfig} could not be read`);
-  const tsBuildInfoFile = path.join(CACHE_DIR, `${tsconfig.replace(/[\\/]/g, "_")}.tsbuildinfo`);
+  const tsBuildInfoFile = path.join(cacheDir, `${tsconfig.replace(/[\\/]/g, "_")}.tsbuildinfo`);
   if (process.env.ACS_STATIC_CHECKS_FULL === "1") fs.rmSync(tsBuildInfoFile, { force: true });
   const options = { ...config.options, noEmit: true, incremental: true, tsBuildInfoFile };
   const host = sharedHost(options);
@@ -235,10 +239,14 @@ async function main() {
   return typeErrors + problems > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`static checks could not run: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+module.exports = { compile };
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`static checks could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
