@@ -6,7 +6,6 @@ import { PushSender } from "../../function/src/pushSender";
 import { InstallationClient, InstallationRegistrar } from "../../function/src/registration";
 import { userTag } from "../../function/src/tags";
 import { rebalanceQuery, rebalanceReport, renderRebalance, UserPlacement } from "../../tools/doctor/rebalance";
-import { kustoProblems } from "../support/kusto";
 import { publishedAppleInstallation, publishedEvent } from "../support/azureFixtures";
 import { FakeNotificationHubs } from "../support/fakeNotificationHubs";
 import { LOCALHOST_CA } from "../support/tlsFake";
@@ -140,8 +139,7 @@ describe("growing an app from 2 to 3 partitions", () => {
     expect(hubs[2].installations.size).toBe(movers.length);
   });
 
-  it("reads the ledger with a query the Kusto language service accepts, and refuses a name that is not an app's", () => {
-    expect(kustoProblems(rebalanceQuery("customer"))).toEqual([]);
+  it("reads the ledger with a query that refuses a name that is not an app's (the query itself: test/azure/kustoQueries.test.ts)", () => {
     expect(() => rebalanceQuery('x" or 1==1')).toThrow(/is not an app name/);
   });
 });

@@ -4,6 +4,10 @@ import { SILENT_PIPELINE_QUERY } from "../../components/pushAlerts";
 import { APPLICATION_INSIGHTS_TABLES, kustoProblems, publishedColumns } from "../support/kusto";
 import { projectRoot } from "../support/runTool";
 import { committedPlan } from "../support/committedPlan";
+import { userTag } from "../../function/src/tags";
+import { ledgerQuery } from "../../tools/doctor/trace";
+import { freshnessQuery } from "../../tools/doctor/freshness";
+import { rebalanceQuery } from "../../tools/doctor/rebalance";
 
 // Every KQL the project ships or tells people to run — the log alerts' queries as the stacks' plans
 // create them, and the ```kusto blocks of the docs — parsed and bound by Microsoft's Kusto language
@@ -82,6 +86,14 @@ describe("the project's KQL, checked by the Kusto language service", () => {
     const queries = docsQueries();
     expect(queries.length).toBeGreaterThan(0);
     for (const [where, query] of queries) expect({ where, problems: kustoProblems(query) }).toEqual({ where, problems: [] });
+  });
+
+  // The doctor's own queries (trace, freshness, rebalance): what they send is tested in
+  // test/traceJourney.test.ts and test/apps/growPartitions.test.ts.
+  it("every query the doctor sends parses and binds, with no error", () => {
+    expect(kustoProblems(ledgerQuery(userTag("8:acs:x")))).toEqual([]);
+    expect(kustoProblems(freshnessQuery(7 * 24))).toEqual([]);
+    expect(kustoProblems(rebalanceQuery("customer"))).toEqual([]);
   });
 
   it("fails a query that names a column the published schema does not have", () => {
