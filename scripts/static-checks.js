@@ -25,6 +25,8 @@ const TS_PROJECTS = ["tsconfig.json", "function/tsconfig.json", "policies/tsconf
 const CACHE_DIR = path.join(projectRoot, "node_modules", ".cache", "acs-notifications", "static-checks");
 const LINT_STATE = path.join(CACHE_DIR, "lint-state.json");
 const CLEAN_RUN = path.join(CACHE_DIR, "clean-run.json");
+/** A full run however little changed (read once, here). */
+const FULL_RUN = process.env.ACS_STATIC_CHECKS_FULL === "1";
 
 /** What every file's lint result depends on besides the file and its types. */
 function lintInputsKey() {
@@ -40,7 +42,7 @@ function lintInputsKey() {
 
 /** Last run's lint state: the files that had problems, if it was made with the same inputs. */
 function readLintState(key) {
-  if (process.env.ACS_STATIC_CHECKS_FULL === "1") return undefined;
+  if (FULL_RUN) return undefined;
   try {
     const state = JSON.parse(fs.readFileSync(LINT_STATE, "utf8"));
     return state.key === key && Array.isArray(state.failing) ? new Set(state.failing) : undefined;
@@ -57,7 +59,7 @@ const fileHash = (file) => crypto.createHash("sha256").update(fs.readFileSync(fi
  * the same content, no file added, and the same configuration, dependencies and tools.
  */
 function unchangedSinceCleanRun(key, tsFiles) {
-  if (process.env.ACS_STATIC_CHECKS_FULL === "1") return false;
+  if (FULL_RUN) return false;
   try {
     const clean = JSON.parse(fs.readFileSync(CLEAN_RUN, "utf8"));
     if (clean.key !== key || JSON.stringify(clean.tsFiles) !== JSON.stringify(tsFiles)) return false;
@@ -107,7 +109,7 @@ function compile(tsconfig, root = projectRoot, cacheDir = CACHE_DIR) {
   );
   if (!config) throw new Error(`${tsconfig} could not be read`);
   const tsBuildInfoFile = path.join(cacheDir, `${tsconfig.replace(/[\\/]/g, "_")}.tsbuildinfo`);
-  if (process.env.ACS_STATIC_CHECKS_FULL === "1") fs.rmSync(tsBuildInfoFile, { force: true });
+  if (FULL_RUN) fs.rmSync(tsBuildInfoFile, { force: true });
   const options = { ...config.options, noEmit: true, incremental: true, tsBuildInfoFile };
   const host = sharedHost(options);
   host.writeFile = (file, text) => writeCacheFile(file, text);

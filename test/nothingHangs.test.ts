@@ -178,7 +178,8 @@ describe("nothing hangs: a listener that accepts and stays silent", () => {
     });
 
     it("the outcome reader hands the message back for a later try", async () => {
-      const reader = new PnsOutcomeReader(createHubClient(silentHub(), "hub", noRetry, TIMEOUT_MS) as unknown as OutcomeClient);
+      const client = createHubClient(silentHub(), "hub", noRetry, TIMEOUT_MS) as unknown as OutcomeClient;
+      const reader = new PnsOutcomeReader(() => client);
       const request = { eventId: "e", recipientTag: userTag("8:acs:x"), platform: "apple", notificationId: "1" };
       const { error, ms } = await bounded(reader.handle(request, 1, quiet));
       expect(ms).toBeLessThan(5_000);

@@ -58,7 +58,7 @@ describe("doctor trace: one user's pushes, from the ledger the real code writes"
       sendChatMessages: true,
       hubSku: "Standard",
     });
-    outcomeReader = new PnsOutcomeReader(standardClient as unknown as OutcomeClient);
+    outcomeReader = new PnsOutcomeReader(() => standardClient as unknown as OutcomeClient);
   });
   afterAll(() => Promise.all([hub.stop(), logs.stop()]));
 

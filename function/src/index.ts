@@ -94,12 +94,12 @@ function currentOutcomeReader(): PnsOutcomeReader {
   const settings = readSettings(process.env);
   const apps = readAppsSettings(process.env);
   // The sender's own clients and Send rules: the outcome is read from the hub that accepted the push.
-  outcomeReader = apps
-    ? new PnsOutcomeReader((name, partition) => {
-        const hub = apps.find((a) => a.name === name)?.partitions[partition];
-        return hub && (hubClientFor(hub.connectionString, hub.hubName) as unknown as OutcomeClient);
-      })
-    : new PnsOutcomeReader(hubClientFor(settings.connectionString, settings.hubName) as unknown as OutcomeClient);
+  const oneHub = apps ? undefined : (hubClientFor(settings.connectionString, settings.hubName) as unknown as OutcomeClient);
+  outcomeReader = new PnsOutcomeReader((name, partition) => {
+    if (oneHub) return oneHub;
+    const hub = apps?.find((a) => a.name === name)?.partitions[partition];
+    return hub && (hubClientFor(hub.connectionString, hub.hubName) as unknown as OutcomeClient);
+  });
   return outcomeReader;
 }
 

@@ -103,11 +103,11 @@ function statusOf(error: unknown): number | undefined {
  */
 export class PnsOutcomeReader {
   /**
-   * @param clients the hub's client, or — with several apps or partitions — the client of an app's
-   *   partition (undefined when the stack has no such hub).
+   * @param hubOf the client of the hub that accepted the push: of an app's partition (`app` is undefined
+   *   for a push from a one-hub stack), undefined when the stack has no such hub.
    */
   constructor(
-    private readonly clients: OutcomeClient | ((app: string, partition: number) => OutcomeClient | undefined),
+    private readonly hubOf: (app: string | undefined, partition: number) => OutcomeClient | undefined,
     private readonly tries: number = PNS_OUTCOME_TRIES,
   ) {}
 
@@ -126,12 +126,7 @@ export class PnsOutcomeReader {
       notificationId: request.notificationId,
       ...(request.app !== undefined ? { app: request.app, partition: request.partition } : {}),
     };
-    const client =
-      typeof this.clients === "function"
-        ? request.app !== undefined
-          ? this.clients(request.app, request.partition ?? 0)
-          : undefined
-        : this.clients;
+    const client = this.hubOf(request.app, request.partition ?? 0);
     if (!client) {
       log.error(
         `PNS outcome request ignored: this stack has no hub for app ${request.app ?? "(none)"} partition ${request.partition ?? 0}`,

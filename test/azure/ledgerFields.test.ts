@@ -91,7 +91,7 @@ describe("the ledger fields the queries read are the ones the real code writes",
     const queued: OutcomeRequest[] = [];
     hub.nextOutcome = { Success: 2, WrongToken: 1 };
     await standard.handle(event("standard"), log, (r) => queued.push(r));
-    const reader = new PnsOutcomeReader(client as unknown as OutcomeClient);
+    const reader = new PnsOutcomeReader(() => client as unknown as OutcomeClient);
     for (const request of queued) await reader.handle(request, 1, log);
   });
   afterAll(() => hub.stop());

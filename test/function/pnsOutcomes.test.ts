@@ -34,7 +34,7 @@ describe("PNS outcomes: queued by the sender, read from the hub later, written t
   beforeAll(async () => {
     await hub.start();
     const client = createHubClient(hub.connectionString(), "acs-hub", options);
-    reader = new PnsOutcomeReader(client as unknown as OutcomeClient);
+    reader = new PnsOutcomeReader(() => client as unknown as OutcomeClient);
     standard = new PushSender(client, {
       platforms: ["apple", "fcmv1"],
       includePreview: false,

@@ -231,6 +231,16 @@ function readOutputs(args: DoctorArgs): Outputs {
 
 const str = (v: unknown) => (typeof v === "string" && v !== "[secret]" && v !== "" ? v : undefined);
 
+/** The Application Insights the trace, freshness and rebalance commands query, or why there is none. */
+function insightsIdOf(command: DoctorArgs["command"], outputs: Outputs): { id: string } | { problem: string } {
+  const id = str(outputs.applicationInsightsId);
+  return id
+    ? { id }
+    : {
+        problem: `${command} reads the push sender's Application Insights: the outputs have no applicationInsightsId (a stack with delivery mode function has it; --stack NAME or --outputs FILE)`,
+      };
+}
+
 /** One hub of an app, as the stack's `appHubs` output lists it. */
 interface AppHubOutput {
   app: string;
@@ -318,19 +328,17 @@ function appTargets(args: DoctorArgs, stackOutputs: Outputs): Outputs[] | string
 /** `rebalance --app`: the users still to move while the app grows; exit 0 when none remain. */
 async function rebalance(args: DoctorArgs, stackOutputs: Outputs, io: ToolIO): Promise<number> {
   const hubs = appHubsOf(stackOutputs, args.app!);
-  const insights = str(stackOutputs.applicationInsightsId);
-  if (typeof hubs === "string" || !insights) {
-    reportError(
-      typeof hubs === "string"
-        ? `--app ${args.app}: ${hubs}`
-        : "rebalance reads the push sender's Application Insights: the outputs have no applicationInsightsId",
-      args.json,
-      io,
-    );
+  const insights = insightsIdOf(args.command, stackOutputs);
+  if (typeof hubs === "string") {
+    reportError(`--app ${args.app}: ${hubs}`, args.json, io);
+    return 2;
+  }
+  if ("problem" in insights) {
+    reportError(insights.problem, args.json, io);
     return 2;
   }
   const report = await withDeadline(
-    rebalanceFromApplicationInsights(insights, {
+    rebalanceFromApplicationInsights(insights.id, {
       name: args.app!,
       partitions: hubs[0].partitions,
       growingFrom: hubs[0].growingFrom,
@@ -395,15 +403,12 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       return summary.failure > 0 || summary.results.length === 0 ? 1 : 0;
     }
     if (args.command === "trace" || args.command === "freshness") {
-      const insightsId = str(outputs.applicationInsightsId);
-      if (!insightsId) {
-        reportError(
-          `${args.command} reads the push sender's Application Insights: the outputs have no applicationInsightsId (a stack with delivery mode function has it; --stack NAME or --outputs FILE)`,
-          args.json,
-          io,
-        );
+      const insights = insightsIdOf(args.command, outputs);
+      if ("problem" in insights) {
+        reportError(insights.problem, args.json, io);
         return 2;
       }
+      const insightsId = insights.id;
       if (args.command === "freshness") {
         const report = await withDeadline(
           registrationFreshness(insightsId, args.sinceHours),
