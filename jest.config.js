@@ -1,10 +1,15 @@
-/** Jest transpiles with swc only; `npm run typecheck` type-checks (and lints) the whole project once. */
+/**
+ * Jest transpiles only — with TypeScript's own transpiler, the emit `pulumi up` runs
+ * (scripts/jest-transform.js); `npm run typecheck` type-checks (and lints) the whole project once.
+ */
 module.exports = {
   testEnvironment: "node",
+  // Modules compiled from V8's code cache (see the file).
+  runtime: "<rootDir>/scripts/jest-runtime.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js",
     // GitHub's workflow parser ships as ES modules only; jest runs CommonJS, so swc converts it.
     "^.+/node_modules/@actions/.+\\.js$": [
       "@swc/jest",

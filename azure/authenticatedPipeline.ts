@@ -13,11 +13,14 @@ export const INTERACTIVE_RETRIES = { maxRetries: 3, retryDelayInMs: 1_000, maxRe
 
 /**
  * The credential a caller gave, or DefaultAzureCredential. @azure/identity is loaded on first use:
- * the plan and `pulumi preview` never pay for it.
+ * the plan and `pulumi preview` never pay for it. Loaded with `require`, not `await import()`, here
+ * and wherever a dynamic provider loads a package: TypeScript compiles `import()` into a call of its
+ * `__importStar` helper, which the Pulumi SDK then serializes — four more functions — into every
+ * provider that captures the caller.
  */
 export async function resolveCredential(given?: () => TokenCredential): Promise<TokenCredential> {
   if (given) return given();
-  const { DefaultAzureCredential } = await import("@azure/identity");
+  const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
   return new DefaultAzureCredential();
 }
 
@@ -50,7 +53,7 @@ export interface PipelineRequestInit {
  * Storage reads all send through it.
  */
 export async function createAuthenticatedPipeline(options: AuthenticatedPipelineOptions) {
-  const rest = await import("@azure/core-rest-pipeline");
+  const rest = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
   const pipeline = rest.createPipelineFromOptions({
     retryOptions: options.retryOptions ?? DEPLOYMENT_RETRIES,
     ...options.pipelineOptions,

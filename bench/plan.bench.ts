@@ -130,7 +130,7 @@ function main() {
     const row = (name: string, wall: number, rss: number) =>
       `${name.padEnd(44)} ${(wall / 1000).toFixed(2).padStart(7)} s ${rss.toFixed(0).padStart(6)} MB`;
     console.log(`offline plan of 'dev', median of ${runs} runs (peak RSS: max), ${summary.cpus} CPUs, node ${summary.node}`);
-    console.log(row("plan (submodule imports, swc transpile-only)", summary.planWallMs, summary.planMaxRssMb));
+    console.log(row("plan (submodule imports, transpile-only)", summary.planWallMs, summary.planMaxRssMb));
     console.log(row("baseline (azure-native root, ts-node type-check)", summary.baselineWallMs, summary.baselineMaxRssMb));
     console.log(row("for reference: submodules, ts-node type-check", summary.typeCheckedWallMs, summary.typeCheckedMaxRssMb));
     console.log(

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point with an swc require hook: transpile only, no type-check
-// (`npm run typecheck` does that once for the whole project). This keeps the offline plan
-// and the benchmarks fast; `pulumi up` runs the same sources through Pulumi's own ts-node.
+// Runs a TypeScript entry point with a require hook: TypeScript's transpiler without a type-check
+// (`npm run typecheck` does that once for the whole project), each file's output kept on disk, so
+// the offline plan and the tools start fast. The emit is the one `pulumi up` runs through Pulumi's
+// own ts-node (scripts/typescript-emit.js).
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -16,26 +17,17 @@ const cacheDir = path.join(nodeModules, ".cache", "acs-notifications");
 // ~0.2 s to compile on each start); older versions lack the call and compile as before.
 nodeModule.enableCompileCache?.(path.join(cacheDir, "v8"));
 
-const SWC_OPTIONS = {
-  sourceMaps: "inline",
-  module: { type: "commonjs" },
-  jsc: { parser: { syntax: "typescript" }, target: "es2022" },
-};
-// The compiler's version from its package file: loading the compiler itself is needed only on a miss.
-const SWC_VERSION = require("@swc/core/package.json").version;
-/** swc's output for one file, kept by a hash of its path, text and the compiler's version and options. */
+const { EMIT_KEY, transpileTypeScript } = require("./typescript-emit");
+/** The emit of one file (scripts/typescript-emit.js), kept by a hash of its path, text and what else the emit depends on. */
 function transpile(source, filename) {
-  const key = crypto
-    .createHash("sha256")
-    .update(`${SWC_VERSION}\0${JSON.stringify(SWC_OPTIONS)}\0${filename}\0${source}`)
-    .digest("hex");
-  const cached = path.join(cacheDir, "swc", `${key}.js`);
+  const key = crypto.createHash("sha256").update(`${EMIT_KEY}\0${filename}\0${source}`).digest("hex");
+  const cached = path.join(cacheDir, "emit", `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {
     // Not cached yet: compile below.
   }
-  const { code } = require("@swc/core").transformSync(source, { filename, ...SWC_OPTIONS });
+  const code = transpileTypeScript(source, filename);
   try {
     // Written aside and renamed, so a concurrent tool never reads half a file.
     fs.mkdirSync(path.dirname(cached), { recursive: true });

@@ -104,8 +104,10 @@ export function validateLinkInputs(inputs: Partial<Record<keyof LinkInputs, unkn
 }
 
 async function armClient(options: LinkProviderOptions, subscriptionId: string) {
-  // Loaded on first use: the plan and `pulumi preview` never pay for the Azure SDK.
-  const { CommunicationServiceManagementClient } = await import("@azure/arm-communication");
+  // Loaded on first use: the plan and `pulumi preview` never pay for the Azure SDK (`require`, not
+  // `import()`: see resolveCredential).
+  const { CommunicationServiceManagementClient } =
+    require("@azure/arm-communication") as typeof import("@azure/arm-communication");
   const endpoint = armEndpoint();
   const credential = await resolveCredential(options.credential);
   return new CommunicationServiceManagementClient(

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildSync } from "esbuild";
-import { zipSync } from "fflate";
 
 /** The push sender, bundled and zipped for OneDeploy. */
 export interface FunctionPackage {
@@ -62,6 +60,10 @@ export function buildFunctionPackage(
   outDir = path.resolve(__dirname, "..", "..", ".build"),
   functionDir = FUNCTION_DIR,
 ): FunctionPackage {
+  // The bundler and the zip writer are loaded here, when a package is built: a program whose package
+  // is already built for these sources (the usual preview) does not load them.
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
+  const { zipSync } = require("fflate") as typeof import("fflate");
   const bundle = buildSync({
     entryPoints: [path.join(functionDir, "src", "index.ts")],
     bundle: true,

@@ -83,6 +83,22 @@ describe("dynamic providers as the engine runs them (closure-serialized, loaded 
     clientOptions: fastPipeline,
   });
 
+  // What goes into state with every resource is the provider's own code, compiled as `pulumi up`
+  // compiles it (scripts/typescript-emit.js): no TypeScript import helper (a dynamic `import()`
+  // inside provider code brings four) and no getter per export (another transpiler's emit), each of
+  // which the SDK would serialize — and analyse, on every preview — as one more function.
+  it.each([
+    ["link", () => linkProvider],
+    ["hub key secret", () => createHubKeySecretProvider({ credential: () => credential })],
+    ["OneDeploy", () => createOneDeployProvider({ credential: () => credential })],
+  ])("the %s provider serializes without compiler helpers", async (_name, create) => {
+    const provider = create();
+    const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    expect(text).not.toMatch(/__importStar|__createBinding|__importDefault/);
+    expect(text).not.toMatch(/Object\.defineProperty\(__[\w$]+, "[\w$]+", \{ enumerable: true, get: /);
+    expect(text).toMatch(/require\("@azure\/core-rest-pipeline"\)/);
+  });
+
   it("the link reads its rule's key and succeeds, and its outputs come back", async () => {
     arm.addService(ACS_ID);
     arm.addRuleKey(RULE_ID, CONNECTION_STRING);

@@ -16,14 +16,8 @@ import { ProgramRecording, runProgramUnderMocks } from "../mocks/mockRuntime";
 import { renderPlanJson, renderPlanText, PlanOutput } from "./planRender";
 import { renderJson as renderPolicyJson, renderText as renderPolicyText, runFails } from "../policy/policyReport";
 import { resourcesFromRecording } from "./recordedResources";
-import {
-  AnalyzerStarter,
-  evaluatePolicies,
-  parseReportTargets,
-  startPackAnalyzer,
-  ReportTarget,
-  writeReports,
-} from "../policy/policyRun";
+import type { AnalyzerStarter } from "../policy/policyAnalyzer";
+import { parseReportTargets, ReportTarget, writeReports } from "../policy/reportTargets";
 import { PROJECT_ROOT } from "../shared/projectRoot";
 import { runAsCommand, ToolIO } from "../shared/toolMain";
 
@@ -129,6 +123,13 @@ export async function runPlan(
   return { recording, outputs, opaqueSecrets };
 }
 
+/**
+ * The policy pack's tooling (its rules, its configuration schema, the analyzer's client), loaded when
+ * a plan evaluates the pack: `--no-policy` plans the way `pulumi preview` without a pack runs.
+ */
+const policyRun = () => require("../policy/policyRun") as typeof import("../policy/policyRun");
+const startPackAnalyzer: AnalyzerStarter = () => policyRun().startPackAnalyzer();
+
 export async function main(
   argv: readonly string[],
   io: ToolIO,
@@ -155,7 +156,7 @@ async function planAndCheck(args: PlanArgs, io: ToolIO, startAnalyzer: AnalyzerS
       io.out(args.json ? renderPlanJson(args.stack, result) : renderPlanText(args.stack, result));
       return 0;
     }
-    const run = await evaluatePolicies({
+    const run = await policyRun().evaluatePolicies({
       resources: resourcesFromRecording(result.recording),
       stack: args.stack,
       source: `offline plan of Pulumi.${args.stack}.yaml`,

@@ -12,15 +12,8 @@ import { stackOfUrn } from "../../policies/framework/props";
 import { PolicyConfigError } from "./policyConfig";
 import { REPORT_FORMATS, ReportFormat, renderReport, runFails } from "./policyReport";
 import { readStackExport, StackExportError } from "./stackExport";
-import {
-  AnalyzerStarter,
-  evaluatePolicies,
-  startPackAnalyzer,
-  parseReportTargets,
-  ReportTarget,
-  ReportWriteError,
-  writeReports,
-} from "./policyRun";
+import { AnalyzerStarter, evaluatePolicies, startPackAnalyzer } from "./policyRun";
+import { parseReportTargets, ReportTarget, ReportWriteError, writeReports } from "./reportTargets";
 
 /**
  * The largest `pulumi stack export` read: a 20,000-resource export is ~40 MB; reading one takes about

@@ -1,5 +1,5 @@
 import { Exemption, exemptionProblems } from "../../policies/framework/exemptions";
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import { readJsonFile } from "../shared/readFiles";
 import type { EnforcementLevel, PackInfo, PolicyConfig } from "./policyAnalyzer";
 
@@ -18,6 +18,31 @@ export function readPolicyConfigFile(file: string): unknown {
   } catch (error) {
     throw new PolicyConfigError((error as Error).message);
   }
+}
+
+type SettingsSchema = PackInfo["rules"][number]["configSchema"];
+
+// Ajv turns each schema into JavaScript it then compiles; a process that resolves configurations
+// many times (a service evaluating one stack after another, the test suite) does that once per
+// schema, not once per rule and run. Keyed by the schema's text: the pack's description arrives
+// as new objects from every analyzer.
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+function settingsValidator(schema: SettingsSchema): ValidateFunction {
+  const key = JSON.stringify([schema.properties, schema.required]);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile({
+      type: "object",
+      properties: schema.properties,
+      required: schema.required,
+      // A misspelt setting (productionStack, enforcmentLevel, exemptons) is named, not ignored.
+      additionalProperties: false,
+    });
+    validators.set(key, validate);
+  }
+  return validate;
 }
 
 /** Expands "all", normalizes string entries, and validates every rule's settings; all problems at once. */
@@ -58,16 +83,9 @@ export function resolvePolicyConfig(raw: unknown, pack: PackInfo, source = "poli
     if (key !== "all" && !known.has(key))
       problems.push(`${key}: no such rule in pack ${pack.name}; rules: ${[...known].join(", ")}.`);
   }
-  const ajv = new Ajv({ allErrors: true, strict: false });
   for (const rule of pack.rules) {
     const { enforcementLevel: _level, ...settings } = resolved[rule.name];
-    const validate = ajv.compile({
-      type: "object",
-      properties: rule.configSchema.properties,
-      required: rule.configSchema.required,
-      // A misspelt setting (productionStack, enforcmentLevel, exemptons) is named, not ignored.
-      additionalProperties: false,
-    });
+    const validate = settingsValidator(rule.configSchema);
     if (!validate(settings)) {
       for (const e of validate.errors ?? []) {
         const at = `${rule.name}${e.instancePath.replace(/\//g, ".")}`;
