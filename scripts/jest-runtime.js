@@ -3,8 +3,9 @@
 // single cost of the suite: ~12 CPU-seconds, mostly the Pulumi SDK and azure-native, compiled once
 // per test file that runs a program. V8 can instead start from the code it made for the same source
 // before: kept here per source text, in memory for the worker's later test files and on disk for
-// later runs. What runs is unchanged: V8 checks the cache against the source and its own version and
-// flags, and compiles from the source when it does not match.
+// later runs. V8 itself checks a cache only against its own version, its flags and the source's
+// *length* — given the cache of another text of the same length it runs the old code — so each
+// cache is found by a hash of the whole text, never by file name alone.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -13,33 +14,37 @@ const vm = require("node:vm");
 const Runtime = require("jest-runtime").default;
 
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "acs-notifications", "jest-v8");
-/** Code caches of this worker, by key: read or made once, used by every later test file. */
-const inMemory = new Map();
 
-function cacheKey(source, filename) {
-  return crypto.createHash("sha256").update(`${process.version}\0${filename}\0${source}`).digest("hex");
-}
+/**
+ * This worker's code caches, by file: the source they were made from, its key on disk and the
+ * cache (undefined: none yet). Each later test file compiles the same source again; comparing it
+ * with the kept one costs far less than hashing it again.
+ */
+const byFile = new Map();
 
-function readCache(key) {
-  if (inMemory.has(key)) return inMemory.get(key);
+function entryFor(source, filename) {
+  const known = byFile.get(filename);
+  if (known && known.source === source) return known;
+  const key = crypto.createHash("sha256").update(`${process.version}\0${filename}\0${source}`).digest("hex");
   let data;
   try {
     data = fs.readFileSync(path.join(CACHE_DIR, `${key}.bin`));
   } catch {
     data = undefined;
   }
-  inMemory.set(key, data);
-  return data;
+  const entry = { source, key, data };
+  byFile.set(filename, entry);
+  return entry;
 }
 
-function writeCache(key, data) {
-  inMemory.set(key, data);
+function keep(entry, data) {
+  entry.data = data;
   try {
     // Written aside and renamed: a worker never reads another's half-written file.
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    const partial = path.join(CACHE_DIR, `${key}.${process.pid}.tmp`);
+    const partial = path.join(CACHE_DIR, `${entry.key}.${process.pid}.tmp`);
     fs.writeFileSync(partial, data);
-    fs.renameSync(partial, path.join(CACHE_DIR, `${key}.bin`));
+    fs.renameSync(partial, path.join(CACHE_DIR, `${entry.key}.bin`));
   } catch {
     // A read-only checkout runs uncached.
   }
@@ -52,8 +57,8 @@ function writeCache(key, data) {
 function compileCached(executor, jestCompile, scriptSource, filename) {
   const vmContext = executor.environment.getVmContext();
   if (vmContext == null || executor.resolution.isCoreModule(filename)) return jestCompile(scriptSource, filename);
-  const key = cacheKey(scriptSource, filename);
-  const cachedData = readCache(key);
+  const entry = entryFor(scriptSource, filename);
+  const cachedData = entry.data;
   let compiled;
   try {
     compiled = vm.compileFunction(scriptSource, executor.injectedModuleParameters, {
@@ -68,8 +73,9 @@ function compileCached(executor, jestCompile, scriptSource, filename) {
     // Jest's own path, for its messages on a syntax error.
     return jestCompile(scriptSource, filename);
   }
-  if (cachedData === undefined && compiled.cachedDataProduced) writeCache(key, compiled.cachedData);
-  else if (cachedData !== undefined && compiled.cachedDataRejected) inMemory.set(key, undefined);
+  if (cachedData === undefined && compiled.cachedDataProduced) keep(entry, compiled.cachedData);
+  // Made by another Node.js build or with other flags: the next compile makes a new one.
+  else if (cachedData !== undefined && compiled.cachedDataRejected) entry.data = undefined;
   return compiled;
 }
 
@@ -85,4 +91,23 @@ class CodeCachingRuntime extends Runtime {
   }
 }
 
+/** The most the caches may hold on disk; past it they are dropped, and the next run makes them anew. */
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Called once before a run (test/support/globalSetup.ts): every change of a source adds a cache for
+ * its new text, and nothing else removes the old ones.
+ */
+function boundCodeCache() {
+  let total = 0;
+  try {
+    for (const name of fs.readdirSync(CACHE_DIR)) total += fs.statSync(path.join(CACHE_DIR, name)).size;
+  } catch {
+    return;
+  }
+  if (total > MAX_CACHE_BYTES) fs.rmSync(CACHE_DIR, { recursive: true, force: true });
+}
+
 module.exports = CodeCachingRuntime;
+module.exports.boundCodeCache = boundCodeCache;
+module.exports.compileCached = compileCached;
