@@ -1,5 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { execFile as execFileCallback } from "node:child_process";
+import { promisify } from "node:util";
+
+const execFile = promisify(execFileCallback);
 
 /**
  * Microsoft's Kusto language service (npm `@kusto/language-service-next`, the parser and binder
@@ -8,27 +12,9 @@ import * as path from "node:path";
  * (test/fixtures/azure/monitor, sources in SOURCES.md).
  */
 const FIXTURES = path.join(__dirname, "..", "fixtures", "azure", "monitor");
-const SERVICE = path.dirname(require.resolve("@kusto/language-service-next/package.json"));
-
-interface KustoDiagnostic {
-  Severity: string;
-  Code: string;
-  Message: string;
-  Start: number;
-}
-interface KustoList<T> {
-  Count: number;
-  getItem(i: number): T;
-}
-interface KustoLanguage {
-  Symbols: {
-    TableSymbol: { From(schema: string): { WithName(name: string): unknown } };
-    DatabaseSymbol: { ctor: new (name: string, tables: unknown[]) => unknown };
-  };
-  GlobalState: { Default: { WithDatabase(db: unknown): unknown } };
-  KustoCode: { ParseAndAnalyze(text: string, globals: unknown): { GetDiagnostics(): KustoList<KustoDiagnostic> } };
-}
-
+const SERVICE_SCRIPT = path.join(__dirname, "kustoService.js");
+// V8's compiled code of the service (4 MB of JavaScript) kept between runs, as the tools keep theirs.
+const COMPILE_CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "acs-notifications", "v8");
 /** The columns of a published table reference: `| name | type |` rows (the first two cells). */
 export function publishedColumns(file: string): { name: string; type: string }[] {
   return fs
@@ -38,46 +24,27 @@ export function publishedColumns(file: string): { name: string; type: string }[]
     .flatMap((m) => (m ? [{ name: m[1], type: m[2] }] : []));
 }
 
-let language: KustoLanguage | undefined;
-function kusto(): KustoLanguage {
-  if (!language) {
-    // The service is Bridge.NET output: it defines the globals `Bridge` and `Kusto` when loaded.
-    require(path.join(SERVICE, "bridge.min.js"));
-    require(path.join(SERVICE, "Kusto.Language.Bridge.min.js"));
-    language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
-  }
-  return language;
-}
-
 /** The Application Insights tables the project's queries read, with their published columns. */
 export const APPLICATION_INSIGHTS_TABLES: Readonly<Record<string, string>> = {
   traces: "traces-table.md",
   requests: "requests-table.md",
 };
 
-let globals: unknown;
-function applicationInsights(): unknown {
-  if (!globals) {
-    const k = kusto();
-    const tables = Object.entries(APPLICATION_INSIGHTS_TABLES).map(([name, file]) =>
-      k.Symbols.TableSymbol.From(
-        `(${publishedColumns(file)
-          .map((c) => `${c.name}:${c.type}`)
-          .join(", ")})`,
-      ).WithName(name),
-    );
-    globals = k.GlobalState.Default.WithDatabase(new k.Symbols.DatabaseSymbol.ctor("applicationInsights", tables));
-  }
-  return globals;
-}
-
-/** What the language service finds wrong in a query — syntax, names, types — against the published schema. */
-export function kustoProblems(query: string): string[] {
-  const diagnostics = kusto().KustoCode.ParseAndAnalyze(query, applicationInsights()).GetDiagnostics();
-  const problems: string[] = [];
-  for (let i = 0; i < diagnostics.Count; i++) {
-    const d = diagnostics.getItem(i);
-    if (d.Severity === "Error") problems.push(`${d.Code} at ${d.Start}: ${d.Message}`);
-  }
-  return problems;
+/**
+ * What the language service finds wrong in each query — syntax, names, types — against the
+ * published schema, in the order given. One service process for all of them: starting it is most
+ * of the cost.
+ */
+export async function kustoProblems(queries: readonly string[]): Promise<string[][]> {
+  const tables = Object.fromEntries(
+    Object.entries(APPLICATION_INSIGHTS_TABLES).map(([name, file]) => [name, publishedColumns(file)]),
+  );
+  const child = execFile(process.execPath, [SERVICE_SCRIPT], {
+    env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  child.child.stdin?.end(JSON.stringify({ tables, queries }));
+  const { stdout } = await child;
+  return JSON.parse(stdout) as string[][];
 }
