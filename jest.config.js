@@ -28,7 +28,7 @@ module.exports = {
   // One temporary directory per run, removed at its end (test/support/tempRoot.ts).
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
   globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
-  setupFilesAfterEnv: ["<rootDir>/test/support/pulumiStackTraces.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/pulumiStackTraces.ts", "<rootDir>/test/support/inspectorSessions.ts"],
   // One worker per core: jest's default leaves one core idle for itself, which on 2 cores means running in band.
   maxWorkers: "100%",
   // A worker whose heap has grown past this after a test file is replaced: the programs and SDKs a file loads stay

@@ -11,7 +11,14 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
+const v8 = require("node:v8");
 const Runtime = require("jest-runtime").default;
+
+// A code cache is used only under the V8 flags it was made with, and the Pulumi SDK sets one when it
+// loads (its closure serializer needs natives syntax). Set here, before any test file compiles, every
+// cache is made and used under the same flags; otherwise the modules a worker compiled before its
+// first SDK load and those after would each reject the other's caches, and make new ones, every run.
+v8.setFlagsFromString("--allow-natives-syntax");
 
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "acs-notifications", "jest-v8");
 
