@@ -86,14 +86,21 @@ function compileCached(executor, jestCompile, scriptSource, filename) {
   return compiled;
 }
 
+let warned = false;
+
 class CodeCachingRuntime extends Runtime {
   constructor(...args) {
     super(...args);
-    // jest-runtime 30 compiles in its module executor; another version without one runs uncached.
+    // jest-runtime 30 compiles in its module executor; another version without one runs uncached, and says so.
     const executor = this.executor;
     if (executor && typeof executor.compile === "function") {
       const jestCompile = executor.compile.bind(executor);
       executor.compile = (scriptSource, filename) => compileCached(executor, jestCompile, scriptSource, filename);
+    } else if (!warned) {
+      warned = true;
+      process.emitWarning(
+        "this jest-runtime has no module executor: modules compile without the code cache (scripts/jest-runtime.js)",
+      );
     }
   }
 }
