@@ -20,7 +20,9 @@ const Runtime = require("jest-runtime").default;
 // first SDK load and those after would each reject the other's caches, and make new ones, every run.
 v8.setFlagsFromString("--allow-natives-syntax");
 
-const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "acs-notifications", "jest-v8");
+const { CACHE_ROOT, writeCacheFile } = require("./cache");
+
+const CACHE_DIR = path.join(CACHE_ROOT, "jest-v8");
 
 /**
  * This worker's code caches, by file: the source they were made from, its key on disk and the
@@ -46,15 +48,7 @@ function entryFor(source, filename) {
 
 function keep(entry, data) {
   entry.data = data;
-  try {
-    // Written aside and renamed: a worker never reads another's half-written file.
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    const partial = path.join(CACHE_DIR, `${entry.key}.${process.pid}.tmp`);
-    fs.writeFileSync(partial, data);
-    fs.renameSync(partial, path.join(CACHE_DIR, `${entry.key}.bin`));
-  } catch {
-    // A read-only checkout runs uncached.
-  }
+  writeCacheFile(path.join(CACHE_DIR, `${entry.key}.bin`), data);
 }
 
 /**

@@ -4,39 +4,29 @@
 // the offline plan and the tools start fast. The emit is the one `pulumi up` runs through Pulumi's
 // own ts-node (scripts/typescript-emit.js).
 "use strict";
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const nodeModule = require("node:module");
 
 const projectRoot = path.resolve(__dirname, "..");
 const nodeModules = path.join(projectRoot, "node_modules") + path.sep;
-const cacheDir = path.join(nodeModules, ".cache", "acs-notifications");
+const { CACHE_ROOT, writeCacheFile } = require("./cache");
 
 // Node.js 22 keeps V8's compiled code of every CommonJS module on disk (the Pulumi SDK alone is
 // ~0.2 s to compile on each start); older versions lack the call and compile as before.
-nodeModule.enableCompileCache?.(path.join(cacheDir, "v8"));
+nodeModule.enableCompileCache?.(path.join(CACHE_ROOT, "v8"));
 
-const { EMIT_KEY, transpileTypeScript } = require("./typescript-emit");
+const { emitCacheKey, transpileTypeScript } = require("./typescript-emit");
 /** The emit of one file (scripts/typescript-emit.js), kept by a hash of its path, text and what else the emit depends on. */
 function transpile(source, filename) {
-  const key = crypto.createHash("sha256").update(`${EMIT_KEY}\0${filename}\0${source}`).digest("hex");
-  const cached = path.join(cacheDir, "emit", `${key}.js`);
+  const cached = path.join(CACHE_ROOT, "emit", `${emitCacheKey(source, filename)}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {
     // Not cached yet: compile below.
   }
   const code = transpileTypeScript(source, filename);
-  try {
-    // Written aside and renamed, so a concurrent tool never reads half a file.
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    const partial = `${cached}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, code);
-    fs.renameSync(partial, cached);
-  } catch {
-    // A read-only checkout still runs, uncached.
-  }
+  writeCacheFile(cached, code);
   return code;
 }
 

@@ -22,7 +22,8 @@ const { ESLint } = require("eslint");
 const projectRoot = path.resolve(__dirname, "..");
 /** Every tsconfig the project has; a .ts file outside all of them fails the lint below. */
 const TS_PROJECTS = ["tsconfig.json", "function/tsconfig.json", "policies/tsconfig.json", "bootstrap/tsconfig.json"];
-const CACHE_DIR = path.join(projectRoot, "node_modules", ".cache", "acs-notifications", "static-checks");
+const { CACHE_ROOT, writeCacheFile } = require("./cache");
+const CACHE_DIR = path.join(CACHE_ROOT, "static-checks");
 const LINT_STATE = path.join(CACHE_DIR, "lint-state.json");
 const CLEAN_RUN = path.join(CACHE_DIR, "clean-run.json");
 /** A full run however little changed (read once, here). */
@@ -66,16 +67,6 @@ function unchangedSinceCleanRun(key, tsFiles) {
     return Object.entries(clean.read).every(([file, hash]) => fileHash(file) === hash);
   } catch {
     return false;
-  }
-}
-
-function writeCacheFile(file, text) {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.${process.pid}.tmp`, text);
-    fs.renameSync(`${file}.${process.pid}.tmp`, file);
-  } catch {
-    // A read-only checkout checks in full every time.
   }
 }
 

@@ -8,6 +8,7 @@
 // and jest (scripts/jest-transform.js) both use this module, so what the tests and the offline plan
 // serialize is what a real preview serializes.
 "use strict";
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -56,4 +57,9 @@ function transpileTypeScript(source, filename) {
   return outputText;
 }
 
-module.exports = { EMIT_KEY, transpileTypeScript };
+/** The key of one file's emit in a cache: its path, its text and all else the emit depends on. */
+function emitCacheKey(source, filename) {
+  return crypto.createHash("sha256").update(`${EMIT_KEY}\0${filename}\0${source}`).digest("hex");
+}
+
+module.exports = { emitCacheKey, transpileTypeScript };
