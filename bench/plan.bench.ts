@@ -70,7 +70,7 @@ function wholeProcessMs(args: string[], cwd: string): number {
 }
 
 // The same cache directory scripts/run-ts.js gives V8, so that the cached floor is like for like.
-const compileCache = path.join((require("../scripts/cache.js") as { CACHE_ROOT: string }).CACHE_ROOT, "v8");
+const compileCache = (require("../scripts/cache.js") as { cacheFolder: (name: string) => string }).cacheFolder("v8");
 const FLOOR = ["-e", 'require("@pulumi/pulumi")'];
 const FLOOR_CACHED = [
   "-e",

@@ -20,9 +20,9 @@ const Runtime = require("jest-runtime").default;
 // first SDK load and those after would each reject the other's caches, and make new ones, every run.
 v8.setFlagsFromString("--allow-natives-syntax");
 
-const { CACHE_ROOT, writeCacheFile } = require("./cache");
+const { cacheFolder, writeCacheFile } = require("./cache");
 
-const CACHE_DIR = path.join(CACHE_ROOT, "jest-v8");
+const CACHE_DIR = cacheFolder("jest-v8");
 
 /**
  * This worker's code caches, by file: the source they were made from, its key on disk and the
@@ -99,23 +99,5 @@ class CodeCachingRuntime extends Runtime {
   }
 }
 
-/** The most the caches may hold on disk; past it they are dropped, and the next run makes them anew. */
-const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-
-/**
- * Called once before a run (test/support/globalSetup.ts): every change of a source adds a cache for
- * its new text, and nothing else removes the old ones.
- */
-function boundCodeCache() {
-  let total = 0;
-  try {
-    for (const name of fs.readdirSync(CACHE_DIR)) total += fs.statSync(path.join(CACHE_DIR, name)).size;
-  } catch {
-    return;
-  }
-  if (total > MAX_CACHE_BYTES) fs.rmSync(CACHE_DIR, { recursive: true, force: true });
-}
-
 module.exports = CodeCachingRuntime;
-module.exports.boundCodeCache = boundCodeCache;
 module.exports.compileCached = compileCached;

@@ -10,16 +10,16 @@ const nodeModule = require("node:module");
 
 const projectRoot = path.resolve(__dirname, "..");
 const nodeModules = path.join(projectRoot, "node_modules") + path.sep;
-const { CACHE_ROOT, writeCacheFile } = require("./cache");
+const { cacheFolder, writeCacheFile } = require("./cache");
 
 // Node.js 22 keeps V8's compiled code of every CommonJS module on disk (the Pulumi SDK alone is
 // ~0.2 s to compile on each start); older versions lack the call and compile as before.
-nodeModule.enableCompileCache?.(path.join(CACHE_ROOT, "v8"));
+nodeModule.enableCompileCache?.(cacheFolder("v8"));
 
 const { emitCacheKey, transpileTypeScript } = require("./typescript-emit");
 /** The emit of one file (scripts/typescript-emit.js), kept by a hash of its path, text and what else the emit depends on. */
 function transpile(source, filename) {
-  const cached = path.join(CACHE_ROOT, "emit", `${emitCacheKey(source, filename)}.js`);
+  const cached = path.join(cacheFolder("emit"), `${emitCacheKey(source, filename)}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {

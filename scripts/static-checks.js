@@ -22,8 +22,8 @@ const { ESLint } = require("eslint");
 const projectRoot = path.resolve(__dirname, "..");
 /** Every tsconfig the project has; a .ts file outside all of them fails the lint below. */
 const TS_PROJECTS = ["tsconfig.json", "function/tsconfig.json", "policies/tsconfig.json", "bootstrap/tsconfig.json"];
-const { CACHE_ROOT, writeCacheFile } = require("./cache");
-const CACHE_DIR = path.join(CACHE_ROOT, "static-checks");
+const { cacheFolder, writeCacheFile } = require("./cache");
+const CACHE_DIR = cacheFolder("static-checks");
 const LINT_STATE = path.join(CACHE_DIR, "lint-state.json");
 const CLEAN_RUN = path.join(CACHE_DIR, "clean-run.json");
 /** A full run however little changed (read once, here). */
@@ -139,13 +139,11 @@ function compile(tsconfig, root = projectRoot, cacheDir = CACHE_DIR) {
 /** The .ts files below `dir`, outside dependency and output folders. */
 function typeScriptFiles(dir) {
   const skip = new Set(["node_modules", ".git", "bin", "coverage", "reports", ".stryker-tmp", "toolchain"]);
-  return require("node:fs")
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return skip.has(entry.name) ? [] : typeScriptFiles(full);
-      return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : [];
-    });
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return skip.has(entry.name) ? [] : typeScriptFiles(full);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : [];
+  });
 }
 
 const formatHost = {
@@ -218,7 +216,7 @@ async function main() {
   const failing = lintResults.filter((r) => r.errorCount + r.warningCount > 0).map((r) => r.filePath);
   writeCacheFile(LINT_STATE, JSON.stringify({ key: lintKey, failing }));
   if (typeErrors + problems === 0) {
-    const hashes = Object.fromEntries([...read, ...tsFiles].sort().map((file) => [file, fileHash(file)]));
+    const hashes = Object.fromEntries([...new Set([...read, ...tsFiles])].sort().map((file) => [file, fileHash(file)]));
     writeCacheFile(CLEAN_RUN, JSON.stringify({ key: lintKey, tsFiles, read: hashes }));
   } else {
     fs.rmSync(CLEAN_RUN, { force: true });

@@ -3,6 +3,6 @@ import { startSharedAnalyzers } from "./sharedAnalyzers";
 
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   setUp();
-  (require("../../scripts/jest-runtime.js") as { boundCodeCache: () => void }).boundCodeCache();
+  (require("../../scripts/cache.js") as { tidyCache: () => void }).tidyCache();
   await startSharedAnalyzers(globalConfig.maxWorkers);
 }

@@ -14,7 +14,7 @@ const execFile = promisify(execFileCallback);
 const FIXTURES = path.join(__dirname, "..", "fixtures", "azure", "monitor");
 const SERVICE_SCRIPT = path.join(__dirname, "kustoService.js");
 // V8's compiled code of the service (4 MB of JavaScript) kept between runs, as the tools keep theirs.
-const COMPILE_CACHE = path.join((require("../../scripts/cache.js") as { CACHE_ROOT: string }).CACHE_ROOT, "v8");
+const COMPILE_CACHE = (require("../../scripts/cache.js") as { cacheFolder: (name: string) => string }).cacheFolder("v8");
 /** The columns of a published table reference: `| name | type |` rows (the first two cells). */
 export function publishedColumns(file: string): { name: string; type: string }[] {
   return fs
